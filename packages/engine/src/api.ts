@@ -1,0 +1,50 @@
+import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
+
+/** Structured logging goes through this; the engine imports no logging library. */
+export interface EngineLogger {
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+export interface EngineOptions {
+  /** Job id used in metrics and logs; a random one when absent. */
+  jobId?: string;
+  /** Relative `path` params of file sources and sinks resolve against this folder (default: cwd). */
+  baseDir?: string;
+  logger?: EngineLogger;
+}
+
+/** How a job ended. */
+export interface JobResult {
+  status: Extract<JobStatus, 'finished' | 'stopped' | 'failed'>;
+  error?: RiffleErrorInfo;
+}
+
+/**
+ * A running job. Obtained from {@link Engine.start}.
+ * @example
+ * const job = await Engine.start(spec, { baseDir: process.cwd() });
+ * setInterval(() => console.log(job.metrics()), 1000);
+ * const result = await job.done; // bounded sources: settles at the end of input
+ */
+export interface JobHandle {
+  readonly id: string;
+  readonly spec: JobSpec;
+  /** Current lifecycle state. */
+  readonly status: JobStatus;
+  /** Set when the job failed. */
+  readonly error: RiffleErrorInfo | undefined;
+  /** Counters, per-second rates (over the last full second) and watermarks per operator. */
+  metrics(): JobMetrics;
+  /** Latest records that reached a `sink.collect` node (oldest first); empty for other nodes. */
+  preview(nodeId: string): unknown[];
+  /** The most recent dead-lettered records (bounded sample, newest last). */
+  deadLetters(): DeadLetter[];
+  /** Called on every status change; returns an unsubscribe function. */
+  onStatus(listener: (status: JobStatus, error?: RiffleErrorInfo) => void): () => void;
+  /** Stops the job (sources stop, in-flight records drain where possible); resolves when stopped. */
+  stop(): Promise<void>;
+  /** Settles (never rejects) when the job finished, was stopped or failed. */
+  readonly done: Promise<JobResult>;
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { Duration } from '../duration.js';
+import { checkExpression, isExpressionIdentifier } from '../expr/cel.js';
+import { fieldType, type FieldType, type RecordSchema } from '../fields.js';
+import type { ParamIssue } from './types.js';
+
+/** A CEL expression as it appears in params. */
+export const Expr = z.string().min(1, 'expression is empty').meta({ format: 'cel' });
+
+/** Params every source takes: where event time comes from and how watermarks are generated. */
+export const SourceTimeParams = {
+  /** A field name, or a CEL expression, giving the event time in epoch milliseconds. */
+  timestamp: z.string().min(1).optional().meta({ format: 'cel' }),
+  watermark: z
+    .strictObject({ maxOutOfOrderness: Duration.default('0s') })
+    .default({ maxOutOfOrderness: '0s' }),
+};
+
+/** Checks an expression param and returns its result type (or undefined with an issue pushed). */
+export function checkExpr(
+  issues: ParamIssue[],
+  path: Array<string | number>,
+  expr: string,
+  schema: RecordSchema,
+  expect?: FieldType[],
+): FieldType | undefined {
+  const r = checkExpression(expr, schema);
+  if (!r.valid) {
+    issues.push({ path, code: 'bad_expression', message: r.message ?? 'invalid expression' });
+    return undefined;
+  }
+  const t = r.type ?? 'dyn';
+  if (expect && t !== 'dyn' && !expect.includes(t)) {
+    issues.push({ path, code: 'bad_expression', message: `expression must return ${expect.join(' or ')}, not ${t}` });
+    return undefined;
+  }
+  return t;
+}
+
+/** A param that names a field or gives an expression (keyBy key, source timestamp). */
+export function checkFieldOrExpr(
+  issues: ParamIssue[],
+  path: Array<string | number>,
+  text: string,
+  schema: RecordSchema,
+  expect?: FieldType[],
+): FieldType | undefined {
+  if (isExpressionIdentifier(text) || /^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) {
+    const t = fieldType(schema, text);
+    if (t === undefined) {
+      const known = schema.fields.map((f) => f.name).join(', ');
+      issues.push({ path, code: 'unknown_field', message: `no field "${text}" in the input (fields: ${known || 'none'})` });
+      return undefined;
+    }
+    if (expect && t !== 'dyn' && !expect.includes(t)) {
+      issues.push({ path, code: 'bad_params', message: `field "${text}" is ${t}, expected ${expect.join(' or ')}` });
+      return undefined;
+    }
+    return t;
+  }
+  return checkExpr(issues, path, text, schema, expect);
+}
+
+/** Checks the common source time params against the records the source produces. */
+export function checkSourceTime(issues: ParamIssue[], timestamp: string | undefined, schema: RecordSchema): void {
+  if (timestamp === undefined) return;
+  checkFieldOrExpr(issues, ['timestamp'], timestamp, schema, ['int', 'double']);
+}
+
+export function single(inputs: RecordSchema[]): RecordSchema {
+  return inputs[0] ?? { fields: [], open: true };
+}

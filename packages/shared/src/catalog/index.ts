@@ -1,0 +1,39 @@
+import { collectSink, fileSink } from './sinks.js';
+import { datagenSource, fileSource } from './sources.js';
+import { filterOp, keyByOp, mapOp } from './transforms.js';
+import type { OperatorDef } from './types.js';
+import { tumblingWindow } from './windows.js';
+
+/** Every operator kind Riffle knows, in palette order. */
+export const CATALOG: readonly OperatorDef<any>[] = [
+  datagenSource,
+  fileSource,
+  mapOp,
+  filterOp,
+  keyByOp,
+  tumblingWindow,
+  fileSink,
+  collectSink,
+];
+
+const BY_KIND = new Map(CATALOG.map((d) => [d.kind, d]));
+
+/** Looks up the catalog entry of an operator kind. */
+export function getOperator(kind: string): OperatorDef<any> | undefined {
+  return BY_KIND.get(kind);
+}
+
+export { CLICKSTREAM_SCHEMA } from './sources.js';
+export type { DatagenParams, FileSourceParams } from './sources.js';
+export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
+export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
+export type { AggregateFn, AggregateSpec, TumblingParams } from './windows.js';
+export type { FileSinkParams, CollectParams } from './sinks.js';
+export type {
+  OperatorDef,
+  OperatorCategory,
+  PortDef,
+  ParamIssue,
+  SchemaContext,
+  SchemaResult,
+} from './types.js';

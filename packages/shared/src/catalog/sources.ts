@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { FIELD_TYPES, type RecordSchema } from '../fields.js';
+import { checkSourceTime, SourceTimeParams } from './helpers.js';
+import type { OperatorDef, ParamIssue } from './types.js';
+
+/** Fields of the `clickstream` generator profile. */
+export const CLICKSTREAM_SCHEMA: RecordSchema = {
+  open: false,
+  fields: [
+    { name: 'user_id', type: 'int' },
+    { name: 'product_id', type: 'int' },
+    { name: 'event_type', type: 'string' },
+    { name: 'price', type: 'double' },
+    { name: 'ts', type: 'int' },
+  ],
+};
+
+const DatagenParams = z.strictObject({
+  profile: z.enum(['clickstream']).default('clickstream'),
+  seed: z.int().default(42),
+  ratePerSec: z.number().positive().max(100_000_000).default(1000),
+  count: z.int().min(0).optional(),
+  ...SourceTimeParams,
+  timestamp: SourceTimeParams.timestamp.default('ts'),
+});
+export type DatagenParams = z.infer<typeof DatagenParams>;
+
+export const datagenSource: OperatorDef<DatagenParams> = {
+  kind: 'source.datagen',
+  label: 'Generator',
+  category: 'source',
+  description: 'Deterministic generated records (clickstream profile), rate limited; bounded when count is set.',
+  params: DatagenParams,
+  inputs: [],
+  outputs: [{ name: 'out' }],
+  defaults: { profile: 'clickstream', seed: 42, ratePerSec: 1000, timestamp: 'ts', watermark: { maxOutOfOrderness: '5s' } },
+  infer(params) {
+    const issues: ParamIssue[] = [];
+    checkSourceTime(issues, params.timestamp, CLICKSTREAM_SCHEMA);
+    return { output: CLICKSTREAM_SCHEMA, issues };
+  },
+  summary: (p) => `${p.profile} · ${p.ratePerSec}/s${p.count === undefined ? '' : ` · ${p.count} records`}`,
+};
+
+const FileSourceParams = z.strictObject({
+  /** An NDJSON file, or a folder whose files are read in name order. */
+  path: z.string().min(1),
+  ratePerSec: z.number().positive().optional(),
+  /** Declared record fields; without them the schema is open and fields are typed `dyn`. */
+  fields: z.array(z.strictObject({ name: z.string().min(1), type: z.enum(FIELD_TYPES) })).optional(),
+  ...SourceTimeParams,
+});
+export type FileSourceParams = z.infer<typeof FileSourceParams>;
+
+export const fileSource: OperatorDef<FileSourceParams> = {
+  kind: 'source.file',
+  label: 'File (NDJSON)',
+  category: 'source',
+  description: 'Reads newline-delimited JSON from a file or a folder of files; bounded.',
+  params: FileSourceParams,
+  inputs: [],
+  outputs: [{ name: 'out' }],
+  defaults: { path: 'input.ndjson' },
+  infer(params) {
+    const issues: ParamIssue[] = [];
+    const output: RecordSchema = params.fields
+      ? { open: false, fields: params.fields.map((f) => ({ name: f.name, type: f.type })) }
+      : { open: true, fields: [] };
+    checkSourceTime(issues, params.timestamp, output);
+    return { output, issues };
+  },
+  summary: (p) => p.path,
+};

@@ -1,0 +1,227 @@
+import { Environment } from '@marcbachmann/cel-js';
+import type { FieldType, RecordSchema } from '../fields.js';
+
+/** Structural limits on user expressions, enforced at parse time. */
+export const EXPRESSION_LIMITS = {
+  maxLength: 4096,
+  maxAstNodes: 2000,
+  maxDepth: 64,
+  maxListElements: 1000,
+  maxMapEntries: 1000,
+  maxCallArguments: 16,
+} as const;
+
+const CEL_RESERVED = new Set([
+  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function',
+  'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while',
+]);
+const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Whether a field name can be referenced as a variable in an expression. */
+export function isExpressionIdentifier(name: string): boolean {
+  return IDENT_RE.test(name) && !CEL_RESERVED.has(name) && !name.startsWith('__');
+}
+
+function toCelType(t: FieldType): string {
+  return t;
+}
+
+function fromCelType(t: string): FieldType {
+  if (t === 'int' || t === 'uint') return 'int';
+  if (t === 'double' || t === 'string' || t === 'bool') return t;
+  if (t.startsWith('list')) return 'list';
+  if (t.startsWith('map')) return 'map';
+  return 'dyn';
+}
+
+function makeEnvironment(schema: RecordSchema): Environment {
+  const env = new Environment({
+    unlistedVariablesAreDyn: schema.open,
+    homogeneousAggregateLiterals: false,
+    limits: {
+      maxAstNodes: EXPRESSION_LIMITS.maxAstNodes,
+      maxDepth: EXPRESSION_LIMITS.maxDepth,
+      maxListElements: EXPRESSION_LIMITS.maxListElements,
+      maxMapEntries: EXPRESSION_LIMITS.maxMapEntries,
+      maxCallArguments: EXPRESSION_LIMITS.maxCallArguments,
+    },
+  });
+  for (const f of schema.fields) {
+    if (isExpressionIdentifier(f.name)) env.registerVariable(f.name, toCelType(f.type));
+  }
+  return env;
+}
+
+export interface ExpressionCheck {
+  valid: boolean;
+  /** The result type when valid. */
+  type?: FieldType;
+  /** A one-line reason when invalid. */
+  message?: string;
+  /** Character offsets of the problem in the expression text, when known. */
+  range?: { start: number; end: number };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
+
+/**
+ * Type-checks a CEL expression against the fields of the input records. Never evaluates it.
+ * @example checkExpression('price > 10.0', schema) // { valid: true, type: 'bool' }
+ */
+export function checkExpression(expr: string, schema: RecordSchema): ExpressionCheck {
+  if (typeof expr !== 'string' || expr.trim() === '') return { valid: false, message: 'expression is empty' };
+  if (expr.length > EXPRESSION_LIMITS.maxLength) {
+    return { valid: false, message: `expression is longer than ${EXPRESSION_LIMITS.maxLength} characters` };
+  }
+  try {
+    const result = makeEnvironment(schema).check(expr);
+    if (result.valid) return { valid: true, type: fromCelType(String(result.type)) };
+    const err = result.error as { message: string; range?: { start: number; end: number } } | undefined;
+    return {
+      valid: false,
+      message: firstLine(err?.message ?? 'invalid expression'),
+      ...(err?.range ? { range: err.range } : {}),
+    };
+  } catch (e) {
+    const err = e as { message?: string; range?: { start: number; end: number } };
+    return {
+      valid: false,
+      message: firstLine(err.message ?? String(e)),
+      ...(err.range ? { range: err.range } : {}),
+    };
+  }
+}
+
+/** Raised when evaluating an expression on one record fails; the record goes to the dead-letter output. */
+export class ExpressionEvaluationError extends Error {
+  constructor(
+    message: string,
+    readonly expression: string,
+  ) {
+    super(message);
+    this.name = 'ExpressionEvaluationError';
+  }
+}
+
+type CelFn = (ctx: Record<string, unknown>) => unknown;
+
+interface AstNode {
+  op: string;
+  args: unknown;
+}
+
+function collectIdentifiers(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectIdentifiers(n, out);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const n = node as AstNode;
+  if (n.op === 'id' && typeof n.args === 'string') {
+    out.add(n.args);
+    return;
+  }
+  collectIdentifiers(n.args, out);
+}
+
+/** Converts a JS value from a record into CEL's representation (integers are BigInt there). */
+function toCel(value: unknown, type: FieldType): unknown {
+  switch (type) {
+    case 'int':
+      if (typeof value === 'number') {
+        if (!Number.isInteger(value)) throw new TypeError(`expected an integer, got ${value}`);
+        return BigInt(value);
+      }
+      return value;
+    case 'double':
+      return typeof value === 'bigint' ? Number(value) : value;
+    case 'string':
+    case 'bool':
+      return value;
+    default:
+      return deepToCel(value);
+  }
+}
+
+function deepToCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(deepToCel);
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array) && !(value instanceof Date)) {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const k of Object.keys(value)) out[k] = deepToCel((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}
+
+/** Converts a CEL result back into plain JSON-friendly JS values (BigInt → number). */
+export function fromCel(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(fromCel);
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value) out[String(k)] = fromCel(v);
+    return out;
+  }
+  if (value instanceof Date) return value.getTime();
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) out[k] = fromCel((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}
+
+/** An expression compiled once per operator instance, evaluated per record. */
+export interface CompiledExpression {
+  readonly source: string;
+  readonly type: FieldType;
+  /** Evaluates against one record; throws {@link ExpressionEvaluationError} on failure. */
+  evaluate(record: Record<string, unknown>): unknown;
+}
+
+/**
+ * Compiles a CEL expression for repeated evaluation against records of the given schema.
+ * Throws an Error with the checker's message when the expression is invalid.
+ * @example
+ * const isPurchase = compileExpression("event_type == 'purchase'", schema);
+ * isPurchase.evaluate(record) // true
+ */
+export function compileExpression(expr: string, schema: RecordSchema): CompiledExpression {
+  const check = checkExpression(expr, schema);
+  if (!check.valid) throw new Error(`invalid expression "${expr}": ${check.message}`);
+  const env = makeEnvironment(schema);
+  const fn = env.parse(expr) as unknown as CelFn & { ast: unknown };
+  const ids = new Set<string>();
+  collectIdentifiers(fn.ast, ids);
+  const declared = new Map(schema.fields.map((f) => [f.name, f.type] as const));
+  // Variables the expression reads, with the representation each needs.
+  const vars: Array<[string, FieldType]> = [];
+  for (const id of ids) {
+    const t = declared.get(id) ?? (schema.open ? 'dyn' : undefined);
+    if (t !== undefined && isExpressionIdentifier(id)) vars.push([id, t]);
+  }
+  const resultType = check.type ?? 'dyn';
+  const convertResult = resultType !== 'string' && resultType !== 'bool';
+  const evaluate = (record: Record<string, unknown>): unknown => {
+    // A fresh null-prototype context holds only the record's own fields the expression names,
+    // so nothing on Object.prototype is ever visible to the expression.
+    const ctx: Record<string, unknown> = Object.create(null);
+    try {
+      for (let i = 0; i < vars.length; i++) {
+        const [name, type] = vars[i]!;
+        if (Object.prototype.hasOwnProperty.call(record, name)) {
+          const v = record[name];
+          ctx[name] = v === undefined ? null : toCel(v, type);
+        }
+      }
+      const out = fn(ctx);
+      return convertResult ? fromCel(out) : out;
+    } catch (e) {
+      throw new ExpressionEvaluationError(firstLine((e as Error).message ?? String(e)), expr);
+    }
+  };
+  return { source: expr, type: resultType, evaluate };
+}

@@ -1,0 +1,9 @@
+export {
+  checkExpression,
+  compileExpression,
+  fromCel,
+  isExpressionIdentifier,
+  ExpressionEvaluationError,
+  EXPRESSION_LIMITS,
+} from './cel.js';
+export type { CompiledExpression, ExpressionCheck } from './cel.js';

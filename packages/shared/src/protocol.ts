@@ -1,0 +1,119 @@
+import type { RiffleErrorInfo } from './errors.js';
+import type { JobSpec } from './spec.schema.js';
+
+/** Version of the live protocol; bumped with breaking changes to the types below. */
+export const PROTOCOL_VERSION = 1 as const;
+
+/**
+ * Job lifecycle states (STYLE.md habit 6). `stopped` is a job a user stopped; `finished` a
+ * bounded job that ran to the end of its input.
+ */
+export const JOB_STATUSES = [
+  'created',
+  'running',
+  'checkpointing',
+  'restarting',
+  'stopping',
+  'stopped',
+  'finished',
+  'failed',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['stopped', 'finished', 'failed']);
+
+/** Metrics of one operator (summed over its subtasks). */
+export interface OperatorMetrics {
+  nodeId: string;
+  kind: string;
+  parallelism: number;
+  recordsIn: number;
+  recordsOut: number;
+  /** Records per second over the last sampling interval. */
+  recordsInPerSec: number;
+  recordsOutPerSec: number;
+  /** Current output watermark in epoch ms; `null` before the first one. */
+  watermark: number | null;
+  /** Records dropped because they arrived after the watermark passed their window. */
+  lateRecordsDropped: number;
+  /** Records sent to the dead-letter output by this operator. */
+  deadLettered: number;
+}
+
+/** One sample of a job's metrics, taken about once a second. */
+export interface JobMetrics {
+  jobId: string;
+  /** Epoch ms when sampled. */
+  ts: number;
+  status: JobStatus;
+  operators: OperatorMetrics[];
+  /** Total dead-lettered records. */
+  deadLetters: number;
+}
+
+/** A record that could not be processed, with the reason. */
+export interface DeadLetter {
+  nodeId: string;
+  error: string;
+  /** The record (or its raw text) as received. */
+  record: unknown;
+  ts: number;
+}
+
+/** A job as the REST API and the socket describe it. */
+export interface JobInfo {
+  id: string;
+  name: string;
+  status: JobStatus;
+  spec: JobSpec;
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  error?: RiffleErrorInfo;
+  metrics?: JobMetrics;
+}
+
+/** Latest records reaching a `sink.collect` node. */
+export interface PreviewUpdate {
+  jobId: string;
+  nodeId: string;
+  records: unknown[];
+}
+
+export interface StatusUpdate {
+  jobId: string;
+  status: JobStatus;
+  error?: RiffleErrorInfo;
+}
+
+/** What the server returns in the `subscribe` acknowledgement: the current snapshot. */
+export type SubscribeAck =
+  | { ok: true; job: JobInfo; history: JobMetrics[]; previews: Record<string, unknown[]> }
+  | { ok: false; error: string };
+
+/** The socket.io namespace for live job data. */
+export const JOBS_NAMESPACE = '/jobs';
+
+/** Room of one job inside {@link JOBS_NAMESPACE}. */
+export function jobRoom(jobId: string): string {
+  return `job:${jobId}`;
+}
+
+/** Events the server emits (socket.io typed event map). */
+export interface ServerToClientEvents {
+  'job:metrics': (m: JobMetrics) => void;
+  'job:status': (s: StatusUpdate) => void;
+  'job:preview': (p: PreviewUpdate) => void;
+}
+
+/** Events a client emits (socket.io typed event map). */
+export interface ClientToServerEvents {
+  subscribe: (req: { jobId: string }, ack: (res: SubscribeAck) => void) => void;
+  unsubscribe: (req: { jobId: string }) => void;
+}
+
+/** Body of a 400 answer to an invalid spec. */
+export interface ValidationErrorBody {
+  error: 'invalid_spec';
+  errors: Array<{ path: string; message: string; code?: string; nodeId?: string }>;
+}
