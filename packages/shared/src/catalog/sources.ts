@@ -20,6 +20,8 @@ const DatagenParams = z.strictObject({
   seed: z.int().default(42),
   ratePerSec: z.number().positive().max(100_000_000).default(1000),
   count: z.int().min(0).optional(),
+  /** Event time of the first record (epoch ms). A fixed default keeps output deterministic. */
+  startTime: z.int().min(0).default(Date.UTC(2026, 0, 1)),
   ...SourceTimeParams,
   timestamp: SourceTimeParams.timestamp.default('ts'),
 });
