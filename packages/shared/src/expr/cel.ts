@@ -34,6 +34,25 @@ function fromCelType(t: string): FieldType {
   return 'dyn';
 }
 
+type Arith = (a: number, b: number) => number;
+const MIXED_OPS: Array<[string, Arith]> = [
+  ['+', (a, b) => a + b],
+  ['-', (a, b) => a - b],
+  ['*', (a, b) => a * b],
+  ['/', (a, b) => a / b],
+];
+
+/**
+ * Strict CEL has no `double * int`; users of a pipeline builder write `price * 2` and expect a
+ * double, so mixed int/double arithmetic is defined here and yields a double.
+ */
+function registerMixedArithmetic(env: Environment): void {
+  for (const [op, fn] of MIXED_OPS) {
+    env.registerOperator(`double ${op} int: double`, (a: number, b: bigint) => fn(a, Number(b)));
+    env.registerOperator(`int ${op} double: double`, (a: bigint, b: number) => fn(Number(a), b));
+  }
+}
+
 function makeEnvironment(schema: RecordSchema): Environment {
   const env = new Environment({
     unlistedVariablesAreDyn: schema.open,
@@ -46,6 +65,7 @@ function makeEnvironment(schema: RecordSchema): Environment {
       maxCallArguments: EXPRESSION_LIMITS.maxCallArguments,
     },
   });
+  registerMixedArithmetic(env);
   for (const f of schema.fields) {
     if (isExpressionIdentifier(f.name)) env.registerVariable(f.name, toCelType(f.type));
   }
