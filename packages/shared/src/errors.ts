@@ -14,7 +14,7 @@ export class RiffleError extends Error implements RiffleErrorInfo {
   readonly code: string;
   readonly domain: ErrorDomain;
   readonly retryable: boolean;
-  readonly nodeId?: string;
+  declare readonly nodeId?: string;
 
   constructor(info: Omit<RiffleErrorInfo, 'message'> & { message: string; cause?: unknown }) {
     super(info.message, info.cause === undefined ? undefined : { cause: info.cause });

@@ -1,0 +1,79 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Reads the lines of a sequence of files in 1 MB chunks (memory stays flat for large inputs),
+ * decoding UTF-8 across chunk boundaries. Lines are served synchronously from the current chunk
+ * ({@link nextBuffered}); only refilling awaits, so a source emits a whole batch without awaiting.
+ */
+export class LineReader {
+  private fileIndex = 0;
+  private handle: FileHandle | undefined;
+  private decoder = new StringDecoder('utf8');
+  private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private partial = '';
+  private pending: string[] = [];
+  private pendingAt = 0;
+  private pendingFile = '';
+  private lineNo = 0;
+
+  constructor(private readonly files: string[]) {}
+
+  /** File of the line most recently returned. */
+  get file(): string {
+    return this.pendingFile;
+  }
+
+  /** 1-based line number (within {@link file}) of the line most recently returned. */
+  get line(): number {
+    return this.lineNo;
+  }
+
+  /** A line already in memory, or undefined when {@link fill} must run first. */
+  nextBuffered(): string | undefined {
+    if (this.pendingAt >= this.pending.length) return undefined;
+    this.lineNo++;
+    return this.pending[this.pendingAt++];
+  }
+
+  /** Loads the next lines; false at the end of the last file. */
+  async fill(): Promise<boolean> {
+    for (;;) {
+      if (this.fileIndex >= this.files.length) return false;
+      const file = this.files[this.fileIndex]!;
+      this.handle ??= await open(file, 'r');
+      const { bytesRead } = await this.handle.read(this.buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead > 0) {
+        const lines = (this.partial + this.decoder.write(this.buffer.subarray(0, bytesRead))).split('\n');
+        this.partial = lines.pop()!;
+        if (lines.length > 0) return this.setPending(lines, file);
+        continue;
+      }
+      // End of this file; its last line may lack a newline.
+      const rest = this.partial + this.decoder.end();
+      await this.close();
+      this.partial = '';
+      this.decoder = new StringDecoder('utf8');
+      this.fileIndex++;
+      if (rest !== '') return this.setPending([rest], file);
+    }
+  }
+
+  async close(): Promise<void> {
+    const h = this.handle;
+    this.handle = undefined;
+    await h?.close();
+  }
+
+  private setPending(lines: string[], file: string): true {
+    if (file !== this.pendingFile) {
+      this.pendingFile = file;
+      this.lineNo = 0;
+    }
+    this.pending = lines;
+    this.pendingAt = 0;
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { validateSpec } from '@riffle/shared';
+import type { EngineLogger, EngineOptions, JobHandle } from './api.js';
+import { InvalidSpecError } from './errors.js';
+import { OPERATORS } from './operators/registry.js';
+import { buildLogicalGraph } from './plan/logical-graph.js';
+import { buildPhysicalPlan } from './plan/physical-plan.js';
+import { Job } from './runtime/job.js';
+
+const SILENT: EngineLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * The engine's entry point: everything that runs a job (server, CLI, benchmark, tests) uses it.
+ * @example
+ * const job = await Engine.start(spec, { baseDir: '/data' });
+ * const { status } = await job.done; // 'finished' for bounded sources
+ */
+export const Engine = {
+  /**
+   * Validates the spec, plans it and starts it. Resolves once the job runs (status `running`),
+   * or, when opening an operator failed (e.g. a missing input file), with a handle whose status
+   * is `failed` and whose `done` carries the error.
+   * @throws {InvalidSpecError} when the spec does not validate (`code: 'invalid_spec'`, `domain: 'user'`,
+   * `problems`: every problem with its JSON path).
+   */
+  async start(spec: unknown, options: EngineOptions = {}): Promise<JobHandle> {
+    const validation = validateSpec(spec);
+    if (!validation.ok) throw new InvalidSpecError(validation.errors);
+    const valid = validation.spec!;
+    const missing = valid.nodes.findIndex((n) => OPERATORS[n.kind] === undefined);
+    if (missing >= 0) {
+      throw new InvalidSpecError([
+        { path: `$.nodes[${missing}].kind`, code: 'unknown_kind', message: `this engine cannot run "${valid.nodes[missing]!.kind}" yet`, nodeId: valid.nodes[missing]!.id },
+      ]);
+    }
+    const logger = options.logger ?? SILENT;
+    const graph = buildLogicalGraph(valid, validation);
+    for (const w of graph.warnings) logger.warn(w);
+    const job = new Job(options.jobId ?? randomUUID(), valid, buildPhysicalPlan(graph), options.baseDir ?? process.cwd(), logger);
+    await job.launch();
+    logger.info('job started', { jobId: job.id, name: valid.name });
+    return job;
+  },
+};

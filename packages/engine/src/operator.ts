@@ -1,0 +1,102 @@
+import type { EngineLogger } from './api.js';
+import type { Collector, Row } from './collector.js';
+import type { NodeCounters } from './runtime/metrics.js';
+import type { RecordSchema } from '@riffle/shared';
+
+/** State an operator keeps, declared up front so checkpoints know what to snapshot. */
+export interface StateDescriptor {
+  name: string;
+  kind: 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
+  /** Keyed state is snapshotted per key group and can be redistributed on rescale. */
+  keyed: boolean;
+}
+
+/** What an operator instance (one parallel subtask of one spec node) knows about its place. */
+export interface OperatorContext {
+  nodeId: string;
+  kind: string;
+  subtaskIndex: number;
+  parallelism: number;
+  maxParallelism: number;
+  /** Schema of the records arriving on the main input (sources: of the records they emit). */
+  inputSchema: RecordSchema;
+  /** Whether the main input is keyed (the previous node is a keyBy). */
+  keyed: boolean;
+  time: 'event' | 'processing';
+  /** Folder relative paths resolve against. */
+  baseDir: string;
+  logger: EngineLogger;
+  counters: NodeCounters;
+  /** Sends a record that could not be processed to the job's dead-letter output. */
+  deadLetter(record: unknown, error: unknown): void;
+}
+
+/**
+ * The contract every operator kind implements (one file per kind under `operators/`). Every
+ * hook but `processElement` has a default no-op so an operator only writes what it needs.
+ *
+ * Lifecycle, driven by the task: `setup` → `open` → (`processElement` | `processWatermark` |
+ * `onProcessingTime`)* → `endInput` (bounded input only, after the final watermark) → `close`
+ * (orderly shutdown: finished or stopped) or `abort` (the job failed).
+ */
+export abstract class Operator {
+  /** State this operator keeps; empty for stateless operators. */
+  readonly stateDescriptors: readonly StateDescriptor[] = [];
+  protected out!: Collector;
+  protected ctx!: OperatorContext;
+
+  setup(ctx: OperatorContext, out: Collector): void {
+    this.ctx = ctx;
+    this.out = out;
+  }
+
+  open(): void | Promise<void> {}
+
+  abstract processElement(value: Row, timestamp: number, key: unknown): void;
+
+  /** Called when the input watermark advances; forwards it by default. */
+  processWatermark(watermark: number): void {
+    this.out.emitWatermark(watermark);
+  }
+
+  /** Called about every 200 ms with the wall clock, for processing-time timers and sinks rolling files. */
+  onProcessingTime(_now: number): void {}
+
+  /** The input is exhausted (bounded input); the last chance to emit. */
+  endInput(): void {}
+
+  close(): void | Promise<void> {}
+
+  /** The job failed: release resources without committing anything. */
+  abort(): void {}
+
+  /** Snapshot of the declared state; checkpoints (a later issue) store it. */
+  snapshotState(): unknown {
+    return undefined;
+  }
+
+  restoreState(_snapshot: unknown): void {}
+}
+
+/** Returned by {@link SourceOperator.pollNext} when the source is exhausted. */
+export const END_OF_INPUT = -1;
+
+/**
+ * A source: emits records through its collector when polled. Timestamps and watermarks are
+ * assigned by the runtime after the source (from the `timestamp` and `watermark` params), so a
+ * source passes `NaN` as the timestamp.
+ */
+export abstract class SourceOperator extends Operator {
+  /** Records per second this subtask may emit; undefined means unlimited. */
+  ratePerSec: number | undefined = undefined;
+
+  processElement(): void {
+    throw new Error('a source takes no input');
+  }
+
+  /**
+   * Emits at most `max` records and returns how many it emitted, or {@link END_OF_INPUT} when
+   * there is nothing more. May be async (I/O); records are emitted synchronously.
+   */
+  abstract pollNext(max: number): number | Promise<number>;
+}

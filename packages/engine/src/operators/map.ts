@@ -1,0 +1,39 @@
+import { compileExpression, ExpressionEvaluationError, type CompiledExpression, type MapParams } from '@riffle/shared';
+import type { Row } from '../collector.js';
+import { Operator, type OperatorContext } from '../operator.js';
+
+/**
+ * Computes new fields from each record: a projection onto the computed fields, or, with
+ * `keepInput`, a copy of the input with the computed fields added or overwritten. If any field's
+ * expression fails the whole record is dead-lettered (a half-computed record would be wrong).
+ */
+export class MapOperator extends Operator {
+  private readonly names: string[];
+  private readonly exprs: CompiledExpression[];
+  private readonly keepInput: boolean;
+  /** Reused per record: results are computed before the output object is built. */
+  private readonly results: unknown[];
+
+  constructor(params: MapParams, ctx: OperatorContext) {
+    super();
+    this.names = params.fields.map((f) => f.as);
+    this.exprs = params.fields.map((f) => compileExpression(f.expr, ctx.inputSchema));
+    this.keepInput = params.keepInput;
+    this.results = new Array<unknown>(this.exprs.length);
+  }
+
+  processElement(value: Row, timestamp: number, key: unknown): void {
+    const exprs = this.exprs;
+    const results = this.results;
+    try {
+      for (let i = 0; i < exprs.length; i++) results[i] = exprs[i]!.evaluate(value);
+    } catch (e) {
+      if (!(e instanceof ExpressionEvaluationError)) throw e;
+      this.ctx.deadLetter(value, e);
+      return;
+    }
+    const out: Row = this.keepInput ? Object.assign({}, value) : {};
+    for (let i = 0; i < exprs.length; i++) out[this.names[i]!] = results[i];
+    this.out.collect(out, timestamp, key);
+  }
+}

@@ -1,0 +1,31 @@
+import type { Operator, OperatorContext } from '../operator.js';
+import type { PreviewBuffer } from '../runtime/preview-buffer.js';
+import { FilterOperator } from './filter.js';
+import { KeyByOperator } from './key-by.js';
+import { MapOperator } from './map.js';
+import { CollectSinkOperator } from './sink-collect.js';
+import { FileSinkOperator } from './sink-file.js';
+import { DatagenSource } from './source-datagen.js';
+import { FileSource } from './source-file.js';
+import { TumblingWindowOperator } from './window-tumbling.js';
+
+/** Job-wide things an operator may need beyond its context. */
+export interface JobServices {
+  /** The preview buffer of a `sink.collect` node (shared by its subtasks). */
+  previewBuffer(nodeId: string, limit: number): PreviewBuffer;
+}
+
+/** Creates one parallel instance of an operator from its validated params. */
+export type OperatorFactory = (params: any, ctx: OperatorContext, services: JobServices) => Operator;
+
+/** How each catalog kind runs. A catalog kind missing here is rejected before the job starts. */
+export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
+  'source.datagen': (p, ctx) => new DatagenSource(p, ctx),
+  'source.file': (p, ctx) => new FileSource(p, ctx),
+  map: (p, ctx) => new MapOperator(p, ctx),
+  filter: (p, ctx) => new FilterOperator(p, ctx),
+  keyBy: (p, ctx) => new KeyByOperator(p, ctx),
+  'window.tumbling': (p, ctx) => new TumblingWindowOperator(p, ctx),
+  'sink.file': (p, ctx) => new FileSinkOperator(p, ctx),
+  'sink.collect': (p, ctx, services) => new CollectSinkOperator(services.previewBuffer(ctx.nodeId, p.limit)),
+};

@@ -1,0 +1,36 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../index.js';
+import { metricsOf, partFiles, pipeline, tempDir, until } from '../../test/helpers.js';
+
+describe('sink.file', () => {
+  it('keeps output in a hidden in-progress file while running and makes it visible on stop', async () => {
+    const dir = await tempDir();
+    const spec = pipeline([
+      { id: 'gen', kind: 'source.datagen', params: { ratePerSec: 2000 } },
+      { id: 'out', kind: 'sink.file', params: { path: 'out' } },
+    ]);
+    const job = await Engine.start(spec, { baseDir: dir });
+    await until(() => metricsOf(job, 'out').recordsIn >= 200);
+    await new Promise((r) => setTimeout(r, 250)); // a processing-time tick flushes the buffer to disk
+    const during = await readdir(join(dir, 'out'));
+    expect(during).toEqual(['.part-0-0.ndjson.inprogress']);
+    await job.stop();
+    expect(await readdir(join(dir, 'out'))).toEqual(['part-0-0.ndjson']);
+    const lines = (await readFile(join(dir, 'out', 'part-0-0.ndjson'), 'utf8')).trim().split('\n');
+    expect(lines.length).toBe(metricsOf(job, 'out').recordsIn);
+    expect(Object.keys(JSON.parse(lines[0]!))).toEqual(['user_id', 'product_id', 'event_type', 'price', 'ts']);
+  });
+
+  it('continues numbering after existing part files instead of overwriting them', async () => {
+    const dir = await tempDir();
+    const spec = pipeline([
+      { id: 'gen', kind: 'source.datagen', params: { ratePerSec: 1e8, count: 10 } },
+      { id: 'out', kind: 'sink.file', params: { path: 'out' } },
+    ]);
+    await (await Engine.start(spec, { baseDir: dir })).done;
+    await (await Engine.start(spec, { baseDir: dir })).done;
+    expect(await partFiles(join(dir, 'out'))).toEqual(['part-0-0.ndjson', 'part-0-1.ndjson']);
+  });
+});

@@ -1,0 +1,93 @@
+import {
+  buildGraph,
+  getOperator,
+  type JobSpec,
+  type OperatorDef,
+  type Partitioning,
+  type RecordSchema,
+  type SpecValidation,
+} from '@riffle/shared';
+
+export interface LogicalEdge {
+  from: string;
+  to: string;
+  /** Resolved distribution (the spec's, or the planner's default). */
+  partitioning: Partitioning;
+}
+
+export interface LogicalNode {
+  id: string;
+  kind: string;
+  def: OperatorDef<any>;
+  /** Params with defaults filled in by validation. */
+  params: Record<string, unknown>;
+  parallelism: number;
+  /** Schema of the records arriving (sources: of the records they emit). */
+  inputSchema: RecordSchema;
+  /** Whether the input is keyed (the node after a keyBy). */
+  keyedInput: boolean;
+  inEdges: LogicalEdge[];
+  outEdges: LogicalEdge[];
+}
+
+export interface LogicalGraph {
+  /** In topological order. */
+  nodes: LogicalNode[];
+  byId: Map<string, LogicalNode>;
+  maxParallelism: number;
+  time: 'event' | 'processing';
+  /** Notes about choices the planner overrode (for the logger). */
+  warnings: string[];
+}
+
+const OPEN: RecordSchema = { fields: [], open: true };
+
+/**
+ * Turns a validated spec into the logical graph: nodes in topological order with their resolved
+ * parallelism, input schema and the partitioning of every edge. Defaults follow ARCHITECTURE.md:
+ * hash after a keyBy, forward where parallelism matches, rebalance otherwise.
+ */
+export function buildLogicalGraph(spec: JobSpec, validation: SpecValidation): LogicalGraph {
+  const graph = buildGraph(spec);
+  const warnings: string[] = [];
+  const byId = new Map<string, LogicalNode>();
+  const parallelismOf = (id: string) => graph.nodes.get(id)!.parallelism ?? spec.config.parallelism;
+  for (const id of graph.order!) {
+    const n = graph.nodes.get(id)!;
+    const ins = graph.inEdges.get(id)!;
+    const first = ins[0];
+    byId.set(id, {
+      id,
+      kind: n.kind,
+      def: getOperator(n.kind)!,
+      params: n.params,
+      parallelism: parallelismOf(id),
+      inputSchema: first ? (validation.types[first.from]?.output ?? OPEN) : (validation.types[id]?.output ?? OPEN),
+      keyedInput: ins.some((e) => validation.types[e.from]?.keyed === true),
+      inEdges: [],
+      outEdges: [],
+    });
+  }
+  for (const e of spec.edges) {
+    const from = byId.get(e.from)!;
+    const to = byId.get(e.to)!;
+    const edge: LogicalEdge = { from: e.from, to: e.to, partitioning: resolvePartitioning(from, to, e.partitioning, warnings) };
+    from.outEdges.push(edge);
+    to.inEdges.push(edge);
+  }
+  return { nodes: [...byId.values()], byId, maxParallelism: spec.config.maxParallelism, time: spec.config.time, warnings };
+}
+
+function resolvePartitioning(from: LogicalNode, to: LogicalNode, asked: Partitioning | undefined, warnings: string[]): Partitioning {
+  // Keyed state is only correct when every record of a key reaches the same subtask.
+  if (from.kind === 'keyBy') {
+    if (asked !== undefined && asked !== 'hash') warnings.push(`edge ${from.id} → ${to.id}: "${asked}" ignored, the output of a keyBy is hash-partitioned`);
+    return 'hash';
+  }
+  if (asked === 'hash') {
+    warnings.push(`edge ${from.id} → ${to.id}: "hash" needs a keyBy before it; using rebalance`);
+    return 'rebalance';
+  }
+  if (asked !== undefined) return asked;
+  return from.parallelism === to.parallelism ? 'forward' : 'rebalance';
+}

@@ -1,0 +1,92 @@
+import { RiffleError, type JobStatus } from '@riffle/shared';
+import { describe, expect, it } from 'vitest';
+import { Engine, InvalidSpecError } from '../index.js';
+import { metricsOf, pipeline, until } from '../../test/helpers.js';
+
+const unbounded = pipeline([
+  { id: 'gen', kind: 'source.datagen', params: { ratePerSec: 5000 } },
+  { id: 'f', kind: 'filter', params: { expr: "event_type != 'purchase'" } },
+  { id: 'out', kind: 'sink.collect', params: { limit: 5 } },
+]);
+
+describe('job', () => {
+  it('stop() of an unbounded datagen job resolves and done gives stopped', async () => {
+    const job = await Engine.start(unbounded);
+    const seen: JobStatus[] = [];
+    job.onStatus((s) => seen.push(s));
+    expect(job.status).toBe('running');
+    await until(() => metricsOf(job, 'out').recordsIn > 100);
+    await job.stop();
+    expect(await job.done).toEqual({ status: 'stopped' });
+    expect(job.status).toBe('stopped');
+    expect(seen).toEqual(['stopping', 'stopped']);
+    expect(job.preview('out')).toHaveLength(5);
+    await job.stop(); // idempotent
+  });
+
+  it('reports per-second rates, totals, parallelism and watermarks per spec node', async () => {
+    const job = await Engine.start(unbounded, { jobId: 'j1' });
+    await new Promise((r) => setTimeout(r, 1150));
+    const m = job.metrics();
+    await job.stop();
+    expect(m.jobId).toBe('j1');
+    expect(m.status).toBe('running');
+    expect(m.operators.map((o) => o.nodeId)).toEqual(['gen', 'f', 'out']);
+    const gen = m.operators[0]!;
+    expect(gen.recordsOutPerSec).toBeGreaterThan(3500);
+    expect(gen.recordsOutPerSec).toBeLessThan(6500);
+    expect(gen.parallelism).toBe(1);
+    expect(m.operators[1]!.recordsIn).toBe(gen.recordsOut);
+    expect(gen.watermark).toBeGreaterThan(Date.UTC(2026, 0, 1) - 10_000);
+    // Two calls in a row see the same rates: sampling is the engine's, not the caller's.
+    expect(job.metrics().operators[0]!.recordsOutPerSec).toBe(job.metrics().operators[0]!.recordsOutPerSec);
+  });
+
+  it('keeps the event loop responsive while an unthrottled source runs', async () => {
+    const fast = pipeline([
+      { id: 'gen', kind: 'source.datagen', params: { ratePerSec: 1e8 } },
+      { id: 'm', kind: 'map', params: { fields: [{ as: 'x', expr: 'price * 2.0' }] } },
+      { id: 'out', kind: 'sink.collect', params: { limit: 1 } },
+    ]);
+    const job = await Engine.start(fast);
+    let worstLag = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worstLag = Math.max(worstLag, now - last - 5);
+      last = now;
+    }, 5);
+    await new Promise((r) => setTimeout(r, 600));
+    clearInterval(timer);
+    await job.stop();
+    expect(metricsOf(job, 'out').recordsIn).toBeGreaterThan(100_000);
+    expect(worstLag).toBeLessThan(40);
+  });
+
+  it('rejects an invalid spec with every problem and its JSON path', async () => {
+    const bad = pipeline([
+      { id: 'gen', kind: 'source.datagen', params: { ratePerSec: -1 } },
+      { id: 'f', kind: 'filter', params: { expr: 'no_such_field > 1' } },
+      { id: 'out', kind: 'sink.collect' },
+    ]);
+    const err = await Engine.start(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidSpecError);
+    expect(err).toBeInstanceOf(RiffleError);
+    expect(err).toMatchObject({ code: 'invalid_spec', domain: 'user' });
+    expect((err as InvalidSpecError).problems.map((p) => p.path)).toEqual(['$.nodes[0].params.ratePerSec']);
+  });
+
+  it('fails the job, naming the operator, when an operator throws at runtime', async () => {
+    const job = await Engine.start(unbounded);
+    // Simulate a bug inside an operator (not an expression error on a record).
+    const out = (job as unknown as { built: { tasks: Array<{ members: Array<{ nodeId: string; operator: { processElement: () => void } }> }> } }).built.tasks[0]!.members.find((m) => m.nodeId === 'f')!;
+    out.operator.processElement = () => {
+      throw new TypeError('boom');
+    };
+    const result = await job.done;
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'operator_failed', domain: 'internal', nodeId: 'f' });
+    expect(result.error!.message).toMatch(/"f".*boom/);
+    expect(job.error?.nodeId).toBe('f');
+  });
+});

@@ -1,0 +1,165 @@
+import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
+import type { EngineLogger, JobHandle, JobResult } from '../api.js';
+import { toErrorInfo } from '../errors.js';
+import type { PhysicalPlan } from '../plan/physical-plan.js';
+import { DeadLetterBuffer } from './dead-letters.js';
+import { JobLifecycle, type StatusListener } from './lifecycle.js';
+import { MetricsRegistry } from './metrics.js';
+import { PreviewBuffer } from './preview-buffer.js';
+import { Sleeper } from './sleeper.js';
+import { runSource, type SourceControl } from './source-driver.js';
+import { buildTasks, type BuiltTasks } from './task-builder.js';
+
+/** How often processing-time hooks run (window timers, file sinks rolling). */
+const TICK_MS = 200;
+const SAMPLE_MS = 1000;
+
+/**
+ * A running job: owns the tasks, drives the sources, and moves through the lifecycle
+ * (created → running → stopping → stopped | finished | failed). Every task runs on the
+ * event-loop thread in this runtime; nothing here depends on that except the channels.
+ */
+export class Job implements JobHandle {
+  readonly done: Promise<JobResult>;
+  private resolveDone!: (r: JobResult) => void;
+  private readonly lifecycle: JobLifecycle;
+  private readonly registry = new MetricsRegistry();
+  private readonly dead = new DeadLetterBuffer();
+  private readonly previews = new Map<string, PreviewBuffer>();
+  private readonly sleeper = new Sleeper();
+  private built: BuiltTasks | undefined;
+  private failure: unknown;
+  private stopRequested = false;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly spec: JobSpec,
+    private readonly plan: PhysicalPlan,
+    private readonly baseDir: string,
+    private readonly logger: EngineLogger,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: id, error: String(e) }));
+  }
+
+  get status(): JobStatus {
+    return this.lifecycle.status;
+  }
+
+  get error(): RiffleErrorInfo | undefined {
+    return this.failure === undefined ? undefined : toErrorInfo(this.failure);
+  }
+
+  /** Whether sources should keep polling. */
+  get running(): boolean {
+    return !this.stopRequested && this.failure === undefined;
+  }
+
+  /** Builds and opens the tasks, then starts the sources; resolves once they are running. */
+  async launch(): Promise<void> {
+    this.lifecycle.transition('running');
+    try {
+      this.built = buildTasks(this.plan, {
+        baseDir: this.baseDir,
+        logger: this.logger,
+        services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
+        deadLetter: (nodeId, counters, record, error) => {
+          counters.deadLettered++;
+          this.dead.add(nodeId, record, error);
+        },
+      });
+      for (const node of this.plan.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
+      for (const t of this.built.tasks) await t.open();
+    } catch (e) {
+      this.failure = e;
+      void this.finalize();
+      return;
+    }
+    this.startTimers();
+    const job = this;
+    const control: SourceControl = { sleeper: this.sleeper, get running() { return job.running; } };
+    const drivers = this.built.sourceTasks.map((t) => runSource(t, control));
+    void Promise.all(drivers.map((d) => d.catch((e) => this.fail(e)))).then(() => this.finalize());
+  }
+
+  metrics(): JobMetrics {
+    return this.registry.snapshot(this.id, this.status);
+  }
+
+  preview(nodeId: string): unknown[] {
+    return this.previews.get(nodeId)?.list() ?? [];
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.dead.list();
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    return this.lifecycle.subscribe(listener);
+  }
+
+  async stop(): Promise<void> {
+    if (this.lifecycle.canTransition('stopping') && !this.stopRequested && this.failure === undefined) {
+      this.stopRequested = true;
+      this.lifecycle.transition('stopping');
+      this.sleeper.wakeAll();
+    }
+    await this.done;
+  }
+
+  private fail(e: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = e;
+    this.sleeper.wakeAll();
+  }
+
+  private previewBuffer(nodeId: string, limit: number): PreviewBuffer {
+    let b = this.previews.get(nodeId);
+    if (b === undefined) this.previews.set(nodeId, (b = new PreviewBuffer(limit)));
+    return b;
+  }
+
+  private startTimers(): void {
+    const tick = setInterval(() => {
+      if (!this.running) return;
+      const now = Date.now();
+      try {
+        for (const t of this.built!.tasks) t.onProcessingTime(now);
+      } catch (e) {
+        this.fail(e);
+      }
+    }, TICK_MS);
+    const sample = setInterval(() => this.registry.sample(), SAMPLE_MS);
+    // Timers must not keep a process alive on their own: sources do that while the job runs.
+    tick.unref();
+    sample.unref();
+    this.timers = [tick, sample];
+  }
+
+  /** Called once, after every source driver has returned. */
+  private async finalize(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    const tasks = this.built?.tasks ?? [];
+    if (this.failure === undefined) {
+      try {
+        for (const t of tasks) await t.close();
+      } catch (e) {
+        this.failure = e;
+      }
+    }
+    if (this.failure !== undefined) for (const t of tasks) t.abort();
+    this.registry.sample();
+    this.registry.clearRates();
+    let result: JobResult;
+    if (this.failure !== undefined) {
+      result = { status: 'failed', error: toErrorInfo(this.failure) };
+      this.logger.error('job failed', { jobId: this.id, ...result.error });
+    } else {
+      result = { status: this.stopRequested ? 'stopped' : 'finished' };
+      this.logger.info(`job ${result.status}`, { jobId: this.id });
+    }
+    this.lifecycle.transition(result.status, result.error);
+    this.resolveDone(result);
+  }
+}

@@ -1,0 +1,108 @@
+import type { JobMetrics, OperatorMetrics } from '@riffle/shared';
+import { MAX_WATERMARK } from '../collector.js';
+
+/**
+ * Counters of one parallel subtask of one node. Plain mutable fields: the hot path increments
+ * them directly, the metrics sampler reads them.
+ */
+export interface NodeCounters {
+  recordsIn: number;
+  recordsOut: number;
+  lateRecordsDropped: number;
+  deadLettered: number;
+  /** Output watermark (sinks: input watermark); -Infinity before the first. */
+  watermark: number;
+}
+
+export function newCounters(): NodeCounters {
+  return { recordsIn: 0, recordsOut: 0, lateRecordsDropped: 0, deadLettered: 0, watermark: -Infinity };
+}
+
+/**
+ * How the end-of-stream watermark (+Infinity inside the engine) is reported in metrics: JSON
+ * has no Infinity, so it is reported as `Number.MAX_SAFE_INTEGER`, like Flink's Long.MAX_VALUE.
+ */
+export const REPORTED_MAX_WATERMARK = Number.MAX_SAFE_INTEGER;
+
+interface NodeEntry {
+  nodeId: string;
+  kind: string;
+  subtasks: NodeCounters[];
+  lastIn: number;
+  lastOut: number;
+  inPerSec: number;
+  outPerSec: number;
+}
+
+/**
+ * Sums counters over subtasks and computes per-second rates once per sampling interval, so
+ * any number of callers of `metrics()` see the same rates without disturbing each other.
+ */
+export class MetricsRegistry {
+  private readonly nodes: NodeEntry[] = [];
+  private lastSample = Date.now();
+
+  register(nodeId: string, kind: string, counters: NodeCounters[]): void {
+    this.nodes.push({ nodeId, kind, subtasks: counters, lastIn: 0, lastOut: 0, inPerSec: 0, outPerSec: 0 });
+  }
+
+  /** Recomputes the rates over the time since the previous sample (called about once a second). */
+  sample(now = Date.now()): void {
+    const elapsed = now - this.lastSample;
+    if (elapsed <= 0) return;
+    for (const n of this.nodes) {
+      const { recordsIn, recordsOut } = totals(n.subtasks);
+      n.inPerSec = Math.round(((recordsIn - n.lastIn) * 1000) / elapsed);
+      n.outPerSec = Math.round(((recordsOut - n.lastOut) * 1000) / elapsed);
+      n.lastIn = recordsIn;
+      n.lastOut = recordsOut;
+    }
+    this.lastSample = now;
+  }
+
+  /** Rates drop to zero once the job has ended. */
+  clearRates(): void {
+    for (const n of this.nodes) n.inPerSec = n.outPerSec = 0;
+  }
+
+  snapshot(jobId: string, status: JobMetrics['status']): JobMetrics {
+    let deadLetters = 0;
+    const operators: OperatorMetrics[] = this.nodes.map((n) => {
+      const t = totals(n.subtasks);
+      deadLetters += t.deadLettered;
+      return {
+        nodeId: n.nodeId,
+        kind: n.kind,
+        parallelism: n.subtasks.length,
+        recordsIn: t.recordsIn,
+        recordsOut: t.recordsOut,
+        recordsInPerSec: n.inPerSec,
+        recordsOutPerSec: n.outPerSec,
+        watermark: t.watermark,
+        lateRecordsDropped: t.lateRecordsDropped,
+        deadLettered: t.deadLettered,
+      };
+    });
+    return { jobId, ts: Date.now(), status, operators, deadLetters };
+  }
+}
+
+function totals(subtasks: NodeCounters[]) {
+  let recordsIn = 0;
+  let recordsOut = 0;
+  let late = 0;
+  let dead = 0;
+  // A node's watermark is the minimum over its subtasks, as a downstream input would see it.
+  let wm = Infinity;
+  let anyMissing = subtasks.length === 0;
+  for (const c of subtasks) {
+    recordsIn += c.recordsIn;
+    recordsOut += c.recordsOut;
+    late += c.lateRecordsDropped;
+    dead += c.deadLettered;
+    if (c.watermark === -Infinity) anyMissing = true;
+    else if (c.watermark < wm) wm = c.watermark;
+  }
+  const watermark = anyMissing ? null : wm === MAX_WATERMARK ? REPORTED_MAX_WATERMARK : wm;
+  return { recordsIn, recordsOut, lateRecordsDropped: late, deadLettered: dead, watermark };
+}

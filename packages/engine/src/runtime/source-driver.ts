@@ -1,0 +1,63 @@
+import { attribute } from '../errors.js';
+import { END_OF_INPUT } from '../operator.js';
+import { yieldToEventLoop, type Sleeper } from './sleeper.js';
+import type { Task } from './task.js';
+
+/** Records per poll: big enough to amortize the loop, small enough to stop and flush promptly. */
+export const SOURCE_BATCH = 4096;
+/** Longest stretch the loop keeps the event loop busy before yielding (the server must stay responsive). */
+const YIELD_AFTER_MS = 10;
+/** Shortest sleep of a rate-limited source: lets records accumulate into batches. */
+const MIN_SLEEP_MS = 5;
+
+export interface SourceControl {
+  /** False once the job is stopping or failing. */
+  readonly running: boolean;
+  readonly sleeper: Sleeper;
+}
+
+/**
+ * Runs one source task: polls batches, limits the rate against the wall clock (sleeping on
+ * timers, never spinning), yields to the event loop regularly, and ends the task when a bounded
+ * source is exhausted. Exceptions propagate, tagged with the source's node id.
+ */
+export async function runSource(task: Task, control: SourceControl): Promise<void> {
+  const { operator, output } = task.source!;
+  const nodeId = task.chainId;
+  const rate = operator.ratePerSec;
+  const started = performance.now();
+  let emitted = 0;
+  let lastYield = started;
+  while (control.running) {
+    let max = SOURCE_BATCH;
+    if (rate !== undefined) {
+      const elapsed = performance.now() - started;
+      const due = Math.floor((elapsed * rate) / 1000) + 1 - emitted;
+      if (due <= 0) {
+        await control.sleeper.sleep(Math.max(MIN_SLEEP_MS, Math.ceil((emitted * 1000) / rate - elapsed)));
+        lastYield = performance.now();
+        continue;
+      }
+      max = Math.min(max, due);
+    }
+    output.batchTime = Date.now();
+    let n: number;
+    try {
+      n = await operator.pollNext(max);
+    } catch (e) {
+      throw attribute(nodeId, e);
+    }
+    if (!control.running) return;
+    task.flush();
+    if (n === END_OF_INPUT) {
+      task.endOfSource();
+      task.flush();
+      return;
+    }
+    emitted += n;
+    if (performance.now() - lastYield > YIELD_AFTER_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { compileAccessor } from '../field-accessor.js';
+import type { Operator, OperatorContext, SourceOperator } from '../operator.js';
+import { OPERATORS, type JobServices } from '../operators/registry.js';
+import { createPartitioner } from '../partitioners/index.js';
+import type { LogicalEdge, LogicalNode } from '../plan/logical-graph.js';
+import type { ChainPlan, PhysicalPlan } from '../plan/physical-plan.js';
+import { SourceOutput } from '../time/source-output.js';
+import { BoundedOutOfOrdernessWatermarks } from '../time/watermark-generator.js';
+import { parseDuration } from '@riffle/shared';
+import { NodeOutput, OperatorInput } from './chain-collectors.js';
+import { LocalChannel } from './channel.js';
+import { ExchangeWriter } from './exchange-writer.js';
+import { newCounters, type NodeCounters } from './metrics.js';
+import { Task, type ChainMember } from './task.js';
+
+/** Per-node context pieces the job supplies. */
+export interface TaskEnvironment {
+  baseDir: string;
+  logger: OperatorContext['logger'];
+  services: JobServices;
+  deadLetter(nodeId: string, counters: NodeCounters, record: unknown, error: unknown): void;
+}
+
+export interface BuiltTasks {
+  tasks: Task[];
+  sourceTasks: Task[];
+  /** Counters of every node, one entry per subtask. */
+  counters: Map<string, NodeCounters[]>;
+}
+
+interface Instance {
+  operator: Operator;
+  output: NodeOutput;
+  counters: NodeCounters;
+  /** Sources only: the timestamp/watermark stage between the source and its output. */
+  sourceOutput?: SourceOutput;
+}
+
+/**
+ * Instantiates every subtask of every chain and wires them: chained edges become direct calls
+ * (NodeOutput → OperatorInput), the others exchanges (ExchangeWriter → partitioner → channels).
+ */
+export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks {
+  const { graph } = plan;
+  const counters = new Map<string, NodeCounters[]>(graph.nodes.map((n) => [n.id, []]));
+  const instances = new Map<string, Instance[]>(graph.nodes.map((n) => [n.id, []]));
+  const tasksOf = new Map<ChainPlan, Task[]>();
+  const tasks: Task[] = [];
+  const sourceTasks: Task[] = [];
+
+  for (const chain of plan.chains) {
+    const list: Task[] = [];
+    for (let s = 0; s < chain.parallelism; s++) {
+      const members: ChainMember[] = [];
+      for (const id of chain.nodes) {
+        const node = graph.byId.get(id)!;
+        const inst = instantiate(node, s, graph.maxParallelism, graph.time, env);
+        instances.get(id)!.push(inst);
+        counters.get(id)!.push(inst.counters);
+        members.push({ nodeId: id, operator: inst.operator });
+      }
+      const task = new Task(chain.id, s, members, gateChannels(plan, chain));
+      const head = instances.get(chain.id)![s]!;
+      if (head.sourceOutput) task.source = { operator: head.operator as SourceOperator, output: head.sourceOutput };
+      else task.head = new OperatorInput(chain.id, head.operator, head.counters);
+      list.push(task);
+    }
+    tasksOf.set(chain, list);
+    tasks.push(...list);
+    if (graph.byId.get(chain.id)!.def.category === 'source') sourceTasks.push(...list);
+  }
+
+  for (const chain of plan.chains) {
+    tasksOf.get(chain)!.forEach((task, s) => {
+      for (const id of chain.nodes) {
+        const from = instances.get(id)![s]!;
+        for (const edge of graph.byId.get(id)!.outEdges) {
+          if (plan.isChained(edge)) {
+            const to = instances.get(edge.to)![s]!;
+            from.output.addTarget(new OperatorInput(edge.to, to.operator, to.counters));
+            continue;
+          }
+          const down = plan.chainOf.get(edge.to)!;
+          const receivers = tasksOf.get(down)!;
+          const targets = edge.partitioning === 'forward' ? [receivers[s]!] : receivers;
+          const base = channelOffset(plan, down, edge);
+          const channels = targets.map((r) => new LocalChannel(r, base + (edge.partitioning === 'forward' ? 0 : s)));
+          const writer = new ExchangeWriter(createPartitioner(edge.partitioning, s, graph.maxParallelism), channels);
+          from.output.addTarget(writer);
+          task.writers.push(writer);
+        }
+      }
+    });
+  }
+  return { tasks, sourceTasks, counters };
+}
+
+function instantiate(node: LogicalNode, subtask: number, maxParallelism: number, time: 'event' | 'processing', env: TaskEnvironment): Instance {
+  const counters = newCounters();
+  const ctx: OperatorContext = {
+    nodeId: node.id,
+    kind: node.kind,
+    subtaskIndex: subtask,
+    parallelism: node.parallelism,
+    maxParallelism,
+    inputSchema: node.inputSchema,
+    keyed: node.keyedInput,
+    time,
+    baseDir: env.baseDir,
+    logger: env.logger,
+    counters,
+    deadLetter: (record, error) => env.deadLetter(node.id, counters, record, error),
+  };
+  const factory = OPERATORS[node.kind];
+  if (factory === undefined) throw new Error(`no runtime implementation for operator kind "${node.kind}"`);
+  const operator = factory(node.params, ctx, env.services);
+  const output = new NodeOutput(counters);
+  if (node.def.category !== 'source') {
+    operator.setup(ctx, output);
+    return { operator, output, counters };
+  }
+  const sourceOutput = sourceTimeStage(node, output, ctx.deadLetter);
+  operator.setup(ctx, sourceOutput);
+  return { operator, output, counters, sourceOutput };
+}
+
+/** The timestamp/watermark stage of a source, from its `timestamp` and `watermark` params. */
+function sourceTimeStage(node: LogicalNode, next: NodeOutput, deadLetter: OperatorContext['deadLetter']): SourceOutput {
+  const p = node.params as { timestamp?: string; watermark: { maxOutOfOrderness: string } };
+  const timestamp = p.timestamp === undefined ? undefined : compileAccessor(p.timestamp, node.inputSchema);
+  const watermarks = new BoundedOutOfOrdernessWatermarks(parseDuration(p.watermark.maxOutOfOrderness) ?? 0);
+  return new SourceOutput(next, timestamp, watermarks, deadLetter);
+}
+
+/** Channels of a task's input gate: one per upstream subtask per exchange edge (forward: one). */
+function gateChannels(plan: PhysicalPlan, chain: ChainPlan): number {
+  return chain.inputs.reduce((sum, e) => sum + channelsOf(plan, e), 0);
+}
+
+function channelOffset(plan: PhysicalPlan, chain: ChainPlan, edge: LogicalEdge): number {
+  let offset = 0;
+  for (const e of chain.inputs) {
+    if (e === edge) return offset;
+    offset += channelsOf(plan, e);
+  }
+  throw new Error(`edge ${edge.from} → ${edge.to} is not an input of chain ${chain.id}`);
+}
+
+function channelsOf(plan: PhysicalPlan, edge: LogicalEdge): number {
+  return edge.partitioning === 'forward' ? 1 : plan.graph.byId.get(edge.from)!.parallelism;
+}

@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobSpecInput, NodeSpec } from '@riffle/shared';
+import { Engine, type EngineOptions, type JobHandle, type JobResult } from '../src/index.js';
+
+export function tempDir(prefix = 'riffle-engine-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+type NodeInput = Pick<NodeSpec, 'id' | 'kind'> & { params?: Record<string, unknown>; parallelism?: number };
+
+/** A spec whose nodes are connected in the order given (a straight pipeline). */
+export function pipeline(nodes: NodeInput[], config: JobSpecInput['config'] = {}): JobSpecInput {
+  return {
+    specVersion: 1,
+    name: 'test',
+    config,
+    nodes: nodes.map((n) => ({ params: {}, ...n })),
+    edges: nodes.slice(1).map((n, i) => ({ from: nodes[i]!.id, to: n.id })),
+  };
+}
+
+/** Starts a job and waits for it to end. */
+export async function runToEnd(spec: unknown, options?: EngineOptions): Promise<{ job: JobHandle; result: JobResult }> {
+  const job = await Engine.start(spec, options);
+  const result = await job.done;
+  return { job, result };
+}
+
+/** Finished part files of a file sink folder, in name order. */
+export async function partFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => /^part-\d+-\d+\.ndjson$/.test(f)).sort();
+}
+
+/** All records of the finished part files of a folder, in file order. */
+export async function readParts(dir: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const f of await partFiles(dir)) lines.push(...(await readFile(join(dir, f), 'utf8')).split('\n').filter((l) => l !== ''));
+  return lines;
+}
+
+export function metricsOf(job: JobHandle, nodeId: string) {
+  const m = job.metrics().operators.find((o) => o.nodeId === nodeId);
+  if (!m) throw new Error(`no metrics for ${nodeId}`);
+  return m;
+}
+
+export async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
