@@ -1,0 +1,48 @@
+import type { JobInfo, JobSpecInput, ValidationErrorBody } from '@riffle/shared';
+
+/** The REST calls the web app makes; the only place that knows URLs. */
+export type SubmitResult =
+  | { ok: true; id: string }
+  | { ok: false; error: string; problems?: ValidationErrorBody['errors'] };
+
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function messageOf(body: unknown, res: Response): string {
+  const b = body as { message?: unknown; error?: unknown } | undefined;
+  if (typeof b?.message === 'string') return b.message;
+  if (typeof b?.error === 'string') return b.error;
+  if (b?.error && typeof (b.error as { message?: unknown }).message === 'string') return (b.error as { message: string }).message;
+  return `the server answered ${res.status} ${res.statusText}`.trim();
+}
+
+/** POST /api/jobs: starts a job from a spec. */
+export async function submitJob(spec: JobSpecInput): Promise<SubmitResult> {
+  let res: Response;
+  try {
+    res = await fetch('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+  } catch {
+    return { ok: false, error: 'cannot reach the Riffle server; is it running?' };
+  }
+  const body = await readJson(res);
+  if (res.ok && typeof (body as { id?: unknown })?.id === 'string') return { ok: true, id: (body as { id: string }).id };
+  if (res.status === 400 && (body as ValidationErrorBody | undefined)?.error === 'invalid_spec') {
+    const problems = (body as ValidationErrorBody).errors ?? [];
+    return { ok: false, error: `the server rejected the spec (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems };
+  }
+  return { ok: false, error: messageOf(body, res) };
+}
+
+/** POST /api/jobs/:id/stop. Resolves with the job when the server returns it. */
+export async function stopJob(id: string): Promise<JobInfo | undefined> {
+  const res = await fetch(`/api/jobs/${encodeURIComponent(id)}/stop`, { method: 'POST' });
+  const body = await readJson(res);
+  if (!res.ok) throw new Error(messageOf(body, res));
+  return (body as JobInfo | undefined)?.status ? (body as JobInfo) : undefined;
+}

@@ -1,0 +1,30 @@
+import { isActive } from '../store/job-slice';
+import type { EditorStore } from '../store/editor-store';
+import { toSpec } from '../store/serialize';
+import { stopJob as postStop, submitJob } from './jobs-api';
+
+/** Run: posts the canvas as a spec; a 400 lands in the problems panel. */
+export async function runJob(store: EditorStore): Promise<void> {
+  const s = store.getState();
+  if (isActive(s.job.status)) return;
+  s.jobSubmitting();
+  const r = await submitJob(toSpec(s.graph));
+  if (r.ok) store.getState().jobCreated(r.id);
+  else store.getState().jobRejected(r.error, r.problems);
+}
+
+/** Stop: asks the server to stop the current job; the status arrives over the socket. */
+export async function stopJob(store: EditorStore): Promise<void> {
+  const { job } = store.getState();
+  if (!job.id || !isActive(job.status)) return;
+  const id = job.id;
+  store.getState().jobStatus({ jobId: id, status: 'stopping' });
+  try {
+    const info = await postStop(id);
+    // The socket may already have reported `stopped`; never step back from it.
+    if (info && store.getState().job.status === 'stopping')
+      store.getState().jobStatus({ jobId: id, status: info.status, ...(info.error ? { error: info.error } : {}) });
+  } catch (e) {
+    store.getState().jobStatus({ jobId: id, status: 'running', error: { code: 'stop_failed', message: `could not stop the job: ${(e as Error).message}`, domain: 'external', retryable: true } });
+  }
+}

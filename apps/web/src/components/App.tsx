@@ -1,0 +1,24 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { useLiveJob } from '../hooks/useLiveJob';
+import { BottomPanel } from './BottomPanel';
+import { Canvas } from './Canvas';
+import { Header } from './Header';
+import { Inspector } from './Inspector';
+import { Palette } from './Palette';
+
+export function App() {
+  useLiveJob();
+  return (
+    <ReactFlowProvider>
+      <div className="app">
+        <Header />
+        <Palette />
+        <main className="canvas-area">
+          <Canvas />
+        </main>
+        <Inspector />
+        <BottomPanel />
+      </div>
+    </ReactFlowProvider>
+  );
+}

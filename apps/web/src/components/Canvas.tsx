@@ -1,0 +1,69 @@
+import { Background, Controls, ReactFlow, useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
+import { useCallback, useEffect, type DragEvent } from 'react';
+import { useEditor } from '../hooks/useEditor';
+import { useEditorStore } from '../hooks/useEditorStore';
+import { useFlowEdges } from '../hooks/useFlowEdges';
+import { useFlowNodes } from '../hooks/useFlowNodes';
+import { DND_TYPE, NODE_HEIGHT, NODE_WIDTH } from '../lib/layout';
+import { applyFlowEdgeChanges, applyFlowNodeChanges, connectionToPorts } from '../store/flow-adapter';
+import { OperatorNode } from './OperatorNode';
+
+const NODE_TYPES = { operator: OperatorNode };
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const FIT = { padding: 0.08, maxZoom: 1.1 };
+
+/** The React Flow canvas; it also receives operators dropped from the palette. */
+export function Canvas() {
+  const store = useEditorStore();
+  const nodes = useFlowNodes();
+  const edges = useFlowEdges();
+  const loadCount = useEditor((s) => s.loadCount);
+  const { screenToFlowPosition, fitView } = useReactFlow();
+
+  useEffect(() => {
+    if (loadCount > 0) void fitView(FIT);
+  }, [loadCount, fitView]);
+
+  const onNodesChange = useCallback((c: NodeChange[]) => applyFlowNodeChanges(store, c), [store]);
+  const onEdgesChange = useCallback((c: EdgeChange[]) => applyFlowEdgeChanges(store, c), [store]);
+  const onConnect = useCallback((c: Connection) => store.getState().connect(connectionToPorts(store.getState().graph.nodes, c)), [store]);
+  const isValidConnection = useCallback((c: Connection | { source: string; target: string }) => c.source !== c.target, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(DND_TYPE)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = e.dataTransfer.getData(DND_TYPE);
+      if (!kind) return;
+      e.preventDefault();
+      const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      store.getState().addNode(kind, { x: p.x - NODE_WIDTH / 2, y: p.y - NODE_HEIGHT / 2 });
+    },
+    [store, screenToFlowPosition],
+  );
+
+  return (
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={DELETE_KEYS}
+        fitView
+        fitViewOptions={FIT}
+        minZoom={0.2}
+        maxZoom={2}
+      >
+        <Background gap={20} size={1} color="#d9dee7" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

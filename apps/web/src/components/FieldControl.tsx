@@ -1,0 +1,66 @@
+import type { FormField } from '../form/form-model';
+import { FIELD_PARAMS, inputId, type FormContext } from './form-context';
+import { NumberInput } from './NumberInput';
+
+type Leaf = Exclude<FormField, { control: 'object' | 'array' }>;
+
+const placeholderOf = (f: FormField) => (f.default !== undefined ? `default ${typeof f.default === 'string' ? f.default : JSON.stringify(f.default)}` : '');
+
+/** The input for one leaf param: text, CEL (monospace), number, checkbox, select or raw JSON. */
+export function FieldControl({ field, ctx }: { field: Leaf; ctx: FormContext }) {
+  const id = inputId(ctx, field.key);
+  const testId = `param-${field.key}`;
+  const set = (v: unknown) => ctx.onChange(field.path, v);
+  const invalid = ctx.errors.has(field.key) || undefined;
+  switch (field.control) {
+    case 'number':
+      return <NumberInput field={field} id={id} onChange={set} />;
+    case 'boolean':
+      return <input id={id} type="checkbox" checked={field.value === true} data-testid={testId} onChange={(e) => set(e.target.checked)} />;
+    case 'enum':
+      return (
+        <select id={id} value={field.value === undefined ? '' : String(field.value)} aria-invalid={invalid} data-testid={testId} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}>
+          {(!field.required || field.value === undefined) && <option value="">{field.default !== undefined ? `(default ${String(field.default)})` : '—'}</option>}
+          {field.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      );
+    case 'json':
+      return (
+        <input
+          id={id}
+          className="mono"
+          value={field.value === undefined ? '' : JSON.stringify(field.value)}
+          data-testid={testId}
+          onChange={(e) => {
+            try {
+              set(e.target.value === '' ? undefined : JSON.parse(e.target.value));
+            } catch {
+              /* keep the last valid value until the text parses */
+            }
+          }}
+        />
+      );
+    case 'text': {
+      const mono = field.format === 'cel' || field.format === 'duration';
+      return (
+        <input
+          id={id}
+          type="text"
+          className={mono ? 'mono' : undefined}
+          spellCheck={false}
+          autoComplete="off"
+          value={field.value === undefined ? '' : String(field.value)}
+          placeholder={placeholderOf(field)}
+          aria-invalid={invalid}
+          {...(FIELD_PARAMS.has(field.name) ? { list: ctx.fieldsListId } : {})}
+          data-testid={testId}
+          onChange={(e) => set(e.target.value === '' && !field.required ? undefined : e.target.value)}
+        />
+      );
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { useEditor } from '../hooks/useEditor';
+import { FileActions } from './FileActions';
+import { Notice } from './Notice';
+import { RunControls } from './RunControls';
+
+export function Header() {
+  const name = useEditor((s) => s.graph.name);
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand__mark" aria-hidden>
+          ≋
+        </span>
+        Riffle
+      </div>
+      <div className="pipeline-name" title="pipeline name">
+        {name}
+      </div>
+      <FileActions />
+      <Notice />
+      <div className="spacer" />
+      <RunControls />
+    </header>
+  );
+}

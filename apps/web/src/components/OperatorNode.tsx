@@ -1,0 +1,67 @@
+import { getOperator, type PortDef } from '@riffle/shared';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import type { OperatorFlowNode } from '../hooks/useFlowNodes';
+import { useNodeProblems } from '../hooks/useNodeProblems';
+import { useNodeRate } from '../hooks/useNodeRate';
+import { formatRate } from '../lib/metrics';
+import { summarize } from '../lib/summary';
+
+const GENERIC_IN: PortDef[] = [{ name: 'in' }];
+const GENERIC_OUT: PortDef[] = [{ name: 'out' }];
+
+function handleTestId(nodeId: string, dir: 'in' | 'out', ports: PortDef[], i: number): string {
+  const single = dir === 'in' ? ports.length === 1 : i === 0;
+  return single ? `handle-${nodeId}-${dir}` : `handle-${nodeId}-${dir}-${ports[i]!.name}`;
+}
+
+function Handles({ nodeId, dir, ports }: { nodeId: string; dir: 'in' | 'out'; ports: PortDef[] }) {
+  return ports.map((p, i) => (
+    <Handle
+      key={p.name}
+      id={p.name}
+      type={dir === 'in' ? 'target' : 'source'}
+      position={dir === 'in' ? Position.Left : Position.Right}
+      style={{ top: `${((i + 1) / (ports.length + 1)) * 100}%` }}
+      title={p.label ?? p.name}
+      data-testid={handleTestId(nodeId, dir, ports, i)}
+    />
+  ));
+}
+
+/** A pipeline step on the canvas: label, kind, params summary, problems badge and live rate. */
+function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
+  const { node } = data;
+  const def = getOperator(node.kind);
+  const summary = useMemo(() => summarize(node.kind, node.params), [node.kind, node.params]);
+  const { count: problemCount, first: firstProblem } = useNodeProblems(id);
+  const rate = useNodeRate(id);
+  const classes = ['op-node', `cat-${def?.category ?? 'unknown'}`, selected ? 'is-selected' : '', problemCount > 0 ? 'has-problems' : ''];
+  return (
+    <div className={classes.join(' ')} data-testid={`node-${id}`}>
+      <Handles nodeId={id} dir="in" ports={def ? def.inputs : GENERIC_IN} />
+      <div className="op-node__head">
+        <span className="op-node__label">{node.label ?? node.id}</span>
+        {problemCount > 0 && (
+          <span className="op-node__badge" title={firstProblem} data-testid={`node-problems-${id}`}>
+            {problemCount}
+          </span>
+        )}
+      </div>
+      <div className="op-node__kind" title={def?.label}>
+        {node.kind}
+      </div>
+      <div className="op-node__summary" title={summary}>
+        {summary}
+      </div>
+      {rate !== undefined && (
+        <div className="op-node__rate" data-testid={`node-rate-${id}`}>
+          {formatRate(rate)} rec/s
+        </div>
+      )}
+      <Handles nodeId={id} dir="out" ports={def ? def.outputs : GENERIC_OUT} />
+    </div>
+  );
+}
+
+export const OperatorNode = memo(OperatorNodeView);

@@ -1,0 +1,18 @@
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './components/App';
+import { EditorStoreContext } from './hooks/store-context';
+import { createEditorStore } from './store/editor-store';
+import { demoGraph } from './store/serialize';
+
+const store = createEditorStore(demoGraph());
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <EditorStoreContext value={store}>
+      <App />
+    </EditorStoreContext>
+  </StrictMode>,
+);
