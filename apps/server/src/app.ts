@@ -1,0 +1,43 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { HttpError, toHttpError } from './http-errors.js';
+import type { JobManager } from './job-manager.js';
+import type { Logger } from './logger.js';
+import { catalogRouter } from './routes/catalog.js';
+import { jobsRouter } from './routes/jobs.js';
+import { webApp } from './static.js';
+import { VERSION } from './version.js';
+
+export interface AppDeps {
+  jobs: JobManager;
+  logger: Logger;
+  /** Folder of the built web app. */
+  webDir: string;
+}
+
+/** The express app: JSON API under `/api`, the web app everywhere else. */
+export function createApp({ jobs, logger, webDir }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api', express.json({ limit: '1mb' }));
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true, version: VERSION });
+  });
+  app.use('/api/jobs', jobsRouter(jobs));
+  app.use('/api/catalog', catalogRouter());
+  app.use('/api', (req, _res, next) => {
+    next(new HttpError('not_found', `there is no API route ${req.method} ${req.originalUrl}; see apps/server/README.md for the routes`, { status: 404 }));
+  });
+
+  app.use(webApp(webDir));
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const e = toHttpError(err);
+    if (e.status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    else logger.debug({ code: e.body.error, method: req.method, url: req.originalUrl }, 'request rejected');
+    if (res.headersSent) return;
+    res.status(e.status).json(e.body);
+  };
+  app.use(onError);
+  return app;
+}

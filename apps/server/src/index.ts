@@ -1,0 +1,10 @@
+export { createRiffleServer } from './server.js';
+export type { RiffleServer, RiffleServerOptions } from './server.js';
+export { JobManager } from './job-manager.js';
+export type { JobManagerOptions, JobSnapshot, ManagerEvents, StartJob } from './job-manager.js';
+export { JobStore } from './job-store.js';
+export { JOB_ID_RE, isJobId } from './job-id.js';
+export type { JobDetails, JobRecord, JobSummary, MetricsSummary } from './job-views.js';
+export type { ApiErrorBody } from './http-errors.js';
+export type { CatalogEntry } from './routes/catalog.js';
+export { createLogger } from './logger.js';

@@ -1,0 +1,371 @@
+import { Engine, type EngineOptions, type JobHandle } from '@riffle/engine';
+import {
+  TERMINAL_STATUSES,
+  validateSpec,
+  type DeadLetter,
+  type JobInfo,
+  type JobMetrics,
+  type JobSpec,
+  type JobStatus,
+  type PreviewUpdate,
+  type RiffleErrorInfo,
+  type SpecProblem,
+  type StatusUpdate,
+} from '@riffle/shared';
+import { Emitter } from './emitter.js';
+import { specProblemsOf, toErrorInfo } from './engine-errors.js';
+import { newJobId } from './job-id.js';
+import type { JobStore } from './job-store.js';
+import { collectNodeIds, pickTimes, summarizeMetrics, type JobDetails, type JobRecord, type JobSummary } from './job-views.js';
+import { engineLogger, type Logger } from './logger.js';
+import { RingBuffer } from './ring-buffer.js';
+
+/** How the manager starts a job; `Engine.start` unless an embedder passes another. */
+export type StartJob = (spec: JobSpec, options: EngineOptions) => Promise<JobHandle>;
+
+export interface JobManagerOptions {
+  store: JobStore;
+  logger: Logger;
+  /** Relative file paths in specs resolve against this folder. */
+  baseDir: string;
+  startJob?: StartJob;
+  /** Default 1000. */
+  sampleIntervalMs?: number;
+  /** Metrics samples kept per job; default 900 (15 minutes at 1 Hz). */
+  historySize?: number;
+  /** How long `stop()` and `close()` wait for the engine; default 10 s. */
+  stopTimeoutMs?: number;
+}
+
+export interface ManagerEvents {
+  metrics: (m: JobMetrics) => void;
+  preview: (p: PreviewUpdate) => void;
+  status: (s: StatusUpdate) => void;
+}
+
+/** The subscribe snapshot: the job, its metrics history and its collect sinks' records. */
+export interface JobSnapshot {
+  job: JobInfo;
+  history: JobMetrics[];
+  previews: Record<string, unknown[]>;
+}
+
+interface ManagedJob {
+  record: JobRecord;
+  handle?: JobHandle;
+  /** Settles once `Engine.start` returned or failed. */
+  starting?: Promise<StartFailure | undefined>;
+  unsubscribe?: () => void;
+  history: RingBuffer<JobMetrics>;
+  /** Latest known records per collect node, and a cheap signature to detect changes. */
+  previews: Record<string, unknown[]>;
+  previewSig: Map<string, string>;
+  deadLetters: DeadLetter[];
+  /** Status last written to disk (checkpointing is written as running). */
+  savedStatus?: JobStatus;
+}
+
+/** Why `Engine.start` threw; `problems` when the engine refused the spec. */
+export interface StartFailure {
+  error: RiffleErrorInfo;
+  problems?: SpecProblem[];
+}
+
+const isTerminal = (s: JobStatus) => TERMINAL_STATUSES.has(s);
+const durable = (s: JobStatus): JobStatus => (s === 'checkpointing' ? 'running' : s);
+
+/**
+ * Owns the running jobs: starts them through the engine, samples their metrics once a second
+ * into a ring buffer, tracks status changes, persists records, and emits `metrics`, `preview` and
+ * `status` events for the live protocol. No HTTP in here.
+ * @example
+ * const jobs = new JobManager({ store, logger, baseDir: process.cwd() });
+ * await jobs.init();
+ * const { job } = await jobs.submit(validatedSpec);
+ */
+export class JobManager extends Emitter<ManagerEvents> {
+  private readonly jobs = new Map<string, ManagedJob>();
+  private readonly startJob: StartJob;
+  private readonly historySize: number;
+  private readonly stopTimeoutMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(private readonly opts: JobManagerOptions) {
+    super();
+    this.startJob = opts.startJob ?? ((spec, o) => Engine.start(spec, o));
+    this.historySize = opts.historySize ?? 900;
+    this.stopTimeoutMs = opts.stopTimeoutMs ?? 10_000;
+  }
+
+  /**
+   * Loads every persisted job and starts sampling. Jobs that were not in a terminal state when
+   * the server went down are restarted from the beginning of their input: checkpoint-based resume
+   * comes in a later issue, and until then a restart is the only way to bring them back.
+   */
+  async init(): Promise<void> {
+    const records = await this.opts.store.loadAll();
+    const relaunch: ManagedJob[] = [];
+    for (const record of records) {
+      const job = this.track(record);
+      job.savedStatus = record.status;
+      if (isTerminal(record.status)) continue;
+      if (record.status === 'stopping') {
+        // The user had asked to stop it; honour that rather than running it again.
+        this.setStatus(job, 'stopped');
+        continue;
+      }
+      const v = validateSpec(record.spec);
+      if (!v.ok || !v.spec) {
+        const paths = v.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+        this.setStatus(job, 'failed', {
+          code: 'spec_no_longer_valid',
+          message: `the saved spec no longer validates (${paths}); fix it in the builder and submit it again`,
+          domain: 'user',
+          retryable: false,
+        });
+        continue;
+      }
+      record.spec = v.spec;
+      this.opts.logger.warn({ jobId: record.id, name: record.name, was: record.status }, 'job was running when the server stopped; restarting it from the beginning of its input');
+      relaunch.push(job);
+    }
+    await Promise.all(relaunch.map((job) => this.launch(job)));
+    this.timer = setInterval(() => this.sampleAll(), this.opts.sampleIntervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /**
+   * Starts a validated spec as a new job. When the engine refuses the spec itself (`problems`, e.g.
+   * a kind it cannot run yet) the job is dropped, as if validation had failed; when it throws for
+   * another reason the job is kept as `failed`. The record is first written once the engine has
+   * answered: a job whose submit was never acknowledged need not survive a crash.
+   */
+  async submit(spec: JobSpec): Promise<{ id: string; failure?: StartFailure }> {
+    if (this.closing) throw new Error('the server is shutting down');
+    const record: JobRecord = { version: 1, id: newJobId(), name: spec.name, spec, status: 'created', createdAt: Date.now() };
+    const job = this.track(record);
+    const failure = await this.launch(job, { dropIfRefused: true });
+    if (failure?.problems) this.jobs.delete(record.id);
+    return failure ? { id: record.id, failure } : { id: record.id };
+  }
+
+  has(id: string): boolean {
+    return this.jobs.has(id);
+  }
+
+  /** Newest first. */
+  list(): JobSummary[] {
+    return [...this.jobs.values()]
+      .sort((a, b) => b.record.createdAt - a.record.createdAt)
+      .map(({ record: r, history }) => {
+        const m = history.last() ?? r.metrics;
+        return { id: r.id, name: r.name, status: r.status, createdAt: r.createdAt, ...pickTimes(r), ...(m ? { metrics: summarizeMetrics(m) } : {}) };
+      });
+  }
+
+  details(id: string): JobDetails | undefined {
+    const job = this.jobs.get(id);
+    if (!job) return undefined;
+    return { ...this.info(job), previews: this.previewsOf(job), deadLetters: this.deadLettersOf(job) };
+  }
+
+  snapshot(id: string): JobSnapshot | undefined {
+    const job = this.jobs.get(id);
+    if (!job) return undefined;
+    return { job: this.info(job), history: job.history.toArray(), previews: this.previewsOf(job) };
+  }
+
+  /** Stops a job and resolves with its details once the engine stopped it (or the wait timed out). */
+  async stop(id: string): Promise<JobDetails | undefined> {
+    const job = this.jobs.get(id);
+    if (!job) return undefined;
+    await job.starting;
+    const handle = job.handle;
+    if (!isTerminal(job.record.status)) {
+      if (handle) {
+        this.setStatus(job, 'stopping');
+        await this.withTimeout(handle.stop(), `stopping job ${id}`);
+        await this.withTimeout(handle.done, `waiting for job ${id} to end`);
+        // In case the engine's status listener has not run yet.
+        this.setStatus(job, handle.status, handle.error);
+      } else {
+        this.setStatus(job, 'stopped');
+      }
+    }
+    return this.details(id);
+  }
+
+  /**
+   * Stops sampling and the engine's jobs without recording them as stopped, so the next start
+   * brings back the jobs that were running.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    clearInterval(this.timer);
+    const jobs = [...this.jobs.values()];
+    await Promise.all(jobs.map((j) => j.starting));
+    await Promise.all(
+      jobs.map(async (job) => {
+        job.unsubscribe?.();
+        const h = job.handle;
+        if (h && !isTerminal(h.status)) await this.withTimeout(h.stop(), `stopping job ${job.record.id} for shutdown`);
+      }),
+    );
+    await this.opts.store.flush();
+  }
+
+  private track(record: JobRecord): ManagedJob {
+    const job: ManagedJob = { record, history: new RingBuffer(this.historySize), previews: {}, previewSig: new Map(), deadLetters: [] };
+    this.jobs.set(record.id, job);
+    return job;
+  }
+
+  /** Starts (or restarts) a job in the engine; resolves with the error when it could not start. */
+  private launch(job: ManagedJob, opts: { dropIfRefused?: boolean } = {}): Promise<StartFailure | undefined> {
+    const { record } = job;
+    record.status = 'created';
+    delete record.startedAt;
+    delete record.endedAt;
+    delete record.error;
+    delete record.metrics;
+    const log = this.opts.logger.child({ jobId: record.id });
+    job.starting = (async () => {
+      let handle: JobHandle;
+      try {
+        handle = await this.startJob(record.spec, { jobId: record.id, baseDir: this.opts.baseDir, logger: engineLogger(this.opts.logger, record.id) });
+      } catch (err) {
+        const failure: StartFailure = { error: toErrorInfo(err) };
+        const problems = specProblemsOf(err);
+        if (problems) failure.problems = problems;
+        log.warn({ err: failure.error }, 'the engine could not start the job');
+        if (!(problems && opts.dropIfRefused)) this.setStatus(job, 'failed', failure.error);
+        return failure;
+      }
+      if (this.closing) {
+        await this.withTimeout(handle.stop(), `stopping job ${record.id} started during shutdown`);
+        return undefined;
+      }
+      job.handle = handle;
+      record.startedAt = Date.now();
+      job.unsubscribe = handle.onStatus((s, e) => this.setStatus(job, s, e));
+      void handle.done.then((r) => this.onDone(job, handle, r.status, r.error));
+      this.setStatus(job, handle.status, handle.error);
+      void this.persist(job);
+      return undefined;
+    })();
+    return job.starting;
+  }
+
+  private onDone(job: ManagedJob, handle: JobHandle, status: JobStatus, error?: RiffleErrorInfo): void {
+    if (this.closing || job.handle !== handle) return;
+    this.setStatus(job, status, error);
+    // done settles after the last records went through, so this sample has the final counts.
+    this.sample(job, handle);
+    job.deadLetters = handle.deadLetters();
+    job.record.metrics = job.history.last();
+    job.unsubscribe?.();
+    job.handle = undefined;
+    void this.persist(job);
+  }
+
+  private setStatus(job: ManagedJob, status: JobStatus, error?: RiffleErrorInfo): void {
+    if (this.closing) return;
+    const r = job.record;
+    if (isTerminal(r.status) || (status === r.status && error === undefined)) return;
+    r.status = status;
+    if (error) r.error = error;
+    if (isTerminal(status)) {
+      r.endedAt = Date.now();
+      if (job.handle) {
+        this.sample(job, job.handle);
+        r.metrics = job.history.last();
+      }
+    }
+    this.opts.logger.info({ jobId: r.id, status, ...(error ? { err: error } : {}) }, 'job status changed');
+    const err = error ?? (status === 'failed' ? r.error : undefined);
+    this.emit('status', { jobId: r.id, status, ...(err ? { error: err } : {}) });
+    if (durable(status) !== job.savedStatus || isTerminal(status)) void this.persist(job);
+  }
+
+  private persist(job: ManagedJob): Promise<void> {
+    const rec = { ...job.record };
+    job.savedStatus = durable(rec.status);
+    return this.opts.store.save({ ...rec, status: job.savedStatus }).catch((err: unknown) => {
+      this.opts.logger.error({ jobId: rec.id, err: String(err) }, 'could not save the job record; check that DATA_DIR is writable');
+    });
+  }
+
+  private sampleAll(): void {
+    for (const job of this.jobs.values()) if (job.handle) this.sample(job, job.handle);
+  }
+
+  private sample(job: ManagedJob, handle: JobHandle): void {
+    try {
+      const m = handle.metrics();
+      job.history.push(m);
+      this.emit('metrics', m);
+      for (const nodeId of collectNodeIds(job.record.spec)) {
+        const records = handle.preview(nodeId);
+        // Preview buffers can hold 10 000 records; compare a cheap signature, not the content.
+        const seen = m.operators.find((o) => o.nodeId === nodeId)?.recordsIn ?? -1;
+        const sig = `${records.length}|${seen}|${safeJson(records[records.length - 1])}|${safeJson(records[0])}`;
+        if (job.previewSig.get(nodeId) === sig) continue;
+        job.previewSig.set(nodeId, sig);
+        job.previews[nodeId] = records;
+        this.emit('preview', { jobId: job.record.id, nodeId, records });
+      }
+    } catch (err) {
+      this.opts.logger.warn({ jobId: job.record.id, err: String(err) }, 'could not sample job metrics');
+    }
+  }
+
+  private info(job: ManagedJob): JobInfo {
+    const r = job.record;
+    let metrics = job.history.last() ?? r.metrics;
+    if (job.handle) {
+      try {
+        metrics = job.handle.metrics();
+      } catch {
+        // keep the last sample
+      }
+    }
+    return { id: r.id, name: r.name, status: r.status, spec: r.spec, createdAt: r.createdAt, ...pickTimes(r), ...(metrics ? { metrics } : {}) };
+  }
+
+  private previewsOf(job: ManagedJob): Record<string, unknown[]> {
+    const out: Record<string, unknown[]> = {};
+    for (const nodeId of collectNodeIds(job.record.spec)) out[nodeId] = job.handle ? job.handle.preview(nodeId) : (job.previews[nodeId] ?? []);
+    return out;
+  }
+
+  private deadLettersOf(job: ManagedJob): DeadLetter[] {
+    return job.handle ? job.handle.deadLetters() : job.deadLetters;
+  }
+
+  private async withTimeout(p: Promise<unknown>, what: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), this.stopTimeoutMs)));
+    try {
+      const r = await Promise.race([p.then(() => 'ok' as const), timeout]);
+      if (r === 'timeout') this.opts.logger.warn({ ms: this.stopTimeoutMs }, `${what} timed out`);
+    } catch (err) {
+      this.opts.logger.warn({ err: String(err) }, `${what} failed`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  protected override onListenerError(err: unknown): void {
+    this.opts.logger.error({ err: String(err) }, 'a job event listener threw');
+  }
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? 'undefined';
+  } catch {
+    return '?';
+  }
+}

@@ -1,0 +1,91 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { createLogger } from './logger.js';
+import { createRiffleServer } from './server.js';
+import { VERSION } from './version.js';
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('use a whole number from 0 to 65535');
+  return n;
+}
+
+interface CliOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  baseDir?: string;
+  webDir?: string;
+  demo?: boolean;
+}
+
+/** The `riffle-server` command. Flags win over environment variables, which win over defaults. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('riffle-server')
+    .description('Runs the Riffle server: REST API, live socket and the web app on one port.')
+    .version(VERSION)
+    .option('-p, --port <port>', 'port to listen on (env PORT, default 8080)', parsePort)
+    .option('--host <host>', 'interface to bind (env HOST, default 127.0.0.1)')
+    .option('-d, --data-dir <dir>', 'where jobs are stored (env DATA_DIR, default ./data)')
+    .option('--base-dir <dir>', 'folder that relative file paths in specs resolve against (default: cwd)')
+    .option('--web-dir <dir>', 'built web app to serve (default: apps/web/dist)')
+    .option('--demo', 'submit the demo pipeline at start unless it is already running')
+    .parse(argv);
+  const o = program.opts<CliOptions>();
+
+  const envPort = process.env.PORT;
+  let port = o.port;
+  if (port === undefined && envPort) {
+    try {
+      port = parsePort(envPort);
+    } catch {
+      program.error(`PORT=${envPort} is not a port; use a whole number from 0 to 65535`);
+    }
+  }
+  const logger = createLogger();
+  let server;
+  try {
+    server = await createRiffleServer({
+      port: port ?? 8080,
+      host: o.host ?? process.env.HOST ?? '127.0.0.1',
+      dataDir: o.dataDir ?? process.env.DATA_DIR ?? 'data',
+      ...(o.baseDir ? { baseDir: o.baseDir } : {}),
+      ...(o.webDir ? { webDir: o.webDir } : {}),
+      demo: o.demo === true,
+      logger,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') console.error(`riffle-server: port ${port ?? 8080} is in use; stop the other process, or pass --port / set PORT`);
+    else if (code === 'EACCES') console.error(`riffle-server: not allowed to listen on port ${port ?? 8080}; pick a port above 1024`);
+    else console.error('riffle-server: could not start:', err);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`Riffle is running at ${server.url}`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      console.error('riffle-server: forced exit');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // A hung engine must not keep the process alive forever.
+    setTimeout(() => {
+      console.error('riffle-server: shutdown took too long; exiting');
+      process.exit(1);
+    }, 30_000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('riffle-server: error during shutdown:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+await main(process.argv);

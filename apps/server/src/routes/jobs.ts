@@ -1,0 +1,69 @@
+import express, { type Request, type Router } from 'express';
+import { validateSpec, type SpecProblem, type ValidationErrorBody } from '@riffle/shared';
+import { HttpError, notFound } from '../http-errors.js';
+import { isJobId, JOB_ID_RE } from '../job-id.js';
+import type { JobManager } from '../job-manager.js';
+
+/**
+ * `/api/jobs`: submit (201 `{id}`), list (`{jobs}`), details, stop.
+ * Ids are checked against {@link JOB_ID_RE} before anything else sees them.
+ */
+export function jobsRouter(jobs: JobManager): Router {
+  const r = express.Router();
+
+  r.post('/', async (req, res) => {
+    if (req.body === undefined)
+      throw new HttpError('unsupported_media_type', 'send the job spec as JSON with the header Content-Type: application/json', { status: 415 });
+    const body: unknown = req.body;
+    // Accept both the bare spec and `{ spec }` (room for options next to it later).
+    const input = isObject(body) && 'spec' in body && !('nodes' in body) ? body.spec : body;
+    const v = validateSpec(input);
+    if (!v.ok || !v.spec) throw invalidSpec(v.errors);
+    const { id, failure } = await jobs.submit(v.spec);
+    // The engine may refuse a spec the catalog accepts (a kind it cannot run yet): same answer.
+    if (failure?.problems) throw invalidSpec(failure.problems);
+    if (failure) throw HttpError.fromRiffle(failure.error, { jobId: id });
+    res.status(201).location(`/api/jobs/${id}`).json({ id });
+  });
+
+  r.get('/', (_req, res) => {
+    res.json({ jobs: jobs.list() });
+  });
+
+  r.get('/:id', (req, res) => {
+    const id = jobId(req, jobs);
+    res.json(jobs.details(id));
+  });
+
+  r.post('/:id/stop', async (req, res) => {
+    const id = jobId(req, jobs);
+    res.json(await jobs.stop(id));
+  });
+
+  return r;
+}
+
+function invalidSpec(problems: SpecProblem[]): HttpError {
+  const errors: ValidationErrorBody['errors'] = problems.map((e) => ({
+    path: e.path,
+    message: e.message,
+    code: e.code,
+    ...(e.nodeId === undefined ? {} : { nodeId: e.nodeId }),
+  }));
+  const n = errors.length;
+  return new HttpError('invalid_spec', `the job spec has ${n} problem${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} at the paths in \`errors\` and submit again`, {
+    extra: { errors },
+  });
+}
+
+function jobId(req: Request, jobs: JobManager): string {
+  const id = req.params.id;
+  if (!isJobId(id))
+    throw new HttpError('bad_job_id', 'job ids are 3-64 lower-case letters, digits and dashes; copy the id from GET /api/jobs', { status: 400 });
+  if (!jobs.has(id)) throw notFound(`job ${id}`);
+  return id;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,97 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Server } from 'socket.io';
+import { createApp } from './app.js';
+import { ensureDemoJob } from './demo.js';
+import { JobManager, type StartJob } from './job-manager.js';
+import { JobStore } from './job-store.js';
+import { attachLive, type RiffleIo } from './live.js';
+import { createLogger, type Logger } from './logger.js';
+import { DEFAULT_WEB_DIR } from './static.js';
+
+export interface RiffleServerOptions {
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Where jobs are persisted; default `./data` (relative to the cwd). */
+  dataDir?: string;
+  /** Relative file paths in specs resolve against this folder; default the cwd. */
+  baseDir?: string;
+  /** The built web app; default `apps/web/dist` next to this package. */
+  webDir?: string;
+  /** Submit the demo pipeline unless it is already running. */
+  demo?: boolean;
+  logger?: Logger;
+  /** Start jobs with something other than `Engine.start` (embedding). */
+  startJob?: StartJob;
+  /** Metrics sampling period; default 1000 ms. */
+  sampleIntervalMs?: number;
+}
+
+export interface RiffleServer {
+  /** e.g. `http://127.0.0.1:8080/` */
+  url: string;
+  port: number;
+  /** Stops sampling, closes sockets and HTTP, stops the engine's jobs and flushes job records. */
+  close(): Promise<void>;
+}
+
+/**
+ * Loads persisted jobs (restarting the ones that were running), then serves the API, the live
+ * socket and the web app on one port.
+ * @example
+ * const server = await createRiffleServer({ port: 0, dataDir: tmp });
+ * await fetch(new URL('api/health', server.url));
+ * await server.close();
+ */
+export async function createRiffleServer(options: RiffleServerOptions = {}): Promise<RiffleServer> {
+  const logger = options.logger ?? createLogger();
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = resolve(options.dataDir ?? 'data');
+  const store = new JobStore(dataDir, logger);
+  const jobs = new JobManager({
+    store,
+    logger,
+    baseDir: resolve(options.baseDir ?? process.cwd()),
+    ...(options.startJob ? { startJob: options.startJob } : {}),
+    ...(options.sampleIntervalMs === undefined ? {} : { sampleIntervalMs: options.sampleIntervalMs }),
+  });
+  await jobs.init();
+  logger.info({ dataDir }, 'loaded jobs');
+
+  const http = createServer(createApp({ jobs, logger, webDir: options.webDir ?? DEFAULT_WEB_DIR }));
+  const io: RiffleIo = new Server(http, { serveClient: false });
+  const detach = attachLive(io, jobs);
+  try {
+    await new Promise<void>((res, rej) => {
+      http.once('error', rej);
+      http.listen(options.port ?? 8080, host, () => {
+        http.off('error', rej);
+        res();
+      });
+    });
+  } catch (err) {
+    detach();
+    await io.close();
+    await jobs.close();
+    throw err;
+  }
+  if (options.demo) await ensureDemoJob(jobs, logger);
+
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      detach();
+      const httpClosed = new Promise<void>((res) => http.close(() => res()));
+      http.closeAllConnections();
+      await io.close();
+      await httpClosed;
+      await jobs.close();
+      logger.info('server closed');
+    })());
+  return { url, port, close };
+}
