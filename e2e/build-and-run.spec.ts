@@ -40,11 +40,12 @@ test('build a pipeline from the palette, fix its filter, run it and watch it liv
   await page.getByTestId('new-button').click();
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
 
-  const source = await dropOperator(page, 'source.datagen', 120, 200);
-  const filter = await dropOperator(page, 'filter', 380, 200);
-  const keyBy = await dropOperator(page, 'keyBy', 640, 200);
-  const window = await dropOperator(page, 'window.tumbling', 900, 200);
-  const sink = await dropOperator(page, 'sink.collect', 1100, 380);
+  // The canvas sits between the palette and the inspector (about 900 × 560 px here).
+  const source = await dropOperator(page, 'source.datagen', 100, 120);
+  const filter = await dropOperator(page, 'filter', 380, 120);
+  const keyBy = await dropOperator(page, 'keyBy', 660, 120);
+  const window = await dropOperator(page, 'window.tumbling', 380, 330);
+  const sink = await dropOperator(page, 'sink.collect', 660, 330);
 
   await connect(page, source, filter);
   await connect(page, filter, keyBy);

@@ -21,8 +21,10 @@ export function Canvas() {
   const { screenToFlowPosition, fitView } = useReactFlow();
 
   useEffect(() => {
-    if (loadCount > 0) void fitView(FIT);
-  }, [loadCount, fitView]);
+    // React Flow queues a fitView asked for while there are no nodes and runs it when the next
+    // node appears, which would make the first operator dropped on a new canvas jump away.
+    if (loadCount > 0 && store.getState().graph.nodes.length > 0) void fitView(FIT);
+  }, [loadCount, fitView, store]);
 
   const onNodesChange = useCallback((c: NodeChange[]) => applyFlowNodeChanges(store, c), [store]);
   const onEdgesChange = useCallback((c: EdgeChange[]) => applyFlowEdgeChanges(store, c), [store]);
