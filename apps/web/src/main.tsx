@@ -2,12 +2,14 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { attachToActiveJob } from './api/run-job';
 import { App } from './components/App';
 import { EditorStoreContext } from './hooks/store-context';
 import { createEditorStore } from './store/editor-store';
 import { demoGraph } from './store/serialize';
 
 const store = createEditorStore(demoGraph());
+void attachToActiveJob(store);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

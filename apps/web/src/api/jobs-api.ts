@@ -46,3 +46,33 @@ export async function stopJob(id: string): Promise<JobInfo | undefined> {
   if (!res.ok) throw new Error(messageOf(body, res));
   return (body as JobInfo | undefined)?.status ? (body as JobInfo) : undefined;
 }
+
+/** A job as `GET /api/jobs` lists it. */
+export interface JobListItem {
+  id: string;
+  name: string;
+  status: JobInfo['status'];
+  createdAt: number;
+}
+
+/** GET /api/jobs, newest first; empty when the server cannot be reached. */
+export async function listJobs(): Promise<JobListItem[]> {
+  try {
+    const res = await fetch('/api/jobs');
+    if (!res.ok) return [];
+    const body = (await readJson(res)) as { jobs?: JobListItem[] } | undefined;
+    return body?.jobs ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** GET /api/jobs/:id; undefined when it is gone or unreachable. */
+export async function getJob(id: string): Promise<JobInfo | undefined> {
+  try {
+    const res = await fetch(`/api/jobs/${encodeURIComponent(id)}`);
+    return res.ok ? ((await readJson(res)) as JobInfo) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,7 +1,7 @@
 import { isActive } from '../store/job-slice';
 import type { EditorStore } from '../store/editor-store';
 import { toSpec } from '../store/serialize';
-import { stopJob as postStop, submitJob } from './jobs-api';
+import { getJob, listJobs, stopJob as postStop, submitJob } from './jobs-api';
 
 /** Run: posts the canvas as a spec; a 400 lands in the problems panel. */
 export async function runJob(store: EditorStore): Promise<void> {
@@ -27,4 +27,18 @@ export async function stopJob(store: EditorStore): Promise<void> {
   } catch (e) {
     store.getState().jobStatus({ jobId: id, status: 'running', error: { code: 'stop_failed', message: `could not stop the job: ${(e as Error).message}`, domain: 'external', retryable: true } });
   }
+}
+
+/**
+ * On page load: when the server is already running a job (the `npm start` demo, or a job started
+ * from another tab), show that job's pipeline and follow it live instead of an idle canvas.
+ */
+export async function attachToActiveJob(store: EditorStore): Promise<boolean> {
+  const active = (await listJobs()).filter((j) => isActive(j.status)).sort((a, b) => b.createdAt - a.createdAt)[0];
+  if (!active) return false;
+  const job = await getJob(active.id);
+  // Leave the canvas alone if the user started editing meanwhile.
+  if (!job || store.getState().job.status !== 'idle' || !store.getState().loadSpec(job.spec).ok) return false;
+  store.getState().jobCreated(job.id);
+  return true;
 }

@@ -1,0 +1,24 @@
+import { demoSpec } from '@riffle/shared';
+import { expect, test } from '@playwright/test';
+
+test('opening the app while a job runs shows that job live, with windowed counts arriving', async ({ page, request }) => {
+  const res = await request.post('/api/jobs', { data: demoSpec() });
+  expect(res.status()).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+
+  await page.goto('/');
+  await expect(page.getByTestId('job-status')).toHaveText(/running/i);
+  await expect(page.locator('.react-flow__node')).toHaveCount(5);
+  await expect(page.getByTestId('node-rate-clicks')).toContainText(/\d/);
+
+  // 10-second windows with a 5-second bound: the first results arrive within about 15 s.
+  const rows = page.getByTestId('preview-table').locator('tbody tr');
+  await expect.poll(() => rows.count(), { timeout: 40_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('preview-table').locator('thead')).toContainText('sales');
+  await page.screenshot({ path: 'test-results/live-demo.png' });
+
+  await page.getByTestId('stop-button').click();
+  await expect(page.getByTestId('job-status')).toHaveText(/stopped/i);
+  const after = await request.get(`/api/jobs/${id}`);
+  expect(((await after.json()) as { status: string }).status).toBe('stopped');
+});
