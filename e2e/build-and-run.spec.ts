@@ -1,3 +1,4 @@
+import { E2E_TOKEN } from '../playwright.config';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 /** Drags a palette item onto the canvas and returns the id of the node it created. */
@@ -34,7 +35,8 @@ async function chartPathLength(page: Page): Promise<number> {
 }
 
 test('build a pipeline from the palette, fix its filter, run it and watch it live', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await expect(page).toHaveURL(/\/$/); // the app keeps the token and drops it from the address bar
   // First load shows the demo pipeline.
   await expect(page.locator('.react-flow__node')).toHaveCount(5);
   await page.getByTestId('new-button').click();

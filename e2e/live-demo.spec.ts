@@ -1,12 +1,16 @@
 import { demoSpec } from '@riffle/shared';
+import { E2E_TOKEN } from '../playwright.config';
 import { expect, test } from '@playwright/test';
 
 test('opening the app while a job runs shows that job live, with windowed counts arriving', async ({ page, request }) => {
-  const res = await request.post('/api/jobs', { data: demoSpec() });
+  const auth = { authorization: `Bearer ${E2E_TOKEN}` };
+  expect((await request.post('/api/jobs', { data: demoSpec() })).status()).toBe(401);
+  const res = await request.post('/api/jobs', { data: demoSpec(), headers: auth });
   expect(res.status()).toBe(201);
   const { id } = (await res.json()) as { id: string };
 
-  await page.goto('/');
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await expect(page).toHaveURL(/\/$/); // the app keeps the token and drops it from the address bar
   await expect(page.getByTestId('job-status')).toHaveText(/running/i);
   await expect(page.locator('.react-flow__node')).toHaveCount(5);
   await expect(page.getByTestId('node-rate-clicks')).toContainText(/\d/);
@@ -19,6 +23,6 @@ test('opening the app while a job runs shows that job live, with windowed counts
 
   await page.getByTestId('stop-button').click();
   await expect(page.getByTestId('job-status')).toHaveText(/stopped/i);
-  const after = await request.get(`/api/jobs/${id}`);
+  const after = await request.get(`/api/jobs/${id}`, { headers: auth });
   expect(((await after.json()) as { status: string }).status).toBe('stopped');
 });

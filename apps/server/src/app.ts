@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { requireToken, type Access } from './auth.js';
 import { HttpError, toHttpError } from './http-errors.js';
 import type { JobManager } from './job-manager.js';
 import type { Logger } from './logger.js';
@@ -12,10 +13,11 @@ export interface AppDeps {
   logger: Logger;
   /** Folder of the built web app. */
   webDir: string;
+  access: Access;
 }
 
 /** The express app: JSON API under `/api`, the web app everywhere else. */
-export function createApp({ jobs, logger, webDir }: AppDeps): Express {
+export function createApp({ jobs, logger, webDir, access }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use('/api', express.json({ limit: '1mb' }));
@@ -23,6 +25,9 @@ export function createApp({ jobs, logger, webDir }: AppDeps): Express {
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, version: VERSION });
   });
+  // Everything under /api but health needs the token; the web app's static files do not (the
+  // page itself holds no data and must load to pick the token up from its URL).
+  app.use('/api', requireToken(access));
   app.use('/api/jobs', jobsRouter(jobs));
   app.use('/api/catalog', catalogRouter());
   app.use('/api', (req, _res, next) => {

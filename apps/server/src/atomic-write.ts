@@ -8,10 +8,10 @@ import { basename, dirname, join } from 'node:path';
  * (the rename itself is only durable once the directory entry is on disk).
  * @example await writeFileAtomic('/data/jobs/abc/job.json', JSON.stringify(record));
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'w', 0o644);
+  const fh = await open(tmp, 'w', mode);
   try {
     await fh.writeFile(data);
     await fh.sync();

@@ -16,6 +16,7 @@ interface CliOptions {
   baseDir?: string;
   webDir?: string;
   demo?: boolean;
+  open?: boolean;
 }
 
 /** The `riffle-server` command. Flags win over environment variables, which win over defaults. */
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--base-dir <dir>', 'folder that relative file paths in specs resolve against (default: cwd)')
     .option('--web-dir <dir>', 'built web app to serve (default: apps/web/dist)')
     .option('--demo', 'submit the demo pipeline at start unless it is already running')
+    .option('--open', 'no access token (env RIFFLE_OPEN=1); only for local use on a machine you trust')
     .parse(argv);
   const o = program.opts<CliOptions>();
 
@@ -51,6 +53,10 @@ export async function main(argv: string[]): Promise<void> {
       ...(o.baseDir ? { baseDir: o.baseDir } : {}),
       ...(o.webDir ? { webDir: o.webDir } : {}),
       demo: o.demo === true,
+      auth: {
+        open: o.open === true || process.env.RIFFLE_OPEN === '1',
+        ...(process.env.RIFFLE_TOKEN ? { token: process.env.RIFFLE_TOKEN } : {}),
+      },
       logger,
     });
   } catch (err) {
@@ -61,7 +67,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  console.log(`Riffle is running at ${server.url}`);
+  console.log(`Riffle is running at ${server.openUrl}`);
+  if (!server.token) console.log('riffle-server: open mode: the API and the live socket accept anyone who can reach this port');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -2,12 +2,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Server } from 'socket.io';
+import { JOBS_NAMESPACE } from '@riffle/shared';
 import { createApp } from './app.js';
+import { resolveAccess, socketAuth, urlWithToken, type AccessOptions } from './auth.js';
 import { ensureDemoJob } from './demo.js';
 import { JobManager, type StartJob } from './job-manager.js';
 import { JobStore } from './job-store.js';
 import { attachLive, type RiffleIo } from './live.js';
 import { createLogger, type Logger } from './logger.js';
+import { listRoutes, type RouteInfo } from './routes/list-routes.js';
 import { DEFAULT_WEB_DIR } from './static.js';
 
 export interface RiffleServerOptions {
@@ -28,12 +31,20 @@ export interface RiffleServerOptions {
   startJob?: StartJob;
   /** Metrics sampling period; default 1000 ms. */
   sampleIntervalMs?: number;
+  /** Access control; default: a token generated once and kept in `DATA_DIR/token`. */
+  auth?: AccessOptions;
 }
 
 export interface RiffleServer {
   /** e.g. `http://127.0.0.1:8080/` */
   url: string;
   port: number;
+  /** The URL to open in a browser: `url` plus `?token=…` unless the server is open. */
+  openUrl: string;
+  /** The access token; undefined in open mode. */
+  token: string | undefined;
+  /** Every route the REST API answers (method and path pattern). */
+  routes(): RouteInfo[];
   /** Stops sampling, closes sockets and HTTP, stops the engine's jobs and flushes job records. */
   close(): Promise<void>;
 }
@@ -58,11 +69,14 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
     ...(options.startJob ? { startJob: options.startJob } : {}),
     ...(options.sampleIntervalMs === undefined ? {} : { sampleIntervalMs: options.sampleIntervalMs }),
   });
+  const access = await resolveAccess(dataDir, options.auth);
   await jobs.init();
   logger.info({ dataDir }, 'loaded jobs');
 
-  const http = createServer(createApp({ jobs, logger, webDir: options.webDir ?? DEFAULT_WEB_DIR }));
+  const app = createApp({ jobs, logger, access, webDir: options.webDir ?? DEFAULT_WEB_DIR });
+  const http = createServer(app);
   const io: RiffleIo = new Server(http, { serveClient: false });
+  io.of(JOBS_NAMESPACE).use(socketAuth(access));
   const detach = attachLive(io, jobs);
   try {
     await new Promise<void>((res, rej) => {
@@ -93,5 +107,5 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
       await jobs.close();
       logger.info('server closed');
     })());
-  return { url, port, close };
+  return { url, port, openUrl: urlWithToken(url, access), token: access.mode === 'token' ? access.token : undefined, routes: () => listRoutes(app), close };
 }

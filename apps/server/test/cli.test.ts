@@ -36,15 +36,21 @@ describe('riffle-server command', () => {
 
     const deadline = Date.now() + 15_000;
     let url: string | undefined;
+    let token: string | undefined;
     while (!url && Date.now() < deadline) {
-      url = /Riffle is running at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+      const m = /Riffle is running at (http:\/\/127\.0\.0\.1:\d+\/)\?token=([a-f0-9]+)/.exec(out);
+      url = m?.[1];
+      token = m?.[2];
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(url, out).toBeDefined();
+    // The printed URL carries the token generated on first start and kept in DATA_DIR.
+    expect((await readFile(join(dataDir, 'token'), 'utf8')).trim()).toBe(token);
+    expect((await fetch(new URL('api/jobs', url))).status).toBe(401);
 
     const health = await (await fetch(new URL('api/health', url))).json();
     expect(health).toEqual({ ok: true, version: '0.1.0' });
-    const { jobs } = (await (await fetch(new URL('api/jobs', url))).json()) as { jobs: Array<{ id: string; name: string; status: string }> };
+    const { jobs } = (await (await fetch(new URL('api/jobs', url), { headers: { authorization: `Bearer ${token}` } })).json()) as { jobs: Array<{ id: string; name: string; status: string }> };
     expect(jobs.map((j) => [j.name, j.status])).toEqual([[demoSpec().name, 'running']]);
 
     child.kill('SIGTERM');

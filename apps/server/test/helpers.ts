@@ -15,9 +15,9 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** A real server on a free port with a silent logger. */
+/** A real server on a free port with a silent logger, in open mode unless `auth` says otherwise. */
 export function startServer(opts: RiffleServerOptions & { dataDir: string }): Promise<RiffleServer> {
-  return createRiffleServer({ port: 0, logger: silent, webDir: join(opts.dataDir, 'no-web'), ...opts });
+  return createRiffleServer({ port: 0, logger: silent, webDir: join(opts.dataDir, 'no-web'), auth: { open: true }, ...opts });
 }
 
 export interface ApiResult<T = any> {

@@ -2,12 +2,14 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { adoptTokenFromUrl } from './api/access-token';
 import { attachToActiveJob } from './api/run-job';
 import { App } from './components/App';
 import { EditorStoreContext } from './hooks/store-context';
 import { createEditorStore } from './store/editor-store';
 import { demoGraph } from './store/serialize';
 
+adoptTokenFromUrl();
 const store = createEditorStore(demoGraph());
 void attachToActiveJob(store);
 

@@ -1,4 +1,5 @@
 import type { JobInfo, JobSpecInput, ValidationErrorBody } from '@riffle/shared';
+import { authHeaders } from './access-token';
 
 /** The REST calls the web app makes; the only place that knows URLs. */
 export type SubmitResult =
@@ -26,7 +27,7 @@ function messageOf(body: unknown, res: Response): string {
 export async function submitJob(spec: JobSpecInput): Promise<SubmitResult> {
   let res: Response;
   try {
-    res = await fetch('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+    res = await fetch('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders() }, body: JSON.stringify(spec) });
   } catch {
     return { ok: false, error: 'cannot reach the Riffle server; is it running?' };
   }
@@ -41,7 +42,7 @@ export async function submitJob(spec: JobSpecInput): Promise<SubmitResult> {
 
 /** POST /api/jobs/:id/stop. Resolves with the job when the server returns it. */
 export async function stopJob(id: string): Promise<JobInfo | undefined> {
-  const res = await fetch(`/api/jobs/${encodeURIComponent(id)}/stop`, { method: 'POST' });
+  const res = await fetch(`/api/jobs/${encodeURIComponent(id)}/stop`, { method: 'POST', headers: authHeaders() });
   const body = await readJson(res);
   if (!res.ok) throw new Error(messageOf(body, res));
   return (body as JobInfo | undefined)?.status ? (body as JobInfo) : undefined;
@@ -58,7 +59,7 @@ export interface JobListItem {
 /** GET /api/jobs, newest first; empty when the server cannot be reached. */
 export async function listJobs(): Promise<JobListItem[]> {
   try {
-    const res = await fetch('/api/jobs');
+    const res = await fetch('/api/jobs', { headers: authHeaders() });
     if (!res.ok) return [];
     const body = (await readJson(res)) as { jobs?: JobListItem[] } | undefined;
     return body?.jobs ?? [];
@@ -70,7 +71,7 @@ export async function listJobs(): Promise<JobListItem[]> {
 /** GET /api/jobs/:id; undefined when it is gone or unreachable. */
 export async function getJob(id: string): Promise<JobInfo | undefined> {
   try {
-    const res = await fetch(`/api/jobs/${encodeURIComponent(id)}`);
+    const res = await fetch(`/api/jobs/${encodeURIComponent(id)}`, { headers: authHeaders() });
     return res.ok ? ((await readJson(res)) as JobInfo) : undefined;
   } catch {
     return undefined;

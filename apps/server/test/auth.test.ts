@@ -1,0 +1,119 @@
+import { Writable } from 'node:stream';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS_NAMESPACE } from '@riffle/shared';
+import type { RiffleServer } from '../src/index.js';
+import { api, boundedSpec, removeDir, startServer, tempDir } from './helpers.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+let dir: string;
+let server: RiffleServer;
+let jobId: string;
+let logs = '';
+
+beforeAll(async () => {
+  dir = await tempDir();
+  const sink = new Writable({ write: (chunk, _enc, cb) => ((logs += String(chunk)), cb()) });
+  server = await startServer({ dataDir: join(dir, 'data'), auth: { token: TOKEN }, logger: pino({ level: 'debug' }, sink) });
+  const r = await api(server, '/api/jobs', { json: boundedSpec(50), headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(r.status).toBe(201);
+  jobId = r.body.id;
+});
+afterAll(async () => {
+  await server.close();
+  await removeDir(dir);
+});
+
+const concrete = (path: string) => path.replace(':id', jobId);
+const attempts: Array<[string, Record<string, string>]> = [
+  ['no token', {}],
+  ['a wrong token', { authorization: 'Bearer wrong-token-0123456789abcdef' }],
+  ['a token only in a cookie', { cookie: `token=${TOKEN}; riffle.token=${TOKEN}` }],
+  ['the token without the Bearer scheme', { authorization: TOKEN }],
+];
+
+describe('access token (T23)', () => {
+  it('covers every registered API route', async () => {
+    const routes = server.routes().filter((r) => r.path.startsWith('/api'));
+    // A new route must be added here on purpose: that is the point of this list.
+    expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      ['GET /api/catalog', 'GET /api/health', 'GET /api/jobs', 'GET /api/jobs/:id', 'POST /api/jobs', 'POST /api/jobs/:id/stop'].sort(),
+    );
+    for (const route of routes.filter((r) => r.path !== '/api/health')) {
+      for (const [what, headers] of attempts) {
+        const init: RequestInit & { json?: unknown } = { method: route.method, headers };
+        if (route.method === 'POST') init.json = boundedSpec(5);
+        const r = await api(server, concrete(route.path), init);
+        expect(r.status, `${route.method} ${route.path} with ${what}`).toBe(401);
+        expect(r.body.error).toBe('unauthorized');
+        expect(JSON.stringify(r.body)).not.toContain(jobId);
+        expect(r.body.message).toMatch(/\?token=/);
+      }
+      const ok = await api(server, concrete(route.path), {
+        method: route.method,
+        headers: { authorization: `Bearer ${TOKEN}` },
+        ...(route.method === 'POST' ? { json: boundedSpec(5) } : {}),
+      });
+      expect(ok.status, `${route.method} ${route.path} with the token`).toBeLessThan(300);
+    }
+  });
+
+  it('keeps health and the web app reachable without a token, and unknown API paths closed', async () => {
+    expect((await api(server, '/api/health')).status).toBe(200);
+    expect((await api(server, '/')).status).toBe(200);
+    expect((await api(server, '/api/nope')).status).toBe(401);
+    expect((await api(server, '/api/nope', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+  });
+
+  it('refuses socket connections without the right token, and serves them with it', async () => {
+    for (const auth of [undefined, { token: 'wrong-token-0123456789abcdef' }, { token: '' }]) {
+      const socket = connect(new URL(JOBS_NAMESPACE, server.url).href, { ...(auth ? { auth } : {}), reconnection: false, transports: ['websocket'] });
+      const err = await new Promise<Error>((res, rej) => {
+        socket.on('connect_error', res);
+        socket.on('connect', () => rej(new Error(`connected with ${JSON.stringify(auth)}`)));
+      });
+      expect(err.message).toBe('unauthorized');
+      socket.close();
+    }
+    const socket = connect(new URL(JOBS_NAMESPACE, server.url).href, { auth: { token: TOKEN }, reconnection: false, transports: ['websocket'] });
+    const ack = await new Promise<{ ok: boolean }>((res, rej) => {
+      socket.on('connect_error', rej);
+      socket.on('connect', () => socket.emit('subscribe', { jobId }, res));
+    });
+    expect(ack.ok).toBe(true);
+    socket.close();
+  });
+
+  it('never writes the token to the logs', () => {
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs).not.toContain(TOKEN);
+  });
+
+  it('prints an open URL with the token', () => {
+    expect(server.openUrl).toBe(`${server.url}?token=${TOKEN}`);
+  });
+});
+
+describe('token storage', () => {
+  it('generates a token on first start, keeps it in DATA_DIR with mode 0600, and reuses it', async () => {
+    const dataDir = join(dir, 'gen');
+    const a = await startServer({ dataDir, auth: {} });
+    const token = a.token!;
+    expect(token).toMatch(/^[a-f0-9]{48}$/);
+    await a.close();
+    const { stat, readFile } = await import('node:fs/promises');
+    expect((await stat(join(dataDir, 'token'))).mode & 0o777).toBe(0o600);
+    expect((await readFile(join(dataDir, 'token'), 'utf8')).trim()).toBe(token);
+    const b = await startServer({ dataDir, auth: {} });
+    expect(b.token).toBe(token);
+    expect((await api(b, '/api/jobs')).status).toBe(401);
+    expect((await api(b, '/api/jobs', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await b.close();
+  });
+
+  it('refuses a weak RIFFLE_TOKEN', async () => {
+    await expect(startServer({ dataDir: join(dir, 'weak'), auth: { token: 'short' } })).rejects.toThrow(/16 to 256/);
+  });
+});
