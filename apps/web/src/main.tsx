@@ -5,10 +5,12 @@ import { createRoot } from 'react-dom/client';
 import { attachToActiveJob } from './api/run-job';
 import { App } from './components/App';
 import { EditorStoreContext } from './hooks/store-context';
+import { readTheme } from './lib/theme-storage';
 import { createEditorStore } from './store/editor-store';
 import { demoGraph } from './store/serialize';
 
 const store = createEditorStore(demoGraph());
+store.getState().setTheme(readTheme());
 void attachToActiveJob(store);
 
 createRoot(document.getElementById('root')!).render(
