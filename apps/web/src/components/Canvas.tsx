@@ -77,7 +77,7 @@ export function Canvas() {
       >
         <Background gap={20} size={1} color="var(--grid)" />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} nodeBorderRadius={4} ariaLabel="Mini map" />
+        <MiniMap pannable zoomable style={{ width: 150, height: 96 }} nodeColor={miniMapColor} nodeStrokeWidth={0} nodeBorderRadius={4} ariaLabel="Mini map" />
       </ReactFlow>
     </div>
   );
