@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEditorStore } from './editor-store';
 import { applyFlowNodeChanges } from './flow-adapter';
+import { TYPING_MERGE_MS } from './history-slice';
 import { demoGraph } from './serialize';
 
 const pastLength = (store: ReturnType<typeof createEditorStore>) => store.temporal.getState().pastStates.length;
@@ -120,5 +121,31 @@ describe('undo/redo of graph edits', () => {
     expect(store.getState().graph.nodes).toHaveLength(0);
     store.getState().undo();
     expect(store.getState().graph.nodes).toHaveLength(5);
+  });
+
+  describe('typing', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('merges keystrokes in one field into one step, but not across fields or pauses', () => {
+      vi.useFakeTimers();
+      const store = createEditorStore(demoGraph());
+      const s = store.getState();
+      const before = store.getState().graph.nodes[1]!.params.expr;
+      for (const text of ['p', 'pr', 'pri', 'price', 'price > 1']) {
+        s.setParam('purchases', ['expr'], text);
+        vi.advanceTimersByTime(200);
+      }
+      expect(pastLength(store)).toBe(1);
+      s.setParam('byProduct', ['key'], 'user_id'); // another field: a new step
+      expect(pastLength(store)).toBe(2);
+      vi.advanceTimersByTime(TYPING_MERGE_MS + 1);
+      s.setParam('byProduct', ['key'], 'user_id2'); // after a pause: a new step
+      expect(pastLength(store)).toBe(3);
+      s.undo();
+      s.undo();
+      expect(store.getState().graph.nodes[1]!.params.expr).toBe('price > 1');
+      s.undo();
+      expect(store.getState().graph.nodes[1]!.params.expr).toBe(before);
+    });
   });
 });

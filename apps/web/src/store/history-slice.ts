@@ -10,6 +10,18 @@ export interface HistoryEntry {
 }
 
 export const HISTORY_LIMIT = 200;
+/** Keystrokes in one field closer together than this make one undo step. */
+export const TYPING_MERGE_MS = 1000;
+
+/** What a typing edit is about (same field → same key), or undefined for other edits. */
+function typingKey(changes: readonly GraphChange[]): string | undefined {
+  if (changes.length !== 1) return undefined;
+  const c = changes[0]!;
+  if (c.type === 'node/param') return `param:${c.id}:${c.path.join('.')}`;
+  if (c.type === 'node/label') return `label:${c.id}`;
+  if (c.type === 'graph/rename') return 'rename';
+  return undefined;
+}
 
 export interface HistorySlice {
   undo(): void;
@@ -31,6 +43,7 @@ const isDragStop = (c: GraphChange) => c.type === 'node/move' && c.dragging === 
 export const createHistorySlice: StateCreator<EditorState, [], [], HistorySlice> = (set, get, api) => {
   // Not state: nothing renders from it, and it must not itself become a history step.
   let dragOrigin: EditorGraph | undefined;
+  let lastTyping: { key: string; at: number; depth: number } | undefined;
   const temporal = () => (api as WithTemporal).temporal?.getState();
 
   const commitGesture = () => {
@@ -41,6 +54,24 @@ export const createHistorySlice: StateCreator<EditorState, [], [], HistorySlice>
     t.resume();
     if (get().graph === origin) return;
     (api as WithTemporal).temporal!.setState({ pastStates: [...t.pastStates, { graph: origin }].slice(-HISTORY_LIMIT), futureStates: [] });
+  };
+
+  /**
+   * Typing `price > 10` into one field is one step, not nine: a keystroke that follows another
+   * in the same field within {@link TYPING_MERGE_MS} drops the step it just recorded.
+   */
+  const mergeTyping = (changes: readonly GraphChange[]) => {
+    const t = temporal();
+    if (!t || dragOrigin) return;
+    const key = typingKey(changes);
+    const depth = t.pastStates.length;
+    const now = Date.now();
+    const prev = lastTyping;
+    lastTyping = key === undefined ? undefined : { key, at: now, depth };
+    if (key === undefined || !prev || prev.key !== key || now - prev.at > TYPING_MERGE_MS) return;
+    if (depth !== prev.depth + 1) return; // nothing new recorded, or something else came between
+    (api as WithTemporal).temporal!.setState({ pastStates: t.pastStates.slice(0, -1) });
+    lastTyping = { key, at: now, depth: depth - 1 };
   };
 
   /** After undo/redo: drop the selection of nodes that are gone, and the stale server answer. */
@@ -57,16 +88,19 @@ export const createHistorySlice: StateCreator<EditorState, [], [], HistorySlice>
   return {
     undo() {
       commitGesture();
+      lastTyping = undefined;
       temporal()?.undo();
       afterJump();
     },
     redo() {
       commitGesture();
+      lastTyping = undefined;
       temporal()?.redo();
       afterJump();
     },
     clearHistory: () => {
       dragOrigin = undefined;
+      lastTyping = undefined;
       temporal()?.resume();
       temporal()?.clear();
     },
@@ -82,6 +116,8 @@ export const createHistorySlice: StateCreator<EditorState, [], [], HistorySlice>
         }
       } else if (dragOrigin && changes.some(isDragStop)) {
         commitGesture();
+      } else {
+        mergeTyping(changes);
       }
     },
   };
