@@ -104,6 +104,16 @@ test('edit on the canvas: palette search, undo/redo, a drag as one step, copy/pa
   const pasted = await nodeXY(page, 'source_datagen_2');
   expect(pasted.x).toBeGreaterThan(moved.x);
 
+  // Delete removes a node with its edge; one undo brings both back.
+  await focusCanvas(page); // clears the selection of the pasted pair
+  await page.locator('.react-flow__node[data-id="filter_2"]').click();
+  await page.keyboard.press('Delete');
+  await expect(nodes(page)).toHaveCount(3);
+  await expect(edges(page)).toHaveCount(1);
+  await page.keyboard.press('Control+z');
+  await expect(nodes(page)).toHaveCount(4);
+  await expect(edges(page)).toHaveCount(2);
+
   // Auto-layout puts every source left of the filter it feeds; undo puts them back.
   expect((await nodeXY(page, source)).x).toBeGreaterThan((await nodeXY(page, filter)).x);
   await page.getByTestId('layout-button').click();

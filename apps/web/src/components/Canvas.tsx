@@ -1,4 +1,4 @@
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type Node, type NodeChange } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type Edge, type EdgeChange, type Node, type NodeChange } from '@xyflow/react';
 import { getOperator } from '@riffle/shared';
 import { useCallback, useEffect, type DragEvent } from 'react';
 import { useEditor } from '../hooks/useEditor';
@@ -39,6 +39,15 @@ export function Canvas() {
   const onNodesChange = useCallback((c: NodeChange[]) => applyFlowNodeChanges(store, c), [store]);
   const onEdgesChange = useCallback((c: EdgeChange[]) => applyFlowEdgeChanges(store, c), [store]);
   const onConnect = useCallback((c: Connection) => store.getState().connect(connectionToPorts(store.getState().graph.nodes, c)), [store]);
+  // React Flow deletes edges and nodes in two separate change calls; as two batches they would
+  // be two undo steps. Apply them as one here and tell React Flow not to delete on its own.
+  const onBeforeDelete = useCallback(
+    async ({ nodes: n, edges: e }: { nodes: Node[]; edges: Edge[] }) => {
+      store.getState().deleteElements(n.map((x) => x.id), e.map((x) => x.id));
+      return false;
+    },
+    [store],
+  );
   const isValidConnection = useCallback((c: Connection | { source: string; target: string }) => c.source !== c.target, []);
 
   const onDragOver = useCallback((e: DragEvent) => {
@@ -68,6 +77,7 @@ export function Canvas() {
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         deleteKeyCode={DELETE_KEYS}
+        onBeforeDelete={onBeforeDelete}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         colorMode={theme}
         fitView

@@ -16,7 +16,7 @@ export function SelectionInspector() {
         <button type="button" data-testid="copy-selection" onClick={() => store.getState().copySelection()}>
           Copy
         </button>
-        <button type="button" className="danger-button" data-testid="delete-selection" onClick={() => store.getState().removeNodes(ids)}>
+        <button type="button" className="danger-button" data-testid="delete-selection" onClick={() => store.getState().deleteElements(ids, store.getState().selection.edges)}>
           Delete {ids.length} nodes
         </button>
       </div>

@@ -25,6 +25,8 @@ export interface GraphSlice {
   connect(c: Connection): void;
   removeNodes(ids: readonly string[]): void;
   removeEdges(ids: readonly string[]): void;
+  /** Removes edges and nodes (and the nodes' edges) as ONE change batch, so one undo step. */
+  deleteElements(nodeIds: readonly string[], edgeIds: readonly string[]): void;
   /** Sets a param below `path`; `undefined` removes it (optional params, array rows). */
   setParam(nodeId: string, path: ParamPath, value: unknown): void;
   setLabel(nodeId: string, label: string | undefined): void;
@@ -93,6 +95,8 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
   },
   removeNodes: (ids) => get().apply(ids.map((id) => ({ type: 'node/remove', id }))),
   removeEdges: (ids) => get().apply(ids.map((id) => ({ type: 'edge/remove', id }))),
+  deleteElements: (nodeIds, edgeIds) =>
+    get().apply([...edgeIds.map((id): GraphChange => ({ type: 'edge/remove', id })), ...nodeIds.map((id): GraphChange => ({ type: 'node/remove', id }))]),
   setParam: (id, path, value) => get().apply([{ type: 'node/param', id, path, value }]),
   setLabel: (id, label) => get().apply([{ type: 'node/label', id, label }]),
   rename: (name) => get().apply([{ type: 'graph/rename', name }]),

@@ -115,6 +115,18 @@ describe('undo/redo of graph edits', () => {
     expect(store.getState().selection.nodes).toEqual([]);
   });
 
+  it('undoes a delete of nodes and their edges in one step', () => {
+    const store = createEditorStore(demoGraph());
+    const before = store.getState().graph;
+    // What React Flow hands to onBeforeDelete: the nodes and every edge touching them.
+    store.getState().deleteElements(['purchases', 'byProduct'], ['e:clicks->purchases', 'e:purchases->byProduct', 'e:byProduct->perWindow']);
+    expect(store.getState().graph.nodes).toHaveLength(3);
+    expect(store.getState().graph.edges).toHaveLength(1);
+    expect(pastLength(store)).toBe(1);
+    store.getState().undo();
+    expect(store.getState().graph).toBe(before);
+  });
+
   it('makes loading a document undoable too', () => {
     const store = createEditorStore(demoGraph());
     store.getState().newPipeline();
