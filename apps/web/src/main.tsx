@@ -11,6 +11,8 @@ import { demoGraph } from './store/serialize';
 
 const store = createEditorStore(demoGraph());
 store.getState().setTheme(readTheme());
+// Before the first paint, so that a dark page does not flash light (useTheme keeps it in step).
+document.documentElement.dataset.theme = store.getState().theme;
 void attachToActiveJob(store);
 
 createRoot(document.getElementById('root')!).render(
