@@ -6,6 +6,7 @@ import { useEditorStore } from '../hooks/useEditorStore';
 import { useProblems } from '../hooks/useProblems';
 import { useValidation } from '../hooks/useValidation';
 import type { EditorNode } from '../store/graph-types';
+import { selectFieldChoices } from '../store/schema-selectors';
 import { inputFields, type LocatedProblem } from '../store/validation';
 import { FieldList } from './FieldList';
 import { FieldView } from './FieldView';
@@ -48,10 +49,11 @@ function NodeInspectorBody({ node }: { node: EditorNode }) {
   const { inline, nodeLevel } = useMemo(() => splitProblems(problems, formKeys(form)), [problems, form]);
   const inputs = useMemo(() => inputFields(graph, validation.types, nodeId), [graph, validation, nodeId]);
   const outputs = validation.types[nodeId]?.output;
+  const fieldChoices = useEditor((s) => selectFieldChoices(s, nodeId));
   const ctx: FormContext = {
     nodeId,
     errors: inline,
-    inputFields: inputs,
+    inputFields: fieldChoices,
     onChange: (path, value) => store.getState().setParam(nodeId, path, value),
   };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEditorStore } from './editor-store';
-import { fieldSuggestions, selectInputFields, selectOutputSchema } from './schema-selectors';
+import { fieldSuggestions, selectFieldChoices, selectInputFields, selectOutputSchema } from './schema-selectors';
 import { demoGraph } from './serialize';
 
 const names = (fs: ReadonlyArray<{ name: string; type?: string }>) => fs.map((f) => f.name);
@@ -24,6 +24,13 @@ describe('schema propagation selectors', () => {
     expect(selectInputFields(store.getState(), id)).toEqual([]);
     store.getState().connect({ from: 'byProduct', to: id });
     expect(names(selectInputFields(store.getState(), id))).toEqual(['user_id', 'product_id', 'event_type', 'price', 'ts']);
+  });
+
+  it('offers a source its own fields (for its timestamp), anything else its input fields', () => {
+    const store = createEditorStore(demoGraph());
+    expect(names(selectFieldChoices(store.getState(), 'clicks'))).toEqual(['user_id', 'product_id', 'event_type', 'price', 'ts']);
+    expect(names(selectFieldChoices(store.getState(), 'preview'))).toEqual(['key', 'window_start', 'window_end', 'sales', 'revenue']);
+    expect(selectFieldChoices(store.getState(), 'clicks')).toBe(selectFieldChoices(store.getState(), 'clicks'));
   });
 
   it('is stable per graph revision (safe as a zustand selector)', () => {

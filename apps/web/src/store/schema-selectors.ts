@@ -1,4 +1,4 @@
-import type { Field, RecordSchema } from '@riffle/shared';
+import { getOperator, type Field, type RecordSchema } from '@riffle/shared';
 import type { EditorState } from './editor-store';
 import type { EditorGraph } from './graph-types';
 import { inputFields, validateGraph } from './validation';
@@ -15,6 +15,22 @@ export function selectInputFields(s: Pick<EditorState, 'graph'>, nodeId: string)
   if (!byNode) inputCache.set(s.graph, (byNode = new Map()));
   let fields = byNode.get(nodeId);
   if (!fields) byNode.set(nodeId, (fields = inputFields(s.graph, validateGraph(s.graph).types, nodeId)));
+  return fields;
+}
+
+const choiceCache = new WeakMap<EditorGraph, Map<string, Field[]>>();
+
+/**
+ * The field names a node's field-name params choose from: its input fields, or for a source
+ * (no inputs; its `timestamp` names one of its own fields) the fields it emits.
+ */
+export function selectFieldChoices(s: Pick<EditorState, 'graph'>, nodeId: string): Field[] {
+  const node = s.graph.nodes.find((n) => n.id === nodeId);
+  if (!node || getOperator(node.kind)?.inputs.length !== 0) return selectInputFields(s, nodeId);
+  let byNode = choiceCache.get(s.graph);
+  if (!byNode) choiceCache.set(s.graph, (byNode = new Map()));
+  let fields = byNode.get(nodeId);
+  if (!fields) byNode.set(nodeId, (fields = [...(selectOutputSchema(s, nodeId)?.fields ?? [])]));
   return fields;
 }
 
