@@ -39,6 +39,8 @@ export async function attachToActiveJob(store: EditorStore): Promise<boolean> {
   const job = await getJob(active.id);
   // Leave the canvas alone if the user started editing meanwhile.
   if (!job || store.getState().job.status !== 'idle' || !store.getState().loadSpec(job.spec).ok) return false;
+  // Showing the running job is not an edit the user could want to undo.
+  store.getState().clearHistory();
   store.getState().jobCreated(job.id);
   return true;
 }

@@ -1,5 +1,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useLiveJob } from '../hooks/useLiveJob';
+import { useShortcuts } from '../hooks/useShortcuts';
+import { useTheme } from '../hooks/useTheme';
 import { BottomPanel } from './BottomPanel';
 import { Canvas } from './Canvas';
 import { Header } from './Header';
@@ -8,6 +10,8 @@ import { Palette } from './Palette';
 
 export function App() {
   useLiveJob();
+  useShortcuts();
+  useTheme();
   return (
     <ReactFlowProvider>
       <div className="app">

@@ -1,4 +1,7 @@
 import type { FormField } from '../form/form-model';
+import { celCompletions } from '../lib/cel-completion';
+import { fieldSuggestions } from '../store/schema-selectors';
+import { AutocompleteInput } from './AutocompleteInput';
 import { FIELD_PARAMS, inputId, type FormContext } from './form-context';
 import { NumberInput } from './NumberInput';
 
@@ -45,22 +48,26 @@ export function FieldControl({ field, ctx }: { field: Leaf; ctx: FormContext }) 
         />
       );
     case 'text': {
-      const mono = field.format === 'cel' || field.format === 'duration';
-      return (
-        <input
-          id={id}
-          type="text"
-          className={mono ? 'mono' : undefined}
-          spellCheck={false}
-          autoComplete="off"
-          value={field.value === undefined ? '' : String(field.value)}
-          placeholder={placeholderOf(field)}
-          aria-invalid={invalid}
-          {...(FIELD_PARAMS.has(field.name) ? { list: ctx.fieldsListId } : {})}
-          data-testid={testId}
-          onChange={(e) => set(e.target.value === '' && !field.required ? undefined : e.target.value)}
-        />
-      );
+      const cel = field.format === 'cel';
+      const picker = FIELD_PARAMS.has(field.name);
+      const common = {
+        id,
+        type: 'text',
+        className: cel || field.format === 'duration' ? 'mono' : undefined,
+        spellCheck: false,
+        autoComplete: 'off',
+        placeholder: placeholderOf(field),
+        'aria-invalid': invalid,
+        'data-testid': testId,
+      } as const;
+      const value = field.value === undefined ? '' : String(field.value);
+      const onText = (text: string) => set(text === '' && !field.required ? undefined : text);
+      if (!cel && !picker) return <input {...common} value={value} onChange={(e) => onText(e.target.value)} />;
+      // A field-name param picks from the input fields; a CEL param completes fields and functions.
+      const source = cel
+        ? (text: string, caret: number, force: boolean) => celCompletions(text, caret, ctx.inputFields, force || (picker && text === ''))
+        : (text: string) => ({ from: 0, to: text.length, items: fieldSuggestions(ctx.inputFields, text).map((f) => ({ label: f.name, insert: f.name, detail: f.type, kind: 'field' as const })) });
+      return <AutocompleteInput {...common} value={value} onText={onText} source={source} openOnFocus={picker} />;
     }
   }
 }

@@ -1,4 +1,5 @@
 import { useEditor } from '../hooks/useEditor';
+import { EditToolbar } from './EditToolbar';
 import { FileActions } from './FileActions';
 import { Notice } from './Notice';
 import { RunControls } from './RunControls';
@@ -17,6 +18,7 @@ export function Header() {
         {name}
       </div>
       <FileActions />
+      <EditToolbar />
       <Notice />
       <div className="spacer" />
       <RunControls />

@@ -6,9 +6,11 @@ import { useEditorStore } from '../hooks/useEditorStore';
 import { useProblems } from '../hooks/useProblems';
 import { useValidation } from '../hooks/useValidation';
 import type { EditorNode } from '../store/graph-types';
+import { selectFieldChoices } from '../store/schema-selectors';
 import { inputFields, type LocatedProblem } from '../store/validation';
 import { FieldList } from './FieldList';
 import { FieldView } from './FieldView';
+import { CategoryIcon } from './Icon';
 import type { FormContext } from './form-context';
 
 const schemas = new Map<string, JsonSchema | undefined>();
@@ -47,17 +49,21 @@ function NodeInspectorBody({ node }: { node: EditorNode }) {
   const { inline, nodeLevel } = useMemo(() => splitProblems(problems, formKeys(form)), [problems, form]);
   const inputs = useMemo(() => inputFields(graph, validation.types, nodeId), [graph, validation, nodeId]);
   const outputs = validation.types[nodeId]?.output;
+  const fieldChoices = useEditor((s) => selectFieldChoices(s, nodeId));
   const ctx: FormContext = {
     nodeId,
     errors: inline,
-    fieldsListId: `fields-of-${nodeId}`,
+    inputFields: fieldChoices,
     onChange: (path, value) => store.getState().setParam(nodeId, path, value),
   };
 
   return (
     <div className="inspector__body">
       <header className="inspector__head">
-        <h2>{node.label ?? node.id}</h2>
+        <div className={`inspector__title cat-${def?.category ?? 'unknown'}`}>
+          <CategoryIcon category={def?.category} size={16} />
+          <h2>{node.label ?? node.id}</h2>
+        </div>
         <span className={`kind-chip cat-${def?.category ?? 'unknown'}`}>{node.kind}</span>
         {def && <p className="muted">{def.description}</p>}
       </header>
@@ -86,11 +92,6 @@ function NodeInspectorBody({ node }: { node: EditorNode }) {
         {form.map((f) => (
           <FieldView key={f.key} field={f} ctx={ctx} />
         ))}
-        <datalist id={ctx.fieldsListId}>
-          {inputs.map((f) => (
-            <option key={f.name} value={f.name} label={f.type} />
-          ))}
-        </datalist>
       </section>
       {def && def.inputs.length > 0 && <FieldList title="Input fields" fields={inputs} testId="input-fields" empty="Connect an input to see its fields." />}
       {def && def.outputs.length > 0 && (

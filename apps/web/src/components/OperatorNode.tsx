@@ -6,6 +6,8 @@ import { useNodeProblems } from '../hooks/useNodeProblems';
 import { useNodeRate } from '../hooks/useNodeRate';
 import { formatRate } from '../lib/metrics';
 import { summarize } from '../lib/summary';
+import { CategoryIcon } from './Icon';
+import { NodeFields } from './NodeFields';
 
 const GENERIC_IN: PortDef[] = [{ name: 'in' }];
 const GENERIC_OUT: PortDef[] = [{ name: 'out' }];
@@ -29,7 +31,7 @@ function Handles({ nodeId, dir, ports }: { nodeId: string; dir: 'in' | 'out'; po
   ));
 }
 
-/** A pipeline step on the canvas: label, kind, params summary, problems badge and live rate. */
+/** A pipeline step on the canvas: icon, label, kind, params summary, output fields, problems badge and live rate. */
 function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
   const { node } = data;
   const def = getOperator(node.kind);
@@ -41,19 +43,25 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
     <div className={classes.join(' ')} data-testid={`node-${id}`}>
       <Handles nodeId={id} dir="in" ports={def ? def.inputs : GENERIC_IN} />
       <div className="op-node__head">
-        <span className="op-node__label">{node.label ?? node.id}</span>
+        <CategoryIcon category={def?.category} />
+        <span className="op-node__title">
+          <span className="op-node__label">{node.label ?? node.id}</span>
+          <span className="op-node__kind" title={def?.label}>
+            {def?.label ?? node.kind}
+          </span>
+        </span>
         {problemCount > 0 && (
           <span className="op-node__badge" title={firstProblem} data-testid={`node-problems-${id}`}>
             {problemCount}
           </span>
         )}
       </div>
-      <div className="op-node__kind" title={def?.label}>
-        {node.kind}
-      </div>
-      <div className="op-node__summary" title={summary}>
-        {summary}
-      </div>
+      {summary && (
+        <div className="op-node__summary" title={summary}>
+          {summary}
+        </div>
+      )}
+      <NodeFields nodeId={id} sink={def?.category === 'sink'} />
       {rate !== undefined && (
         <div className="op-node__rate" data-testid={`node-rate-${id}`}>
           {formatRate(rate)} rec/s

@@ -1,13 +1,13 @@
-import { useEditorStore } from '../hooks/useEditorStore';
+import { useFocusNode } from '../hooks/useFocusNode';
 import { useProblems } from '../hooks/useProblems';
 import type { LocatedProblem } from '../store/validation';
 
-/** Every problem (path + message); clicking one selects its node. */
+/** Every problem (path + message); clicking one selects its node and centres the view on it. */
 export function ProblemsPanel() {
-  const store = useEditorStore();
+  const focusNode = useFocusNode();
   const problems = useProblems();
   const select = (p: LocatedProblem) => {
-    if (p.nodeId && store.getState().graph.nodes.some((n) => n.id === p.nodeId)) store.getState().setSelection({ nodes: [p.nodeId], edges: [] });
+    if (p.nodeId) focusNode(p.nodeId);
   };
   return (
     <section className="bottom-section problems" data-testid="validation-panel" aria-label="Problems">

@@ -1,3 +1,4 @@
+import type { Field } from '@riffle/shared';
 import type { ParamPath } from '../store/graph-types';
 
 /** What every generated field needs besides its own model. */
@@ -5,8 +6,8 @@ export interface FormContext {
   nodeId: string;
   /** Messages per dotted params path. */
   errors: ReadonlyMap<string, string[]>;
-  /** Id of the `<datalist>` of input field names. */
-  fieldsListId: string;
+  /** The fields flowing into the node: suggestions for field names and expressions. */
+  inputFields: readonly Field[];
   onChange(path: ParamPath, value: unknown): void;
 }
 

@@ -40,8 +40,11 @@ function applyOne(graph: EditorGraph, c: GraphChange): EditorGraph {
         nodes: graph.nodes.filter((n) => n.id !== c.id),
         edges: graph.edges.filter((e) => e.from !== c.id && e.to !== c.id),
       };
-    case 'node/move':
+    case 'node/move': {
+      const at = graph.nodes.find((n) => n.id === c.id)?.position;
+      if (at && at.x === c.position.x && at.y === c.position.y) return graph;
       return mapNode(graph, c.id, (n) => ({ ...n, position: { x: c.position.x, y: c.position.y } }));
+    }
     case 'node/label':
       return mapNode(graph, c.id, (n) => {
         const { label: _old, ...rest } = n;

@@ -2,6 +2,7 @@ import { getOperator } from '@riffle/shared';
 import type { StateCreator } from 'zustand/vanilla';
 import { applyGraphChanges, type GraphChange } from './changes';
 import { EMPTY_GRAPH, type EditorGraph, type EditorNode, type ParamPath, type XY } from './graph-types';
+import { layoutChanges } from './auto-layout';
 import { edgeId, uniqueNodeId } from './ids';
 import { demoGraph, graphFromSpec, type LoadResult } from './serialize';
 import type { EditorState } from './editor-store';
@@ -24,6 +25,8 @@ export interface GraphSlice {
   connect(c: Connection): void;
   removeNodes(ids: readonly string[]): void;
   removeEdges(ids: readonly string[]): void;
+  /** Removes edges and nodes (and the nodes' edges) as ONE change batch, so one undo step. */
+  deleteElements(nodeIds: readonly string[], edgeIds: readonly string[]): void;
   /** Sets a param below `path`; `undefined` removes it (optional params, array rows). */
   setParam(nodeId: string, path: ParamPath, value: unknown): void;
   setLabel(nodeId: string, label: string | undefined): void;
@@ -33,6 +36,8 @@ export interface GraphSlice {
   loadSpec(spec: unknown): LoadResult;
   newPipeline(): void;
   loadDemo(): void;
+  /** Lays the graph out left to right with dagre (one undoable step) and asks the canvas to fit it. */
+  autoLayout(): void;
 }
 
 const NODE_STEP = 24;
@@ -56,9 +61,13 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
   graph: EMPTY_GRAPH,
   loadCount: 0,
   apply(changes) {
+    get().trackGesture(changes, 'before');
     const before = get().graph;
     const graph = applyGraphChanges(before, changes);
-    if (graph === before) return;
+    if (graph === before) {
+      get().trackGesture(changes, 'after');
+      return;
+    }
     const nodeIds = new Set(graph.nodes.map((n) => n.id));
     const edgeIds = new Set(graph.edges.map((e) => e.id));
     const { selection, job } = get();
@@ -68,6 +77,7 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
       // The server's answer was about the spec as it was; it no longer applies.
       job: job.serverErrors.length > 0 ? { ...job, serverErrors: [] } : job,
     });
+    get().trackGesture(changes, 'after');
   },
   addNode(kind, position) {
     const def = getOperator(kind);
@@ -85,6 +95,8 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
   },
   removeNodes: (ids) => get().apply(ids.map((id) => ({ type: 'node/remove', id }))),
   removeEdges: (ids) => get().apply(ids.map((id) => ({ type: 'edge/remove', id }))),
+  deleteElements: (nodeIds, edgeIds) =>
+    get().apply([...edgeIds.map((id): GraphChange => ({ type: 'edge/remove', id })), ...nodeIds.map((id): GraphChange => ({ type: 'node/remove', id }))]),
   setParam: (id, path, value) => get().apply([{ type: 'node/param', id, path, value }]),
   setLabel: (id, label) => get().apply([{ type: 'node/label', id, label }]),
   rename: (name) => get().apply([{ type: 'graph/rename', name }]),
@@ -99,4 +111,10 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
   },
   newPipeline: () => get().loadGraph({ ...EMPTY_GRAPH }),
   loadDemo: () => get().loadGraph(demoGraph()),
+  autoLayout() {
+    const moves = layoutChanges(get().graph, get().measured);
+    if (moves.length === 0) return;
+    get().apply(moves);
+    get().requestFit();
+  },
 });
