@@ -1,3 +1,4 @@
+import { E2E_TOKEN } from '../playwright.config';
 import { expect, test, type Page } from '@playwright/test';
 
 const nodes = (page: Page) => page.locator('.react-flow__node');
@@ -34,7 +35,7 @@ async function focusCanvas(page: Page): Promise<void> {
 }
 
 test('edit on the canvas: palette search, undo/redo, a drag as one step, copy/paste, auto-layout, autocomplete, theme', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(`/?token=${E2E_TOKEN}`);
   await expect(nodes(page)).toHaveCount(5);
   await page.getByTestId('new-button').click();
   await expect(nodes(page)).toHaveCount(0);
@@ -163,7 +164,7 @@ test('edit on the canvas: palette search, undo/redo, a drag as one step, copy/pa
 });
 
 test('clicking a problem selects its node and centres the view on it', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(`/?token=${E2E_TOKEN}`);
   await expect(nodes(page)).toHaveCount(5);
   await page.locator('.react-flow__node[data-id="preview"]').click();
   await page.getByTestId('inspector').getByTestId('param-limit').fill('0');
