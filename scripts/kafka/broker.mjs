@@ -7,9 +7,9 @@
 //   await kafka.stop();                        // SIGTERM, then SIGKILL; removes its temp folder
 //
 // By hand: `node scripts/kafka/broker.mjs` starts one and prints its address until Ctrl-C.
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,15 +29,36 @@ export function kafkaClasspathFile() {
   }
 }
 
+/** The java binary and its `-version` text (which keys the class-data archive). */
 function javaBin() {
   const fromHome = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : undefined;
-  if (fromHome && existsSync(fromHome)) return fromHome;
-  try {
-    execFileSync('java', ['-version'], { stdio: 'ignore' });
-    return 'java';
-  } catch {
-    throw new Error('Kafka test broker: java not found (needs a JDK 17+ on PATH or JAVA_HOME; run scripts/provision.sh)');
+  const java = fromHome && existsSync(fromHome) ? fromHome : 'java';
+  const r = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`Kafka test broker: java not found or broken (${java}: ${(r.error?.message ?? r.stderr ?? '').trim()}); ` +
+      'it needs a JDK 17+ on PATH or JAVA_HOME: run scripts/provision.sh');
   }
+  return { java, version: r.stderr };
+}
+
+/**
+ * Class-data sharing: the first broker that stops cleanly dumps the classes it loaded into a
+ * dynamic CDS archive next to the classpath file (git-ignored .cache/kafka/); later JVMs map it,
+ * which cuts broker start by about a third. Keyed by classpath and JVM, so a change makes a new one.
+ */
+function cdsArchive(classpathFile, classpath, javaVersion) {
+  const key = createHash('sha256').update(classpath).update(javaVersion).digest('hex').slice(0, 12);
+  const archive = join(dirname(classpathFile), `broker-${key}.jsa`);
+  if (existsSync(archive)) return { use: [`-XX:SharedArchiveFile=${archive}`], dump: [], publish() {} };
+  const tmp = `${archive}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  return {
+    use: [],
+    dump: [`-XX:ArchiveClassesAtExit=${tmp}`],
+    publish() {
+      try { if (existsSync(tmp) && !existsSync(archive)) renameSync(tmp, archive); } catch { /* another won */ }
+      rmSync(tmp, { force: true });
+    },
+  };
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released; good enough for a test broker). */
@@ -124,8 +145,10 @@ function serverProperties({ port, controllerPort, logDir, extra }) {
  * @param {boolean} [opts.quiet] no timing line on stderr
  */
 export async function startKafka(opts = {}) {
-  const java = javaBin();
-  const classpath = readFileSync(kafkaClasspathFile(), 'utf8').trim();
+  const { java, version: javaVersion } = javaBin();
+  const classpathFile = kafkaClasspathFile();
+  const classpath = readFileSync(classpathFile, 'utf8').trim();
+  const cds = cdsArchive(classpathFile, classpath, javaVersion);
   const workDir = mkdtempSync(join(tmpdir(), 'riffle-kafka-'));
   const logDir = opts.logDir ? resolve(opts.logDir) : join(workDir, 'data');
   mkdirSync(logDir, { recursive: true });
@@ -143,7 +166,7 @@ export async function startKafka(opts = {}) {
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const clusterId = randomBytes(16).toString('base64url'); // what `kafka-storage random-uuid` makes
     try {
-      execFileSync(java, [...jvm, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId, '-c', propsFile],
+      execFileSync(java, [...cds.use, ...jvm, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId, '-c', propsFile],
         { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
     } catch (err) {
       rmSync(workDir, { recursive: true, force: true });
@@ -154,12 +177,14 @@ export async function startKafka(opts = {}) {
 
   let child;
   let exited;
+  let launches = 0;
   const killOnExit = () => { try { child?.kill('SIGKILL'); } catch { /* gone */ } };
 
   async function launch() {
     const t1 = performance.now();
     const out = openSync(outFile, 'a');
-    child = spawn(java, [...jvm, 'kafka.Kafka', propsFile], { stdio: ['ignore', out, out] });
+    const sharing = launches++ === 0 ? [...cds.use, ...cds.dump] : cds.use;
+    child = spawn(java, [...sharing, ...jvm, 'kafka.Kafka', propsFile], { stdio: ['ignore', out, out] });
     closeSync(out);
     exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
     process.once('exit', killOnExit);
@@ -170,6 +195,7 @@ export async function startKafka(opts = {}) {
       killOnExit();
       await exited;
       process.removeListener('exit', killOnExit);
+      cds.publish();
       return new Error(`Kafka test broker on ${brokers[0]} did not start: ${why}\n--- ${outFile} (tail) ---\n${tail(outFile)}`);
     };
     while (!(await portAnswers(port))) {
@@ -205,12 +231,17 @@ export async function startKafka(opts = {}) {
   let stopped = false;
   /** Stops the JVM: SIGTERM, then SIGKILL after graceMs. The broker is gone when it resolves. */
   async function halt(graceMs = 15_000, signal = 'SIGTERM') {
-    if (child.exitCode !== null || child.signalCode !== null) { process.removeListener('exit', killOnExit); return; }
+    if (child.exitCode !== null || child.signalCode !== null) {
+      process.removeListener('exit', killOnExit);
+      cds.publish();
+      return;
+    }
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
     process.removeListener('exit', killOnExit);
+    cds.publish();
   }
 
   return {

@@ -9,7 +9,14 @@ cache="$root/.cache/kafka"
 command -v java >/dev/null 2>&1 || { echo "scripts/kafka: java not found; the Kafka test broker needs a JDK 17+ (Debian: apt-get install -y openjdk-17-jdk-headless)" >&2; exit 1; }
 hash="$(sha256sum "$here/pom.xml" | cut -c1-12)"
 out="$cache/classpath-$hash.txt"
-if [[ -s "$out" ]]; then echo "$out"; exit 0; fi
+if [[ -s "$out" ]]; then
+  # Still valid only while every jar is in the Maven cache (~/.m2 may have been emptied since).
+  missing=0
+  IFS=: read -r -a jars < "$out" || true
+  for j in "${jars[@]}"; do [[ -f "$j" ]] || { missing=1; break; }; done
+  if [[ $missing == 0 ]]; then echo "$out"; exit 0; fi
+  echo "scripts/kafka: jars of $out are gone from the Maven cache; resolving again" >&2
+fi
 command -v mvn >/dev/null 2>&1 || { echo "scripts/kafka: mvn not found; it fetches the Kafka broker jars from Maven Central (Debian: apt-get install -y maven)" >&2; exit 1; }
 mkdir -p "$cache"
 start=$(date +%s)
