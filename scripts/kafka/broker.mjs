@@ -100,7 +100,9 @@ function tail(file, lines = 40) {
 // perf-data file. Throughput does not matter here; start (and restart) time does.
 const JVM_OPTS = [
   '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData',
-  '-Djava.awt.headless=true', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+  '-Djava.awt.headless=true',
+  // RIFFLE_KAFKA_LOG_LEVEL=info (or debug) makes <workDir>/server.out tell more.
+  `-Dorg.slf4j.simpleLogger.defaultLogLevel=${process.env.RIFFLE_KAFKA_LOG_LEVEL ?? 'warn'}`,
   '-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info',
   '-Dorg.slf4j.simpleLogger.showDateTime=true',
 ];
@@ -125,6 +127,10 @@ function serverProperties({ port, controllerPort, logDir, extra }) {
     'share.coordinator.state.topic.replication.factor': '1',
     'share.coordinator.state.topic.min.isr': '1',
     'group.initial.rebalance.delay.ms': '0',
+    // After a crash (kill()), the controller refuses the restarted broker's registration until the
+    // old session expires (DuplicateBrokerRegistrationException): 9 s by default, 3 s here.
+    'broker.heartbeat.interval.ms': '500',
+    'broker.session.timeout.ms': '3000',
     'num.network.threads': '2',
     'num.io.threads': '2',
     ...extra,
