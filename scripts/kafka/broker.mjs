@@ -9,7 +9,7 @@
 // By hand: `node scripts/kafka/broker.mjs` starts one and prints its address until Ctrl-C.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,6 +84,35 @@ function portAnswers(port) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+function alive(pid) {
+  try { process.kill(pid, 0); return true; } catch (err) { return err.code === 'EPERM'; }
+}
+
+/**
+ * Removes what brokers of test processes that died without stop() left behind (their temp
+ * folders; their JVMs died with them, see `setpriv` below). Only folders whose owner is gone.
+ */
+function sweepOrphans() {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('riffle-kafka-')) continue;
+    const dir = join(tmpdir(), name);
+    try {
+      const owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
+      if (!owner || alive(owner)) continue;
+      const jvm = existsSync(join(dir, 'jvm.pid')) ? Number(readFileSync(join(dir, 'jvm.pid'), 'utf8').trim() || 0) : 0;
+      // Only that broker's JVM (its command line names this folder), never a process that got its pid since.
+      let cmdline = '';
+      try { cmdline = jvm ? readFileSync(`/proc/${jvm}/cmdline`, 'utf8') : ''; } catch { /* gone */ }
+      if (cmdline.includes('kafka.Kafka') && cmdline.includes(dir)) process.kill(jvm, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    } catch { /* not ours, or in use */ }
+  }
+}
+
+// The JVM gets SIGKILL when the process that started it dies, however it dies (Linux
+// PR_SET_PDEATHSIG through util-linux's setpriv), so no broker outlives a killed test run.
+const pdeath = spawnSync('setpriv', ['--pdeathsig', 'SIGKILL', 'true']).status === 0 ? ['setpriv', '--pdeathsig', 'SIGKILL', '--'] : [];
+
 /** kafkajs, resolved from the engine package (where it is a devDependency) or the repo root. */
 function loadKafkajs() {
   for (const base of [join(root, 'packages/engine/package.json'), join(root, 'package.json')]) {
@@ -155,7 +184,9 @@ export async function startKafka(opts = {}) {
   const classpathFile = kafkaClasspathFile();
   const classpath = readFileSync(classpathFile, 'utf8').trim();
   const cds = cdsArchive(classpathFile, classpath, javaVersion);
+  sweepOrphans();
   const workDir = mkdtempSync(join(tmpdir(), 'riffle-kafka-'));
+  writeFileSync(join(workDir, 'owner.pid'), String(process.pid));
   const logDir = opts.logDir ? resolve(opts.logDir) : join(workDir, 'data');
   mkdirSync(logDir, { recursive: true });
   const port = opts.port ?? (await freePort());
@@ -170,7 +201,10 @@ export async function startKafka(opts = {}) {
 
   let formatMs = 0;
   if (!existsSync(join(logDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url'); // what `kafka-storage random-uuid` makes
+    // What `kafka-storage random-uuid` makes; like Kafka's Uuid, never starting with '-' (the
+    // command line would take it for an option: 1 start in 32 failed before this loop).
+    let clusterId;
+    do clusterId = randomBytes(16).toString('base64url'); while (clusterId.startsWith('-'));
     try {
       execFileSync(java, [...cds.use, ...jvm, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId, '-c', propsFile],
         { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
@@ -190,7 +224,9 @@ export async function startKafka(opts = {}) {
     const t1 = performance.now();
     const out = openSync(outFile, 'a');
     const sharing = launches++ === 0 ? [...cds.use, ...cds.dump] : cds.use;
-    child = spawn(java, [...sharing, ...jvm, 'kafka.Kafka', propsFile], { stdio: ['ignore', out, out] });
+    const argv = [...pdeath, java, ...sharing, ...jvm, 'kafka.Kafka', propsFile];
+    child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', out, out] });
+    writeFileSync(join(workDir, 'jvm.pid'), String(child.pid ?? ''));
     closeSync(out);
     exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
     process.once('exit', killOnExit);

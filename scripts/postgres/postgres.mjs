@@ -9,7 +9,7 @@
 //
 // By hand: `node scripts/postgres/postgres.mjs` starts one and prints its URL until Ctrl-C.
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -39,6 +39,31 @@ function freePort() {
   });
 }
 
+function alive(pid) {
+  try { process.kill(pid, 0); return true; } catch (err) { return err.code === 'EPERM'; }
+}
+
+/**
+ * pg_ctl daemonizes the server, so it outlives a test process that dies without stop(): stop and
+ * remove the servers of such processes (folders riffle-pg-* whose owner.pid is gone).
+ */
+function sweepOrphans(bin, asRoot) {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('riffle-pg-')) continue;
+    const dir = join(tmpdir(), name);
+    try {
+      const owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
+      if (!owner || alive(owner)) continue;
+      const args = ['stop', '-D', join(dir, 'data'), '-m', 'immediate', '-w'];
+      try {
+        if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { stdio: 'ignore' });
+        else execFileSync(join(bin, 'pg_ctl'), args, { stdio: 'ignore' });
+      } catch { /* not running */ }
+      rmSync(dir, { recursive: true, force: true });
+    } catch { /* not ours, or in use */ }
+  }
+}
+
 function tail(file, lines = 30) {
   try { return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
 }
@@ -63,7 +88,9 @@ export async function startPostgres(opts = {}) {
     }
   }
   // The server user needs to reach the folder: /tmp is world-traversable; the folder is its own.
+  sweepOrphans(bin, asRoot);
   const dir = mkdtempSync(join(tmpdir(), 'riffle-pg-'));
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   const data = join(dir, 'data');
   const sock = join(dir, 'sock');
   mkdirSync(sock);
