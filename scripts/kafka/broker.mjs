@@ -264,7 +264,7 @@ export async function startKafka(opts = {}) {
     return performance.now() - t1;
   }
 
-  const startMs = await launch();
+  let startMs = await launch();
   if (!opts.quiet) {
     console.error(`kafka: broker ${brokers[0]} ready in ${Math.round(formatMs + startMs)} ms` +
       (formatMs ? ` (format ${Math.round(formatMs)} ms + start ${Math.round(startMs)} ms)` : ''));
@@ -310,9 +310,9 @@ export async function startKafka(opts = {}) {
     async restart({ downMs = 0 } = {}) {
       await halt();
       if (downMs) await sleep(downMs);
-      const ms = await launch();
-      if (!opts.quiet) console.error(`kafka: broker ${brokers[0]} restarted in ${Math.round(ms)} ms`);
-      return ms;
+      startMs = await launch();
+      if (!opts.quiet) console.error(`kafka: broker ${brokers[0]} restarted in ${Math.round(startMs)} ms`);
+      return startMs;
     },
   };
 }
