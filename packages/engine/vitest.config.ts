@@ -1,9 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     // The CLI test runs bin/riffle.js, which loads dist/: build it once before the suite.
     globalSetup: ['./test/build-dist.ts'],
     testTimeout: 15_000,
+    // Suites against real Kafka/PostgreSQL run from vitest.integration.config.ts.
+    exclude: [...configDefaults.exclude, '**/*.integration.test.ts'],
   },
 });
