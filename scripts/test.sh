@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
+bash scripts/provision.sh
 TURBO_TELEMETRY_DISABLED=1 npx turbo run build
 TURBO_TELEMETRY_DISABLED=1 npx turbo run test --concurrency=1
 npx playwright test
