@@ -42,3 +42,21 @@ describe('batch channel', () => {
     expect(sent[0]!.keys).toBeNull();
   });
 });
+
+describe('batch encoding', () => {
+  it('round-trips same-shape records column by column, and mixed shapes as they are', () => {
+    const same = [{ a: 1, s: 'x', n: null }, { a: -0.5, s: 'y', n: 2 }, { a: Infinity, s: 'z', n: 3 }];
+    const b: Batch = { values: same, timestamps: [1, 2, NaN], keys: ['k', 2, true], marks: [3, -Infinity], end: true };
+    const d = decodeBatch(encodeBatch(b));
+    expect(d.values).toEqual(same);
+    expect(Array.from(d.timestamps)).toEqual([1, 2, NaN]);
+    expect(Array.from(d.keys!)).toEqual(['k', 2, true]);
+    expect(d.marks).toEqual([3, -Infinity]);
+    expect(d.end).toBe(true);
+    const mixed = [{ a: 1 }, { b: 2 }, { a: 1, b: { nested: [1, 2] } }];
+    expect(decodeBatch(encodeBatch({ ...b, values: mixed, timestamps: [1, 2, 3], keys: null })).values).toEqual(mixed);
+    const proto = [JSON.parse('{"__proto__": 5}')];
+    // A "__proto__" field never becomes a prototype (msgpackr renames it on the fallback path).
+    expect(Object.getPrototypeOf(decodeBatch(encodeBatch({ ...b, values: proto, timestamps: [1], keys: null })).values[0]!)).toBe(Object.prototype);
+  });
+});

@@ -16,6 +16,8 @@ export interface SourceControl {
   readonly sleeper: Sleeper;
   /** Resolves once the task's output channels have credit again (threaded runtime only). */
   awaitCredit?(task: Task): Promise<void>;
+  /** Longest stretch between yields (default 10 ms); workers yield sooner so credits flow back promptly. */
+  yieldAfterMs?: number;
   /** Time spent polling the source, for the busy ratio (threaded runtime only). */
   onBusy?(task: Task, ms: number): void;
 }
@@ -32,6 +34,7 @@ export async function runSource(task: Task, control: SourceControl): Promise<voi
   const started = performance.now();
   let emitted = 0;
   let lastYield = started;
+  const yieldAfter = control.yieldAfterMs ?? YIELD_AFTER_MS;
   while (control.running) {
     if (control.awaitCredit !== undefined && task.blocked) {
       await control.awaitCredit(task);
@@ -65,7 +68,7 @@ export async function runSource(task: Task, control: SourceControl): Promise<voi
       return;
     }
     emitted += n;
-    if (performance.now() - lastYield > YIELD_AFTER_MS) {
+    if (performance.now() - lastYield > yieldAfter) {
       await yieldToEventLoop();
       lastYield = performance.now();
     }

@@ -17,7 +17,7 @@ import { GATE_SPAN, type FromWorker, type PeerMessage, type FaultKind, type Task
 const TICK_MS = 200;
 const REPORT_MS = 250;
 /** Longest stretch of input processing before the worker lets messages (credits, batches) in. */
-const SLICE_MS = 10;
+const SLICE_MS = 2;
 
 /** A received batch waiting for its task: decoded only when processed, acknowledged after. */
 interface Pending {
@@ -181,6 +181,7 @@ export class WorkerRuntime {
         return !rt.stopping && !rt.failed;
       },
       awaitCredit: (task) => this.awaitCredit(task),
+      yieldAfterMs: SLICE_MS,
       onBusy: (task, ms) => void (this.slots.get(task)!.busyMs += ms),
     };
     this.sourcesLeft = this.built.sourceTasks.length;
