@@ -158,6 +158,18 @@ describe('threaded runtime', () => {
     expect(job.liveWorkers).toBe(0);
   });
 
+  it('a subtask that cannot open (missing file) fails the job at start, naming the operator', async () => {
+    const dir = await tempDir();
+    const spec = pipeline([
+      { id: 'src', kind: 'source.file', params: { path: 'missing.ndjson' } },
+      { id: 'out', kind: 'sink.collect' },
+    ], { parallelism: 2 });
+    const job = threaded(await Engine.start(spec, { baseDir: dir, slots: 2 }));
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatchObject({ nodeId: 'src', code: 'file_not_found' });
+    expect(job.liveWorkers).toBe(0);
+  });
+
   it('an operator bug in a worker fails the job naming the operator', async () => {
     const spec = pipeline([
       { id: 'gen', kind: 'source.datagen', params: { ratePerSec: 50_000 } },

@@ -102,7 +102,11 @@ export class ThreadedJob implements JobHandle {
     }
     pool.workers.forEach((w, i) => w.postMessage(ports[i]!, ports[i]!.ports.map((p) => p.port)));
     await Promise.all(ready);
-    if (this.failure !== undefined) return;
+    // Opening failed (e.g. a missing input file): start resolves with the job already failed.
+    if (this.failure !== undefined) {
+      await this.done;
+      return;
+    }
     this.sampler = setInterval(() => this.registry.sample(), SAMPLE_MS);
     this.sampler.unref();
     this.broadcast({ t: 'start' });
