@@ -79,8 +79,15 @@ function toColumn(values: unknown[]): Uint8Array | unknown[] {
   return f64Bytes(values as number[]);
 }
 
-type ColumnReader = (rows: Row[]) => unknown[][];
+type ColumnReader = (rows: Row[], generic: (f64: Float64Array, upTo: number) => unknown[]) => Array<Float64Array | unknown[]>;
 const readers = new Map<string, ColumnReader>();
+
+/** The first `upTo` numbers of a column that turned out not to be all numbers, as a plain array. */
+function toGeneric(f64: Float64Array, upTo: number): unknown[] {
+  const out = new Array<unknown>(f64.length);
+  for (let i = 0; i < upTo; i++) out[i] = f64[i];
+  return out;
+}
 
 function toColumns(values: Row[]): { names: string[]; columns: Array<Uint8Array | unknown[]> } | undefined {
   const first = values[0];
@@ -92,17 +99,27 @@ function toColumns(values: Row[]): { names: string[]; columns: Array<Uint8Array 
   const id = JSON.stringify(names);
   let read = readers.get(id);
   if (read === undefined) {
-    // One reader per shape: named property loads stay monomorphic (a shared `row[name]` would not).
-    const cols = names.map((_, j) => `c${j}`);
+    // One reader per shape: named property loads stay monomorphic (a shared `row[name]` would
+    // not), and numbers go straight into a Float64Array (no boxing in an intermediate array).
+    const js = names.map((_, j) => j);
     read = new Function(
       'rows',
-      `const n = rows.length; ${cols.map((c) => `const ${c} = new Array(n);`).join(' ')}
-       for (let i = 0; i < n; i++) { const r = rows[i]; ${names.map((name, j) => `c${j}[i] = r[${JSON.stringify(name)}];`).join(' ')} }
-       return [${cols.join(', ')}];`,
+      'generic',
+      `const n = rows.length; ${js.map((j) => `const f${j} = new Float64Array(n); let g${j} = null;`).join(' ')}
+       for (let i = 0; i < n; i++) {
+         const r = rows[i]; let v;
+         ${names
+           .map(
+             (name, j) => `v = r[${JSON.stringify(name)}];
+         if (g${j} !== null) g${j}[i] = v; else if (typeof v === 'number') f${j}[i] = v; else { g${j} = generic(f${j}, i); g${j}[i] = v; }`,
+           )
+           .join('\n')}
+       }
+       return [${js.map((j) => `g${j} ?? f${j}`).join(', ')}];`,
     ) as ColumnReader;
     if (readers.size < 1000) readers.set(id, read);
   }
-  return { names, columns: read(values).map(toColumn) };
+  return { names, columns: read(values, toGeneric).map((c) => (c instanceof Float64Array ? new Uint8Array(c.buffer) : c)) };
 }
 
 function sameShape(row: Row, names: string[]): boolean {
