@@ -51,6 +51,17 @@ describe('threaded runtime', () => {
     }
   });
 
+  it('gives the same aggregates with mixed per-node parallelism (rebalance 1 → 3, hash 3 → 2, rebalance 2 → 1)', async () => {
+    const { job: reference } = await runToEnd(keyedSpec(1, undefined), { execution: 'in-process' });
+    const spec = keyedSpec(2, undefined);
+    const parallelism: Record<string, number> = { gen: 1, f: 3, k: 3, w: 2, out: 1 };
+    for (const n of spec.nodes) n.parallelism = parallelism[n.id]!;
+    const { job, result } = await runToEnd(spec, { slots: 2 });
+    expect(result).toEqual({ status: 'finished' });
+    expect(job.plan!().edges.map((e) => e.partitioning)).toEqual(['rebalance', 'forward', 'hash', 'rebalance']);
+    expect(rows(job)).toEqual(rows(reference));
+  });
+
   it('sends every record of a key to one subtask (hash by key group)', async () => {
     const dir = await tempDir();
     const { result } = await runToEnd(keyedSpec(4, undefined, { kind: 'sink.file', params: { path: dir } }), { execution: 'threads', slots: 2 });
