@@ -44,7 +44,7 @@ export const Engine = {
     const execution = options.execution ?? 'auto';
     const threads = execution === 'threads' || (execution === 'auto' && plan.chains.some((c) => c.parallelism > 1));
     const job = threads
-      ? new ThreadedJob(jobId, valid, plan, baseDir, logger, options.slots ?? availableParallelism())
+      ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism())
       : new Job(jobId, valid, plan, baseDir, logger);
     await job.launch();
     logger.info('job started', { jobId: job.id, name: valid.name });

@@ -5,7 +5,7 @@ import { toErrorInfo } from '../errors.js';
 import { buildLogicalGraph } from '../plan/logical-graph.js';
 import { buildPhysicalPlan, type ChainPlan, type PhysicalPlan } from '../plan/physical-plan.js';
 import { decodeBatch, encodeBatch, type Batch } from './batch.js';
-import { BatchChannel, LINGER_MS } from './batch-channel.js';
+import { BatchChannel, LINGER_MS, LOCAL_CREDITS } from './batch-channel.js';
 import { deadLetterOf, DEAD_LETTER_SAMPLE } from './dead-letters.js';
 import { PreviewBuffer } from './preview-buffer.js';
 import { Sleeper } from './sleeper.js';
@@ -92,8 +92,9 @@ export class WorkerRuntime {
         channel: (_edge, _from, down, to, gate, local) => {
           const id = taskIndex(down, to) * GATE_SPAN + gate;
           if (local !== undefined) {
-            const ch: BatchChannel = new BatchChannel((batch) =>
-              this.enqueue(local, { gate, batch, bytes: undefined, ack: () => this.onCredit(ch, 1) }),
+            const ch: BatchChannel = new BatchChannel(
+              (batch) => this.enqueue(local, { gate, batch, bytes: undefined, ack: () => this.onCredit(ch, 1) }),
+              LOCAL_CREDITS,
             );
             return ch;
           }
