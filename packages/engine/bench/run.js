@@ -22,6 +22,11 @@ const STEPS = {
     { id: 'key', kind: 'keyBy', params: { key: 'product_id' } },
     { id: 'win', kind: 'window.tumbling', params: { size: '10s', aggregate: [{ fn: 'count', as: 'n' }] } },
   ],
+  // product_id is skewed (68 % of records hash to subtask 0 of 2); user_id is uniform.
+  'keyBy user+count': [
+    { id: 'key', kind: 'keyBy', params: { key: 'user_id' } },
+    { id: 'win', kind: 'window.tumbling', params: { size: '10s', aggregate: [{ fn: 'count', as: 'n' }] } },
+  ],
 };
 
 function spec(name, steps, parallelism) {
