@@ -12,12 +12,6 @@ export const LINGER_MS = 5;
  * this must cover a round trip at full rate: with 4 the keyed benchmark at p=2 stalled at ~0.6 M/s.
  */
 export const INITIAL_CREDITS = 16;
-/**
- * Credits of a channel within one worker. Its batches pass by reference, so every record in flight
- * is a live object: a deep queue keeps them alive past young-generation GCs (measured: ~200 ns
- * per record more at 16). The round trip is one turn of the same event loop, so 2 suffice.
- */
-export const LOCAL_CREDITS = 2;
 
 /** Moves a sealed batch to the consumer (same thread: by reference; other worker: encoded). */
 export type BatchSender = (batch: Batch) => void;
