@@ -1,3 +1,4 @@
+import type { PlanDescription } from './plan/describe-plan.js';
 import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
 
 /** Structured logging goes through this; the engine imports no logging library. */
@@ -13,6 +14,17 @@ export interface EngineOptions {
   /** Relative `path` params of file sources and sinks resolve against this folder (default: cwd). */
   baseDir?: string;
   logger?: EngineLogger;
+  /**
+   * Worker threads a parallel job may use (default: one per CPU core). Subtask s of every
+   * operator chain runs on worker `s mod slots`.
+   */
+  slots?: number;
+  /**
+   * Where subtasks run. `auto` (default): on the event-loop thread when every operator has
+   * parallelism 1 (no exchange is worth a thread hop), else on worker threads. `threads` forces
+   * workers, `in-process` forces the event-loop thread.
+   */
+  execution?: 'auto' | 'threads' | 'in-process';
 }
 
 /** How a job ended. */
@@ -47,4 +59,6 @@ export interface JobHandle {
   stop(): Promise<void>;
   /** Settles (never rejects) when the job finished, was stopped or failed. */
   readonly done: Promise<JobResult>;
+  /** The physical plan: tasks (operator chains), and every edge with its distribution. */
+  plan?(): PlanDescription;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { validateSpec } from '@riffle/shared';
 import type { EngineLogger, EngineOptions, JobHandle } from './api.js';
 import { InvalidSpecError } from './errors.js';
@@ -6,6 +7,7 @@ import { OPERATORS } from './operators/registry.js';
 import { buildLogicalGraph } from './plan/logical-graph.js';
 import { buildPhysicalPlan } from './plan/physical-plan.js';
 import { Job } from './runtime/job.js';
+import { ThreadedJob } from './runtime/threaded-job.js';
 
 const SILENT: EngineLogger = { info() {}, warn() {}, error() {} };
 
@@ -36,7 +38,14 @@ export const Engine = {
     const logger = options.logger ?? SILENT;
     const graph = buildLogicalGraph(valid, validation);
     for (const w of graph.warnings) logger.warn(w);
-    const job = new Job(options.jobId ?? randomUUID(), valid, buildPhysicalPlan(graph), options.baseDir ?? process.cwd(), logger);
+    const plan = buildPhysicalPlan(graph);
+    const jobId = options.jobId ?? randomUUID();
+    const baseDir = options.baseDir ?? process.cwd();
+    const execution = options.execution ?? 'auto';
+    const threads = execution === 'threads' || (execution === 'auto' && plan.chains.some((c) => c.parallelism > 1));
+    const job = threads
+      ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism())
+      : new Job(jobId, valid, plan, baseDir, logger);
     await job.launch();
     logger.info('job started', { jobId: job.id, name: valid.name });
     return job;

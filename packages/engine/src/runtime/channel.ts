@@ -13,6 +13,8 @@ export interface OutputChannel {
   writeEndOfInput(): void;
   /** Called at the end of every source batch: a buffering channel sends what it holds. */
   flush(): void;
+  /** A credit-based channel: true while sealed batches wait for the consumer's credit. */
+  readonly blocked?: boolean;
 }
 
 /** What a receiving task exposes to its channels. */

@@ -9,7 +9,11 @@ export class DeadLetterBuffer {
   private next = 0;
 
   add(nodeId: string, record: unknown, error: unknown): void {
-    const entry: DeadLetter = { nodeId, error: errorText(error), record, ts: Date.now() };
+    this.addEntry(deadLetterOf(nodeId, record, error));
+  }
+
+  /** Adds an entry made elsewhere (a worker thread). */
+  addEntry(entry: DeadLetter): void {
     if (this.ring.length < DEAD_LETTER_SAMPLE) this.ring.push(entry);
     else {
       this.ring[this.next] = entry;
@@ -20,6 +24,10 @@ export class DeadLetterBuffer {
   list(): DeadLetter[] {
     return [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
+}
+
+export function deadLetterOf(nodeId: string, record: unknown, error: unknown): DeadLetter {
+  return { nodeId, error: errorText(error), record, ts: Date.now() };
 }
 
 function errorText(error: unknown): string {

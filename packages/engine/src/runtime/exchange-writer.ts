@@ -9,7 +9,7 @@ import type { OutputChannel } from './channel.js';
 export class ExchangeWriter implements Collector {
   constructor(
     private readonly partitioner: Partitioner,
-    private readonly channels: OutputChannel[],
+    readonly channels: readonly OutputChannel[],
   ) {}
 
   collect(value: Row, timestamp: number, key?: unknown): void {
@@ -27,6 +27,12 @@ export class ExchangeWriter implements Collector {
 
   endOfInput(): void {
     for (const c of this.channels) c.writeEndOfInput();
+  }
+
+  /** Whether a channel waits for credit (only buffering channels ever do). */
+  get blocked(): boolean {
+    for (const c of this.channels) if (c.blocked === true) return true;
+    return false;
   }
 
   flush(): void {

@@ -1,6 +1,7 @@
 import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
 import type { EngineLogger, JobHandle, JobResult } from '../api.js';
 import { toErrorInfo } from '../errors.js';
+import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { DeadLetterBuffer } from './dead-letters.js';
 import { JobLifecycle, type StatusListener } from './lifecycle.js';
@@ -35,7 +36,7 @@ export class Job implements JobHandle {
   constructor(
     readonly id: string,
     readonly spec: JobSpec,
-    private readonly plan: PhysicalPlan,
+    private readonly physical: PhysicalPlan,
     private readonly baseDir: string,
     private readonly logger: EngineLogger,
   ) {
@@ -60,7 +61,7 @@ export class Job implements JobHandle {
   async launch(): Promise<void> {
     this.lifecycle.transition('running');
     try {
-      this.built = buildTasks(this.plan, {
+      this.built = buildTasks(this.physical, {
         baseDir: this.baseDir,
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
@@ -69,7 +70,7 @@ export class Job implements JobHandle {
           this.dead.add(nodeId, record, error);
         },
       });
-      for (const node of this.plan.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
+      for (const node of this.physical.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
       for (const t of this.built.tasks) await t.open();
     } catch (e) {
       this.failure = e;
@@ -93,6 +94,10 @@ export class Job implements JobHandle {
 
   deadLetters(): DeadLetter[] {
     return this.dead.list();
+  }
+
+  plan(): PlanDescription {
+    return describePhysicalPlan(this.physical);
   }
 
   onStatus(listener: StatusListener): () => void {

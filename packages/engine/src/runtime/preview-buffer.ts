@@ -2,10 +2,13 @@
 export class PreviewBuffer {
   private readonly ring: unknown[] = [];
   private next = 0;
+  /** Bumped on every add, so a worker reports its buffer only when it changed. */
+  version = 0;
 
   constructor(readonly limit: number) {}
 
   add(record: unknown): void {
+    this.version++;
     if (this.ring.length < this.limit) this.ring.push(record);
     else {
       this.ring[this.next] = record;

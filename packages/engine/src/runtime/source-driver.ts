@@ -14,6 +14,12 @@ export interface SourceControl {
   /** False once the job is stopping or failing. */
   readonly running: boolean;
   readonly sleeper: Sleeper;
+  /** Resolves once the task's output channels have credit again (threaded runtime only). */
+  awaitCredit?(task: Task): Promise<void>;
+  /** Longest stretch between yields (default 10 ms); workers yield sooner so credits flow back promptly. */
+  yieldAfterMs?: number;
+  /** Time spent polling the source, for the busy ratio (threaded runtime only). */
+  onBusy?(task: Task, ms: number): void;
 }
 
 /**
@@ -28,7 +34,12 @@ export async function runSource(task: Task, control: SourceControl): Promise<voi
   const started = performance.now();
   let emitted = 0;
   let lastYield = started;
+  const yieldAfter = control.yieldAfterMs ?? YIELD_AFTER_MS;
   while (control.running) {
+    if (control.awaitCredit !== undefined && task.blocked) {
+      await control.awaitCredit(task);
+      continue;
+    }
     let max = SOURCE_BATCH;
     if (rate !== undefined) {
       const elapsed = performance.now() - started;
@@ -42,11 +53,13 @@ export async function runSource(task: Task, control: SourceControl): Promise<voi
     }
     output.batchTime = Date.now();
     let n: number;
+    const t0 = control.onBusy === undefined ? 0 : performance.now();
     try {
       n = await operator.pollNext(max);
     } catch (e) {
       throw attribute(nodeId, e);
     }
+    if (control.onBusy !== undefined) control.onBusy(task, performance.now() - t0);
     if (!control.running) return;
     task.flush();
     if (n === END_OF_INPUT) {
@@ -55,7 +68,7 @@ export async function runSource(task: Task, control: SourceControl): Promise<voi
       return;
     }
     emitted += n;
-    if (performance.now() - lastYield > YIELD_AFTER_MS) {
+    if (performance.now() - lastYield > yieldAfter) {
       await yieldToEventLoop();
       lastYield = performance.now();
     }

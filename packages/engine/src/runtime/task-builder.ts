@@ -8,7 +8,7 @@ import { SourceOutput } from '../time/source-output.js';
 import { BoundedOutOfOrdernessWatermarks } from '../time/watermark-generator.js';
 import { parseDuration } from '@riffle/shared';
 import { NodeOutput, OperatorInput } from './chain-collectors.js';
-import { LocalChannel } from './channel.js';
+import { LocalChannel, type OutputChannel } from './channel.js';
 import { ExchangeWriter } from './exchange-writer.js';
 import { newCounters, type NodeCounters } from './metrics.js';
 import { Task, type ChainMember } from './task.js';
@@ -21,7 +21,21 @@ export interface TaskEnvironment {
   deadLetter(nodeId: string, counters: NodeCounters, record: unknown, error: unknown): void;
 }
 
+/**
+ * Which subtasks this runtime instantiates and how its exchange channels are made. The default
+ * (no placement) builds every subtask in this thread, wired by {@link LocalChannel}s.
+ */
+export interface TaskPlacement {
+  owns(chain: ChainPlan, subtask: number): boolean;
+  /**
+   * The channel from subtask `fromSubtask` of an exchange edge to subtask `toSubtask` of chain
+   * `down`, arriving at input-gate channel `gate`; `local` is the receiving task when it is built here.
+   */
+  channel(edge: LogicalEdge, fromSubtask: number, down: ChainPlan, toSubtask: number, gate: number, local: Task | undefined): OutputChannel;
+}
+
 export interface BuiltTasks {
+  /** The tasks built here (all of them without a placement). */
   tasks: Task[];
   sourceTasks: Task[];
   /** Counters of every node, one entry per subtask. */
@@ -40,23 +54,27 @@ interface Instance {
  * Instantiates every subtask of every chain and wires them: chained edges become direct calls
  * (NodeOutput → OperatorInput), the others exchanges (ExchangeWriter → partitioner → channels).
  */
-export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks {
+export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment, placement?: TaskPlacement): BuiltTasks {
   const { graph } = plan;
   const counters = new Map<string, NodeCounters[]>(graph.nodes.map((n) => [n.id, []]));
   const instances = new Map<string, Instance[]>(graph.nodes.map((n) => [n.id, []]));
-  const tasksOf = new Map<ChainPlan, Task[]>();
+  const tasksOf = new Map<ChainPlan, Array<Task | undefined>>();
   const tasks: Task[] = [];
   const sourceTasks: Task[] = [];
 
   for (const chain of plan.chains) {
-    const list: Task[] = [];
+    const list: Array<Task | undefined> = [];
     for (let s = 0; s < chain.parallelism; s++) {
+      if (placement !== undefined && !placement.owns(chain, s)) {
+        list.push(undefined);
+        continue;
+      }
       const members: ChainMember[] = [];
       for (const id of chain.nodes) {
         const node = graph.byId.get(id)!;
         const inst = instantiate(node, s, graph.maxParallelism, graph.time, env);
-        instances.get(id)!.push(inst);
-        counters.get(id)!.push(inst.counters);
+        instances.get(id)![s] = inst;
+        counters.get(id)![s] = inst.counters;
         members.push({ nodeId: id, operator: inst.operator });
       }
       const task = new Task(chain.id, s, members, gateChannels(plan, chain));
@@ -66,12 +84,14 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks
       list.push(task);
     }
     tasksOf.set(chain, list);
-    tasks.push(...list);
-    if (graph.byId.get(chain.id)!.def.category === 'source') sourceTasks.push(...list);
+    const built = list.filter((t): t is Task => t !== undefined);
+    tasks.push(...built);
+    if (graph.byId.get(chain.id)!.def.category === 'source') sourceTasks.push(...built);
   }
 
   for (const chain of plan.chains) {
     tasksOf.get(chain)!.forEach((task, s) => {
+      if (task === undefined) return;
       for (const id of chain.nodes) {
         const from = instances.get(id)![s]!;
         for (const edge of graph.byId.get(id)!.outEdges) {
@@ -82,9 +102,11 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks
           }
           const down = plan.chainOf.get(edge.to)!;
           const receivers = tasksOf.get(down)!;
-          const targets = edge.partitioning === 'forward' ? [receivers[s]!] : receivers;
-          const base = channelOffset(plan, down, edge);
-          const channels = targets.map((r) => new LocalChannel(r, base + (edge.partitioning === 'forward' ? 0 : s)));
+          const targets = edge.partitioning === 'forward' ? [s] : receivers.map((_, r) => r);
+          const gate = channelOffset(plan, down, edge) + (edge.partitioning === 'forward' ? 0 : s);
+          const channels = targets.map((r) =>
+            placement === undefined ? new LocalChannel(receivers[r]!, gate) : placement.channel(edge, s, down, r, gate, receivers[r]),
+          );
           const writer = new ExchangeWriter(createPartitioner(edge.partitioning, s, graph.maxParallelism), channels);
           from.output.addTarget(writer);
           task.writers.push(writer);
@@ -133,7 +155,7 @@ function sourceTimeStage(node: LogicalNode, next: NodeOutput, deadLetter: Operat
 }
 
 /** Channels of a task's input gate: one per upstream subtask per exchange edge (forward: one). */
-function gateChannels(plan: PhysicalPlan, chain: ChainPlan): number {
+export function gateChannels(plan: PhysicalPlan, chain: ChainPlan): number {
   return chain.inputs.reduce((sum, e) => sum + channelsOf(plan, e), 0);
 }
 

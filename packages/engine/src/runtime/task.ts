@@ -2,6 +2,7 @@ import type { Row } from '../collector.js';
 import { attribute } from '../errors.js';
 import type { Operator, SourceOperator } from '../operator.js';
 import type { SourceOutput } from '../time/source-output.js';
+import { forEachElement, type Batch } from './batch.js';
 import type { ChannelReceiver } from './channel.js';
 import type { OperatorInput } from './chain-collectors.js';
 import type { ExchangeWriter } from './exchange-writer.js';
@@ -43,6 +44,23 @@ export class Task implements ChannelReceiver {
 
   get ended(): boolean {
     return this.inputEnded;
+  }
+
+  /** Whether an output channel waits for credit: the task must not take more input. */
+  get blocked(): boolean {
+    for (const w of this.writers) if (w.blocked) return true;
+    return false;
+  }
+
+  /** Delivers a batch from input-gate channel `channel`, element by element, in order. */
+  processBatch(channel: number, batch: Batch): void {
+    const head = this.head!;
+    forEachElement(
+      batch,
+      (value, timestamp, key) => head.collect(value, timestamp, key),
+      (wm) => this.receiveWatermark(channel, wm),
+    );
+    if (batch.end) this.receiveEndOfInput();
   }
 
   receiveRecord(_channel: number, value: Row, timestamp: number, key: unknown): void {

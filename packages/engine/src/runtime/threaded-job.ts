@@ -1,0 +1,254 @@
+import { MessageChannel, type Worker } from 'node:worker_threads';
+import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
+import type { EngineLogger, JobHandle, JobResult } from '../api.js';
+import { RiffleError } from '@riffle/shared';
+import { OperatorFailure, toErrorInfo } from '../errors.js';
+import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
+import type { PhysicalPlan } from '../plan/physical-plan.js';
+import { DeadLetterBuffer } from './dead-letters.js';
+import { JobLifecycle, type StatusListener } from './lifecycle.js';
+import { MetricsRegistry, newCounters, type NodeCounters, type OperatorLoadMetrics } from './metrics.js';
+import { WorkerPool } from './worker-pool.js';
+import type { FaultKind, FromWorker, TaskReport, ToWorker, WorkerInit, WorkerReport } from './worker-protocol.js';
+import { taskIndexer } from './worker-runtime.js';
+
+const SAMPLE_MS = 1000;
+/** How long workers get to exit by themselves after abort before they are terminated. */
+const ABORT_GRACE_MS = 2000;
+
+/**
+ * A job whose subtasks run on worker threads (one per slot; subtask s of every chain on slot
+ * s mod slots, Flink's slot sharing, so forward edges stay inside a worker). The main thread only
+ * coordinates: it starts and stops the workers, aggregates their reports into `metrics()`,
+ * `preview()` and `deadLetters()`, and turns a worker failure or crash into a failed job.
+ */
+export class ThreadedJob implements JobHandle {
+  readonly done: Promise<JobResult>;
+  private resolveDone!: (r: JobResult) => void;
+  private readonly lifecycle: JobLifecycle;
+  private readonly registry = new MetricsRegistry();
+  private readonly dead = new DeadLetterBuffer();
+  /** node → subtask → counters, overwritten by each worker report. */
+  private readonly counters = new Map<string, NodeCounters[]>();
+  /** node → worker → that worker's latest preview contents. */
+  private readonly previews = new Map<string, Map<number, unknown[]>>();
+  private readonly previewLimits = new Map<string, number>();
+  private readonly tasks = new Map<string, TaskReport>();
+  private pool: WorkerPool | undefined;
+  private readonly running: Int32Array[] = [];
+  private readonly finishedWorkers = new Set<number>();
+  private failure: unknown;
+  private stopRequested = false;
+  private finalizing = false;
+  private sampler: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly spec: JobSpec,
+    private readonly physical: PhysicalPlan,
+    private readonly baseDir: string,
+    private readonly logger: EngineLogger,
+    private readonly slots: number,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: id, error: String(e) }));
+    for (const node of physical.graph.nodes) {
+      const list = Array.from({ length: node.parallelism }, newCounters);
+      this.counters.set(node.id, list);
+      this.registry.register(node.id, node.kind, list);
+      if (node.kind === 'sink.collect') this.previewLimits.set(node.id, (node.params as { limit: number }).limit);
+    }
+  }
+
+  get status(): JobStatus {
+    return this.lifecycle.status;
+  }
+
+  get error(): RiffleErrorInfo | undefined {
+    return this.failure === undefined ? undefined : toErrorInfo(this.failure);
+  }
+
+  /** Worker threads still alive (0 once the job has ended). */
+  get liveWorkers(): number {
+    return this.pool?.aliveCount ?? 0;
+  }
+
+  /** The pool's worker threads (tests observe their exits). */
+  get workers(): readonly Worker[] {
+    return this.pool?.workers ?? [];
+  }
+
+  /** Spawns the workers, waits until each has opened its operators, then starts the sources. */
+  async launch(): Promise<void> {
+    this.lifecycle.transition('running');
+    const maxParallelism = Math.max(...this.physical.chains.map((c) => c.parallelism));
+    const count = Math.max(1, Math.min(this.slots, maxParallelism));
+    const inits: WorkerInit[] = [];
+    for (let i = 0; i < count; i++) {
+      const running = new SharedArrayBuffer(4);
+      this.running.push(new Int32Array(running));
+      inits.push({ jobId: this.id, spec: this.spec, baseDir: this.baseDir, index: i, workers: count, running });
+    }
+    const pool = (this.pool = new WorkerPool(inits));
+    const ready = pool.workers.map((w, i) => this.watch(w, i));
+    // One MessagePort pair per pair of workers carries batches and credits both ways.
+    const ports: Array<ToWorker & { t: 'peers' }> = pool.workers.map(() => ({ t: 'peers', ports: [] }));
+    for (let a = 0; a < count; a++) {
+      for (let b = a + 1; b < count; b++) {
+        const { port1, port2 } = new MessageChannel();
+        ports[a]!.ports.push({ peer: b, port: port1 });
+        ports[b]!.ports.push({ peer: a, port: port2 });
+      }
+    }
+    pool.workers.forEach((w, i) => w.postMessage(ports[i]!, ports[i]!.ports.map((p) => p.port)));
+    await Promise.all(ready);
+    // Opening failed (e.g. a missing input file): start resolves with the job already failed.
+    if (this.failure !== undefined) {
+      await this.done;
+      return;
+    }
+    this.sampler = setInterval(() => this.registry.sample(), SAMPLE_MS);
+    this.sampler.unref();
+    this.broadcast({ t: 'start' });
+  }
+
+  /** Wires a worker's messages and exit; resolves once it is ready (or the job failed). */
+  private watch(w: Worker, index: number): Promise<void> {
+    return new Promise((ready) => {
+      w.on('message', (msg: FromWorker) => {
+        switch (msg.t) {
+          case 'ready':
+            ready();
+            return;
+          case 'report':
+            this.apply(index, msg.report);
+            return;
+          case 'failed':
+            this.fail(new RiffleError(msg.error));
+            ready();
+            return;
+          case 'done':
+            this.finishedWorkers.add(index);
+            if (this.finishedWorkers.size === this.pool!.workers.length) void this.finalize();
+            return;
+        }
+      });
+      w.on('error', (e) => {
+        this.fail(this.crash(index, `threw ${e instanceof Error ? e.message : String(e)}`));
+        ready();
+      });
+      void this.pool!.exit(w).then((code) => {
+        if (!this.finishedWorkers.has(index) && this.failure === undefined) this.fail(this.crash(index, `exited unexpectedly (code ${code})`));
+        ready();
+      });
+    });
+  }
+
+  /** A worker died outside the engine's control: name the operator chain it was running. */
+  private crash(index: number, what: string): Error {
+    const taskIndex = this.running[index]![0]! - 1;
+    const indexOf = taskIndexer(this.physical);
+    const chain = this.physical.chains.find((c) => taskIndex >= indexOf(c, 0) && taskIndex < indexOf(c, c.parallelism)) ??
+      this.physical.chains.find((c) => c.parallelism > index);
+    const subtask = chain === undefined ? 0 : taskIndex - indexOf(chain, 0);
+    const nodeId = chain?.id ?? 'unknown';
+    const err = new OperatorFailure(nodeId, new Error(`worker thread ${index} ${what} while running ${chain ? `chain [${chain.nodes.join(' → ')}] subtask ${subtask}` : 'no task'}`));
+    return err;
+  }
+
+  private apply(worker: number, r: WorkerReport): void {
+    for (const [nodeId, s, c] of r.counters) Object.assign(this.counters.get(nodeId)![s]!, c);
+    for (const t of r.tasks) this.tasks.set(`${t.chainId}/${t.subtask}`, t);
+    for (const [nodeId, records] of r.previews) {
+      let byWorker = this.previews.get(nodeId);
+      if (byWorker === undefined) this.previews.set(nodeId, (byWorker = new Map()));
+      byWorker.set(worker, records);
+    }
+    for (const d of r.deadLetters) this.dead.addEntry(d);
+  }
+
+  metrics(): JobMetrics {
+    const m = this.registry.snapshot(this.id, this.status);
+    for (const op of m.operators) {
+      const chain = this.physical.chainOf.get(op.nodeId)!;
+      const subtasks: TaskReport[] = [];
+      for (let s = 0; s < chain.parallelism; s++) {
+        const t = this.tasks.get(`${chain.id}/${s}`);
+        if (t !== undefined) subtasks.push(t);
+      }
+      if (subtasks.length === 0) continue;
+      const avg = (f: (t: TaskReport) => number) => Math.round((subtasks.reduce((a, t) => a + f(t), 0) / subtasks.length) * 1000) / 1000;
+      const counters = this.counters.get(op.nodeId)!;
+      Object.assign(op, {
+        busyRatio: avg((t) => t.busyRatio),
+        backPressuredRatio: avg((t) => t.backPressuredRatio),
+        idleRatio: avg((t) => t.idleRatio),
+        subtasks: subtasks.map(({ chainId: _, ...t }) => ({ ...t, recordsIn: counters[t.subtask]!.recordsIn, recordsOut: counters[t.subtask]!.recordsOut })),
+      } satisfies OperatorLoadMetrics);
+    }
+    return m;
+  }
+
+  preview(nodeId: string): unknown[] {
+    const byWorker = this.previews.get(nodeId);
+    if (byWorker === undefined) return [];
+    const all = [...byWorker.keys()].sort((a, b) => a - b).flatMap((w) => byWorker.get(w)!);
+    return all.slice(-(this.previewLimits.get(nodeId) ?? all.length));
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.dead.list();
+  }
+
+  plan(): PlanDescription {
+    return describePhysicalPlan(this.physical);
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    return this.lifecycle.subscribe(listener);
+  }
+
+  async stop(): Promise<void> {
+    if (this.lifecycle.canTransition('stopping') && !this.stopRequested && this.failure === undefined) {
+      this.stopRequested = true;
+      this.lifecycle.transition('stopping');
+      this.broadcast({ t: 'stop' });
+    }
+    await this.done;
+  }
+
+  /** Test hook: makes operator `nodeId` throw (a bug), kill its worker thread (a crash), or run slowly. */
+  injectFault(nodeId: string, kind: FaultKind, micros = 0): void {
+    this.broadcast({ t: 'fault', nodeId, kind, micros });
+  }
+
+  private broadcast(msg: ToWorker): void {
+    for (const w of this.pool?.workers ?? []) w.postMessage(msg);
+  }
+
+  private fail(e: unknown): void {
+    if (this.failure !== undefined || this.finalizing) return;
+    this.failure = e;
+    this.broadcast({ t: 'abort' });
+    void this.finalize();
+  }
+
+  private async finalize(): Promise<void> {
+    if (this.finalizing) return;
+    this.finalizing = true;
+    if (this.sampler !== undefined) clearInterval(this.sampler);
+    await this.pool?.shutdown(this.failure === undefined ? 0 : ABORT_GRACE_MS);
+    this.registry.sample();
+    this.registry.clearRates();
+    let result: JobResult;
+    if (this.failure !== undefined) {
+      result = { status: 'failed', error: toErrorInfo(this.failure) };
+      this.logger.error('job failed', { jobId: this.id, ...result.error });
+    } else {
+      result = { status: this.stopRequested ? 'stopped' : 'finished' };
+      this.logger.info(`job ${result.status}`, { jobId: this.id });
+    }
+    this.lifecycle.transition(result.status, result.error);
+    this.resolveDone(result);
+  }
+}

@@ -1,0 +1,68 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { DeadLetter, JobSpec, RiffleErrorInfo } from '@riffle/shared';
+import type { NodeCounters } from './metrics.js';
+
+/** `workerData` of a worker thread. */
+export interface WorkerInit {
+  jobId: string;
+  spec: JobSpec;
+  baseDir: string;
+  /** This worker's slot, in `[0, workers)`; subtask s of every chain runs on slot `s % workers`. */
+  index: number;
+  workers: number;
+  /**
+   * One Int32 the worker sets to (global task index + 1) while a task runs, 0 otherwise: after a
+   * hard crash the main thread reads it to name the operator that was running.
+   */
+  running: SharedArrayBuffer;
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+  | { t: 'peers'; ports: Array<{ peer: number; port: MessagePort }> }
+  | { t: 'start' }
+  | { t: 'stop' }
+  | { t: 'abort' }
+  /** Test hook: make an operator fail like a bug, kill its thread, or spend `micros` per record. */
+  | { t: 'fault'; nodeId: string; kind: FaultKind; micros?: number };
+
+export type FaultKind = 'throw' | 'exit' | 'slow';
+
+/** Per-task load figures over the last report interval. */
+export interface TaskReport {
+  chainId: string;
+  subtask: number;
+  worker: number;
+  busyRatio: number;
+  backPressuredRatio: number;
+  idleRatio: number;
+  /** Batches received and not yet processed. */
+  inputQueue: number;
+  /** Sealed batches waiting for credit, over the task's output channels. */
+  outputQueue: number;
+  /** Records buffered in the task's output channels, including those in flight to consumers. */
+  bufferedRecords: number;
+}
+
+export interface WorkerReport {
+  counters: Array<[nodeId: string, subtask: number, counters: NodeCounters]>;
+  tasks: TaskReport[];
+  /** Latest contents of changed `sink.collect` buffers. */
+  previews: Array<[nodeId: string, records: unknown[]]>;
+  /** Dead letters since the previous report (bounded). */
+  deadLetters: DeadLetter[];
+}
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { t: 'ready' }
+  | { t: 'report'; report: WorkerReport }
+  | { t: 'failed'; error: RiffleErrorInfo }
+  /** Every task here ended (or the job was stopped) and closed; the final report came just before. */
+  | { t: 'done' };
+
+/** Worker ↔ worker, over one MessagePort per pair: a batch for a channel, or credit for it. */
+export type PeerMessage = { t: 'b'; id: number; buf: Uint8Array } | { t: 'c'; id: number; n: number };
+
+/** Input-gate channels per task (channel ids are `taskIndex * GATE_SPAN + gateChannel`). */
+export const GATE_SPAN = 4096;

@@ -1,0 +1,38 @@
+// Entry point of an engine worker thread (loaded from dist/ by the worker pool).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EngineLogger } from '../api.js';
+import { toErrorInfo } from '../errors.js';
+import { WorkerRuntime } from './worker-runtime.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+
+const port = parentPort!;
+const post = (msg: FromWorker) => port.postMessage(msg);
+// Logging goes nowhere here: failures reach the main thread as messages, which logs them.
+const logger: EngineLogger = { info() {}, warn() {}, error() {} };
+
+let runtime: WorkerRuntime | undefined;
+try {
+  runtime = new WorkerRuntime(workerData as WorkerInit, post, logger);
+} catch (e) {
+  post({ t: 'failed', error: toErrorInfo(e) });
+}
+const early: ToWorker[] = [];
+let opened = false;
+port.on('message', (msg: ToWorker) => {
+  if (runtime === undefined) {
+    if (msg.t === 'abort') process.exit(0);
+    return;
+  }
+  // Peers connect before opening completes; everything else waits for it.
+  if (!opened && msg.t !== 'peers' && msg.t !== 'abort') early.push(msg);
+  else runtime.handle(msg);
+});
+if (runtime !== undefined) {
+  const rt = runtime;
+  void rt.open().then((ok) => {
+    if (!ok) return;
+    opened = true;
+    post({ t: 'ready' });
+    for (const m of early.splice(0)) rt.handle(m);
+  });
+}
