@@ -66,6 +66,38 @@ describe('REST API', () => {
     expect(entry).not.toHaveProperty('spec');
   });
 
+  it('serves the physical plan of a job: chains and each edge with its distribution', async () => {
+    const spec = {
+      ...boundedSpec(100, 'planned'),
+      config: { parallelism: 2 },
+      nodes: [
+        { id: 'gen', kind: 'source.datagen', params: { count: 100, ratePerSec: 100_000 } },
+        { id: 'f', kind: 'filter', params: { expr: "event_type == 'purchase'" } },
+        { id: 'k', kind: 'keyBy', params: { key: 'product_id' } },
+        { id: 'w', kind: 'window.tumbling', params: { size: '10s', aggregate: [{ fn: 'count', as: 'n' }] } },
+        { id: 'preview', kind: 'sink.collect', parallelism: 1, params: { limit: 5 } },
+      ],
+      edges: [
+        { from: 'gen', to: 'f' },
+        { from: 'f', to: 'k' },
+        { from: 'k', to: 'w' },
+        { from: 'w', to: 'preview' },
+      ],
+    };
+    const { body } = await api(server, '/api/jobs', { json: spec });
+    const plan = await api(server, `/api/jobs/${body.id}/plan`);
+    expect(plan.status).toBe(200);
+    expect(plan.body.edges).toEqual([
+      { from: 'gen', to: 'f', partitioning: 'forward', chained: true },
+      { from: 'f', to: 'k', partitioning: 'forward', chained: true },
+      { from: 'k', to: 'w', partitioning: 'hash', chained: false },
+      { from: 'w', to: 'preview', partitioning: 'rebalance', chained: false },
+    ]);
+    expect(plan.body.nodes.find((n: { id: string }) => n.id === 'preview').parallelism).toBe(1);
+    expect(plan.body.tasks.map((t: { nodes: string[] }) => t.nodes)).toEqual([['gen', 'f', 'k'], ['w'], ['preview']]);
+    await api(server, `/api/jobs/${body.id}/stop`, { method: 'POST' });
+  });
+
   it('accepts the spec wrapped as { spec }', async () => {
     const post = await api(server, '/api/jobs', { json: { spec: boundedSpec(10, 'wrapped') } });
     expect(post.status).toBe(201);

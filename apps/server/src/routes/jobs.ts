@@ -1,4 +1,5 @@
 import express, { type Request, type Router } from 'express';
+import { describePlan } from '@riffle/engine';
 import { validateSpec, type SpecProblem, type ValidationErrorBody } from '@riffle/shared';
 import { HttpError, notFound } from '../http-errors.js';
 import { isJobId, JOB_ID_RE } from '../job-id.js';
@@ -33,6 +34,11 @@ export function jobsRouter(jobs: JobManager): Router {
   r.get('/:id', (req, res) => {
     const id = jobId(req, jobs);
     res.json(jobs.details(id));
+  });
+
+  r.get('/:id/plan', (req, res) => {
+    const id = jobId(req, jobs);
+    res.json(describePlan(jobs.details(id)!.spec));
   });
 
   r.post('/:id/stop', async (req, res) => {
