@@ -14,6 +14,9 @@ test('opening the app while a job runs shows that job live, with windowed counts
   await expect(page.getByTestId('job-status')).toHaveText(/running/i);
   await expect(page.locator('.react-flow__node')).toHaveCount(5);
   await expect(page.getByTestId('node-rate-clicks')).toContainText(/\d/);
+  // Each node shows its parallelism and each edge the distribution the planner uses.
+  await expect(page.getByTestId('node-parallelism-perWindow')).toHaveText('×1');
+  await expect(page.locator('.react-flow__edge-text')).toHaveText(['forward', 'forward', 'hash', 'forward']);
 
   // 10-second windows with a 5-second bound: the first results arrive within about 15 s.
   const rows = page.getByTestId('preview-table').locator('tbody tr');

@@ -37,7 +37,6 @@ export const Engine = {
     }
     const logger = options.logger ?? SILENT;
     const graph = buildLogicalGraph(valid, validation);
-    for (const w of graph.warnings) logger.warn(w);
     const plan = buildPhysicalPlan(graph);
     const jobId = options.jobId ?? randomUUID();
     const baseDir = options.baseDir ?? process.cwd();

@@ -3,6 +3,8 @@ export type { JobSpec, JobSpecInput, NodeSpec, EdgeSpec, JobConfig } from './spe
 export { validateSpec, parseSpec } from './validate.js';
 export type { SpecProblem, SpecProblemCode, SpecValidation, NodeTypeInfo } from './validate.js';
 export { buildGraph } from './graph.js';
+export { resolvePartitioning, partitioningProblem } from './partitioning.js';
+export type { EdgeEnds } from './partitioning.js';
 export type { SpecGraph, GraphEdge } from './graph.js';
 export { toJsonPath } from './json-path.js';
 export { parseDuration, formatDuration, Duration } from './duration.js';

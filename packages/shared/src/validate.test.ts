@@ -135,11 +135,21 @@ describe('validateSpec', () => {
     );
   });
 
-  it('rejects forward partitioning between different parallelisms', () => {
+  it('rejects impossible partitioning choices', () => {
     const s = spec();
     s.nodes[1]!.parallelism = 2;
     s.edges[0]!.partitioning = 'forward';
     expect(problems(s)).toContainEqual({ path: '$.edges[0].partitioning', code: 'bad_partitioning' });
+    const afterKeyBy = spec();
+    afterKeyBy.edges[2]!.partitioning = 'rebalance';
+    expect(problems(afterKeyBy)).toContainEqual({ path: '$.edges[2].partitioning', code: 'bad_partitioning' });
+    const noKey = spec();
+    noKey.edges[1]!.partitioning = 'hash';
+    expect(validateSpec(noKey).errors.find((e) => e.path === '$.edges[1].partitioning')?.message).toMatch(/keyBy/);
+    const fine = spec();
+    fine.edges[0]!.partitioning = 'broadcast';
+    fine.edges[2]!.partitioning = 'hash';
+    expect(validateSpec(fine).errors).toEqual([]);
   });
 
   it('propagates schemas through map, keyBy and the window', () => {

@@ -4,6 +4,7 @@ import type { OperatorDef } from './catalog/types.js';
 import type { FieldType, RecordSchema } from './fields.js';
 import { buildGraph } from './graph.js';
 import { toJsonPath } from './json-path.js';
+import { partitioningProblem } from './partitioning.js';
 import { migrateSpec } from './migrations/index.js';
 import { JobSpecSchema, type JobSpec, type NodeSpec } from './spec.schema.js';
 
@@ -130,8 +131,8 @@ export function validateSpec(input: unknown): SpecValidation {
       else if (e.toPort === undefined && toDef.inputs.length > 1)
         push(['edges', i, 'toPort'], 'bad_port', `"${to.id}" has several inputs; name one in toPort (${toDef.inputs.map((p) => p.name).join(', ')})`, to.id);
     }
-    if (e.partitioning === 'forward' && parallelismOf(from) !== parallelismOf(to))
-      push(['edges', i, 'partitioning'], 'bad_partitioning', `forward needs equal parallelism, but "${from.id}" has ${parallelismOf(from)} and "${to.id}" has ${parallelismOf(to)}`, to.id);
+    const partitioningError = partitioningProblem({ fromKind: from.kind, fromParallelism: parallelismOf(from), toParallelism: parallelismOf(to) }, e.partitioning);
+    if (partitioningError) push(['edges', i, 'partitioning'], 'bad_partitioning', `${e.from} → ${e.to}: ${partitioningError}`, to.id);
   });
 
   const graph = buildGraph(spec);

@@ -4,6 +4,7 @@ import { memo, useMemo } from 'react';
 import type { OperatorFlowNode } from '../hooks/useFlowNodes';
 import { useNodeProblems } from '../hooks/useNodeProblems';
 import { useNodeRate } from '../hooks/useNodeRate';
+import { useParallelism } from '../hooks/useParallelism';
 import { formatRate } from '../lib/metrics';
 import { summarize } from '../lib/summary';
 import { CategoryIcon } from './Icon';
@@ -38,6 +39,7 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
   const summary = useMemo(() => summarize(node.kind, node.params), [node.kind, node.params]);
   const { count: problemCount, first: firstProblem } = useNodeProblems(id);
   const rate = useNodeRate(id);
+  const parallelism = useParallelism(id);
   const classes = ['op-node', `cat-${def?.category ?? 'unknown'}`, selected ? 'is-selected' : '', problemCount > 0 ? 'has-problems' : ''];
   return (
     <div className={classes.join(' ')} data-testid={`node-${id}`}>
@@ -49,6 +51,9 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
           <span className="op-node__kind" title={def?.label}>
             {def?.label ?? node.kind}
           </span>
+        </span>
+        <span className="op-node__parallelism" title={`parallelism ${parallelism}: ${parallelism} parallel subtask${parallelism === 1 ? '' : 's'}`} data-testid={`node-parallelism-${id}`}>
+          ×{parallelism}
         </span>
         {problemCount > 0 && (
           <span className="op-node__badge" title={firstProblem} data-testid={`node-problems-${id}`}>

@@ -1,6 +1,7 @@
 import {
   buildGraph,
   getOperator,
+  resolvePartitioning,
   type JobSpec,
   type OperatorDef,
   type Partitioning,
@@ -36,8 +37,6 @@ export interface LogicalGraph {
   byId: Map<string, LogicalNode>;
   maxParallelism: number;
   time: 'event' | 'processing';
-  /** Notes about choices the planner overrode (for the logger). */
-  warnings: string[];
 }
 
 const OPEN: RecordSchema = { fields: [], open: true };
@@ -49,7 +48,6 @@ const OPEN: RecordSchema = { fields: [], open: true };
  */
 export function buildLogicalGraph(spec: JobSpec, validation: SpecValidation): LogicalGraph {
   const graph = buildGraph(spec);
-  const warnings: string[] = [];
   const byId = new Map<string, LogicalNode>();
   const parallelismOf = (id: string) => graph.nodes.get(id)!.parallelism ?? spec.config.parallelism;
   for (const id of graph.order!) {
@@ -71,23 +69,9 @@ export function buildLogicalGraph(spec: JobSpec, validation: SpecValidation): Lo
   for (const e of spec.edges) {
     const from = byId.get(e.from)!;
     const to = byId.get(e.to)!;
-    const edge: LogicalEdge = { from: e.from, to: e.to, partitioning: resolvePartitioning(from, to, e.partitioning, warnings) };
+    const edge: LogicalEdge = { from: e.from, to: e.to, partitioning: resolvePartitioning({ fromKind: from.kind, fromParallelism: from.parallelism, toParallelism: to.parallelism }, e.partitioning) };
     from.outEdges.push(edge);
     to.inEdges.push(edge);
   }
-  return { nodes: [...byId.values()], byId, maxParallelism: spec.config.maxParallelism, time: spec.config.time, warnings };
-}
-
-function resolvePartitioning(from: LogicalNode, to: LogicalNode, asked: Partitioning | undefined, warnings: string[]): Partitioning {
-  // Keyed state is only correct when every record of a key reaches the same subtask.
-  if (from.kind === 'keyBy') {
-    if (asked !== undefined && asked !== 'hash') warnings.push(`edge ${from.id} → ${to.id}: "${asked}" ignored, the output of a keyBy is hash-partitioned`);
-    return 'hash';
-  }
-  if (asked === 'hash') {
-    warnings.push(`edge ${from.id} → ${to.id}: "hash" needs a keyBy before it; using rebalance`);
-    return 'rebalance';
-  }
-  if (asked !== undefined) return asked;
-  return from.parallelism === to.parallelism ? 'forward' : 'rebalance';
+  return { nodes: [...byId.values()], byId, maxParallelism: spec.config.maxParallelism, time: spec.config.time };
 }
