@@ -5,7 +5,9 @@ import { expect, test } from '@playwright/test';
 test('opening the app while a job runs shows that job live, with windowed counts arriving', async ({ page, request }) => {
   const auth = { authorization: `Bearer ${E2E_TOKEN}` };
   expect((await request.post('/api/jobs', { data: demoSpec() })).status()).toBe(401);
-  const res = await request.post('/api/jobs', { data: demoSpec(), headers: auth });
+  // Parallelism 2: the job runs on worker threads, and the canvas shows their load.
+  const spec = { ...demoSpec(), config: { ...demoSpec().config, parallelism: 2 } };
+  const res = await request.post('/api/jobs', { data: spec, headers: auth });
   expect(res.status()).toBe(201);
   const { id } = (await res.json()) as { id: string };
 
@@ -15,7 +17,8 @@ test('opening the app while a job runs shows that job live, with windowed counts
   await expect(page.locator('.react-flow__node')).toHaveCount(5);
   await expect(page.getByTestId('node-rate-clicks')).toContainText(/\d/);
   // Each node shows its parallelism and each edge the distribution the planner uses.
-  await expect(page.getByTestId('node-parallelism-perWindow')).toHaveText('×1');
+  await expect(page.getByTestId('node-parallelism-perWindow')).toHaveText('×2');
+  await expect(page.getByTestId('node-load-perWindow')).toContainText(/busy \d+% · bp \d+%/);
   await expect(page.locator('.react-flow__edge-text')).toHaveText(['forward', 'forward', 'hash', 'forward']);
 
   // 10-second windows with a 5-second bound: the first results arrive within about 15 s.

@@ -38,6 +38,30 @@ export interface OperatorMetrics {
   lateRecordsDropped: number;
   /** Records sent to the dead-letter output by this operator. */
   deadLettered: number;
+  /** Share of the last second the operator's subtasks spent working, waiting for output credit, or idle (0–1, averaged over subtasks). */
+  busyRatio?: number;
+  backPressuredRatio?: number;
+  idleRatio?: number;
+  /** Per-subtask detail, when the job runs on worker threads. */
+  subtasks?: SubtaskMetrics[];
+}
+
+/** Metrics of one parallel subtask of an operator. */
+export interface SubtaskMetrics {
+  subtask: number;
+  /** Worker thread (slot) the subtask runs on. */
+  worker: number;
+  recordsIn: number;
+  recordsOut: number;
+  busyRatio: number;
+  backPressuredRatio: number;
+  idleRatio: number;
+  /** Batches received, not yet processed. */
+  inputQueue: number;
+  /** Sealed output batches waiting for credit. */
+  outputQueue: number;
+  /** Records in the task's output channels: open batch, waiting for credit, in flight. */
+  bufferedRecords: number;
 }
 
 /** One sample of a job's metrics, taken about once a second. */

@@ -4,6 +4,7 @@ import { memo, useMemo } from 'react';
 import type { OperatorFlowNode } from '../hooks/useFlowNodes';
 import { useNodeProblems } from '../hooks/useNodeProblems';
 import { useNodeRate } from '../hooks/useNodeRate';
+import { useNodeLoad } from '../hooks/useNodeLoad';
 import { useParallelism } from '../hooks/useParallelism';
 import { formatRate } from '../lib/metrics';
 import { summarize } from '../lib/summary';
@@ -40,7 +41,8 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
   const { count: problemCount, first: firstProblem } = useNodeProblems(id);
   const rate = useNodeRate(id);
   const parallelism = useParallelism(id);
-  const classes = ['op-node', `cat-${def?.category ?? 'unknown'}`, selected ? 'is-selected' : '', problemCount > 0 ? 'has-problems' : ''];
+  const load = useNodeLoad(id);
+  const classes = ['op-node', `cat-${def?.category ?? 'unknown'}`, selected ? 'is-selected' : '', problemCount > 0 ? 'has-problems' : '', load ? `load-${load.level}` : ''];
   return (
     <div className={classes.join(' ')} data-testid={`node-${id}`}>
       <Handles nodeId={id} dir="in" ports={def ? def.inputs : GENERIC_IN} />
@@ -70,6 +72,11 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
       {rate !== undefined && (
         <div className="op-node__rate" data-testid={`node-rate-${id}`}>
           {formatRate(rate)} rec/s
+          {load && (
+            <span className="op-node__load" data-testid={`node-load-${id}`} data-level={load.level} title="share of the last second spent working / waiting for downstream (back-pressure)">
+              {' '}· busy {Math.round(load.busy * 100)}% · bp {Math.round(load.backPressured * 100)}%
+            </span>
+          )}
         </div>
       )}
       <Handles nodeId={id} dir="out" ports={def ? def.outputs : GENERIC_OUT} />

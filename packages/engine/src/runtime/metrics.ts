@@ -19,29 +19,9 @@ export interface NodeCounters {
  * `job.metrics()` keeps the shared type): load ratios over the last report interval averaged over
  * the operator's subtasks, and each subtask's figures.
  */
-export interface OperatorLoadMetrics {
-  busyRatio?: number;
-  backPressuredRatio?: number;
-  idleRatio?: number;
-  subtasks?: SubtaskMetrics[];
-}
-
-export interface SubtaskMetrics {
-  subtask: number;
-  /** Worker thread (slot) the subtask runs on. */
-  worker: number;
-  recordsIn: number;
-  recordsOut: number;
-  busyRatio: number;
-  backPressuredRatio: number;
-  idleRatio: number;
-  /** Batches received, not yet processed. */
-  inputQueue: number;
-  /** Sealed output batches waiting for credit. */
-  outputQueue: number;
-  /** Records in the task's output channels: open batch, waiting for credit, in flight. */
-  bufferedRecords: number;
-}
+/** The load fields of {@link OperatorMetrics} (defined in shared's protocol). */
+export type OperatorLoadMetrics = Pick<OperatorMetrics, 'busyRatio' | 'backPressuredRatio' | 'idleRatio' | 'subtasks'>;
+export type { SubtaskMetrics } from '@riffle/shared';
 
 export function newCounters(): NodeCounters {
   return { recordsIn: 0, recordsOut: 0, lateRecordsDropped: 0, deadLettered: 0, watermark: -Infinity };
