@@ -2,7 +2,7 @@ import { collectSink, fileSink } from './sinks.js';
 import { datagenSource, fileSource } from './sources.js';
 import { filterOp, keyByOp, mapOp } from './transforms.js';
 import type { OperatorDef } from './types.js';
-import { tumblingWindow } from './windows.js';
+import { globalWindow, sessionWindow, slidingWindow, tumblingWindow } from './windows.js';
 
 /** Every operator kind Riffle knows, in palette order. */
 export const CATALOG: readonly OperatorDef<any>[] = [
@@ -12,6 +12,9 @@ export const CATALOG: readonly OperatorDef<any>[] = [
   filterOp,
   keyByOp,
   tumblingWindow,
+  slidingWindow,
+  sessionWindow,
+  globalWindow,
   fileSink,
   collectSink,
 ];
@@ -27,7 +30,7 @@ export { CLICKSTREAM_SCHEMA } from './sources.js';
 export type { DatagenParams, FileSourceParams } from './sources.js';
 export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
-export type { AggregateFn, AggregateSpec, TumblingParams } from './windows.js';
+export type { AggregateFn, AggregateSpec, GlobalParams, SessionParams, SlidingParams, TumblingParams } from './windows.js';
 export type { FileSinkParams, CollectParams } from './sinks.js';
 export type {
   OperatorDef,

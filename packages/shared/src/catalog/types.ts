@@ -32,6 +32,8 @@ export interface SchemaResult {
   /** Set by keyBy: the stream after this node is keyed. */
   keyed?: boolean;
   keyType?: RecordSchema['fields'][number]['type'];
+  /** Schemas of the side-output ports whose records differ from `output` (e.g. a window's `late`). */
+  ports?: Record<string, RecordSchema>;
 }
 
 /**
