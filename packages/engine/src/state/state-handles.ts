@@ -131,6 +131,10 @@ export class AggregatingState<IN, ACC, OUT> extends KeyedState<ACC> {
   accumulator(): ACC | undefined {
     return this.read();
   }
+  /** Stores an accumulator the caller updated in place (the hot path: no result materialised). */
+  updateAccumulator(acc: ACC): void {
+    this.write(acc);
+  }
   add(v: IN): void {
     const acc = this.read() ?? this.fn.createAccumulator();
     this.write(this.fn.add(acc, v));
