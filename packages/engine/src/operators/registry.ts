@@ -7,6 +7,9 @@ import { CollectSinkOperator } from './sink-collect.js';
 import { FileSinkOperator } from './sink-file.js';
 import { DatagenSource } from './source-datagen.js';
 import { FileSource } from './source-file.js';
+import { GlobalWindowOperator } from './window-global.js';
+import { SessionWindowOperator } from './window-session.js';
+import { SlidingWindowOperator } from './window-sliding.js';
 import { TumblingWindowOperator } from './window-tumbling.js';
 
 /** Job-wide things an operator may need beyond its context. */
@@ -26,6 +29,9 @@ export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
   filter: (p, ctx) => new FilterOperator(p, ctx),
   keyBy: (p, ctx) => new KeyByOperator(p, ctx),
   'window.tumbling': (p, ctx) => new TumblingWindowOperator(p, ctx),
+  'window.sliding': (p, ctx) => new SlidingWindowOperator(p, ctx),
+  'window.session': (p, ctx) => new SessionWindowOperator(p, ctx),
+  'window.global': (p, ctx) => new GlobalWindowOperator(p, ctx),
   'sink.file': (p, ctx) => new FileSinkOperator(p, ctx),
   'sink.collect': (p, ctx, services) => new CollectSinkOperator(services.previewBuffer(ctx.nodeId, p.limit)),
 };

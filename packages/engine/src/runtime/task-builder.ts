@@ -31,6 +31,8 @@ export interface BuiltTasks {
 interface Instance {
   operator: Operator;
   output: NodeOutput;
+  /** Side-output ports with an edge (a window's `late`), created while wiring. */
+  sideOutputs: Map<string, NodeOutput>;
   counters: NodeCounters;
   /** Sources only: the timestamp/watermark stage between the source and its output. */
   sourceOutput?: SourceOutput;
@@ -73,8 +75,9 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks
   for (const chain of plan.chains) {
     tasksOf.get(chain)!.forEach((task, s) => {
       for (const id of chain.nodes) {
-        const from = instances.get(id)![s]!;
+        const inst = instances.get(id)![s]!;
         for (const edge of graph.byId.get(id)!.outEdges) {
+          const from = { output: edge.fromPort === undefined ? inst.output : sideOutput(inst, edge.fromPort) };
           if (plan.isChained(edge)) {
             const to = instances.get(edge.to)![s]!;
             from.output.addTarget(new OperatorInput(edge.to, to.operator, to.counters));
@@ -95,8 +98,23 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks
   return { tasks, sourceTasks, counters };
 }
 
+/**
+ * The output of a side port: its own NodeOutput (its records are not the node's `recordsOut`),
+ * fed the node's watermarks so everything downstream of it keeps advancing event time.
+ */
+function sideOutput(inst: Instance, port: string): NodeOutput {
+  let out = inst.sideOutputs.get(port);
+  if (out === undefined) {
+    const o = new NodeOutput(newCounters());
+    inst.output.addTarget({ collect() {}, emitWatermark: (wm) => o.emitWatermark(wm) });
+    inst.sideOutputs.set(port, (out = o));
+  }
+  return out;
+}
+
 function instantiate(node: LogicalNode, subtask: number, maxParallelism: number, time: 'event' | 'processing', env: TaskEnvironment): Instance {
   const counters = newCounters();
+  const sideOutputs = new Map<string, NodeOutput>();
   const ctx: OperatorContext = {
     nodeId: node.id,
     kind: node.kind,
@@ -110,6 +128,7 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     logger: env.logger,
     counters,
     deadLetter: (record, error) => env.deadLetter(node.id, counters, record, error),
+    sideOutput: (port) => sideOutputs.get(port),
   };
   const factory = OPERATORS[node.kind];
   if (factory === undefined) throw new Error(`no runtime implementation for operator kind "${node.kind}"`);
@@ -117,11 +136,11 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
   const output = new NodeOutput(counters);
   if (node.def.category !== 'source') {
     operator.setup(ctx, output);
-    return { operator, output, counters };
+    return { operator, output, counters, sideOutputs };
   }
   const sourceOutput = sourceTimeStage(node, output, ctx.deadLetter);
   operator.setup(ctx, sourceOutput);
-  return { operator, output, counters, sourceOutput };
+  return { operator, output, counters, sideOutputs, sourceOutput };
 }
 
 /** The timestamp/watermark stage of a source, from its `timestamp` and `watermark` params. */

@@ -62,11 +62,10 @@ export class PaneWindowOperator extends WindowOperatorBase {
     for (let s = firstStart; s <= lastStart; s += this.slide) {
       const maxTs = s + this.size - 1;
       if (maxTs + this.lateness <= wm) continue; // already cleaned up
-      if (isNew) {
-        this.registerTimer(s, maxTs);
-        this.registerTimer(s, maxTs + this.lateness);
-      }
+      // As Flink's EventTimeTrigger: a window already past fires now, without a timer.
       if (maxTs <= wm) this.fireWindow(s);
+      else if (isNew) this.registerTimer(s, maxTs);
+      if (isNew) this.registerTimer(s, maxTs + this.lateness);
     }
   }
 

@@ -43,7 +43,7 @@ export abstract class WindowOperatorBase extends Operator {
   protected readonly lateness: number;
   /** The record being processed, with its aggregate inputs (reused: no allocation per record). */
   protected readonly input: WindowInput;
-  override readonly stateDescriptors: readonly StateDescriptor[];
+  override stateDescriptors: readonly StateDescriptor[];
   private readonly accDescriptor: AggregatingStateDescriptor<WindowInput, WindowAccumulator, Row>;
   private readonly having: CompiledExpression | undefined;
   private lateOutput: Collector | null | undefined = undefined;
@@ -143,20 +143,20 @@ export abstract class WindowOperatorBase extends Operator {
   /** A timer fired for the backend's current key (set before the call). */
   protected abstract onTimer(timer: Timer): void;
 
-  private readonly fire = (t: Timer): void => {
+  private readonly dispatchTimer = (t: Timer): void => {
     this.backend.setCurrentKeyAndGroup(t.key, t.keyGroup);
     this.onTimer(t);
   };
 
   override processWatermark(watermark: number): void {
-    if (!this.processingTime) this.timers.advanceWatermark(watermark, this.fire);
-    else if (watermark === MAX_WATERMARK) this.timers.advanceProcessingTime(Infinity, this.fire);
+    if (!this.processingTime) this.timers.advanceWatermark(watermark, this.dispatchTimer);
+    else if (watermark === MAX_WATERMARK) this.timers.advanceProcessingTime(Infinity, this.dispatchTimer);
     this.out.emitWatermark(watermark);
   }
 
   override onProcessingTime(now: number): void {
     // A window [start, end) is complete once the clock reaches its end.
-    if (this.processingTime) this.timers.advanceProcessingTime(now - 1, this.fire);
+    if (this.processingTime) this.timers.advanceProcessingTime(now - 1, this.dispatchTimer);
   }
 
   override snapshotState(): WindowSnapshot {
