@@ -200,3 +200,28 @@ describe('window state snapshots', () => {
     expect(subs[1]!.values().length).toBeGreaterThan(0);
   });
 });
+
+describe('processing time', () => {
+  it('every window kind uses the wall clock and fires on the clock, never on event-time watermarks', () => {
+    const ops = [
+      harness((ctx) => new SlidingWindowOperator({ size: '100ms', slide: '50ms', aggregate: COUNT }, ctx), { keyed: true, time: 'processing' }),
+      harness((ctx) => new SessionWindowOperator({ gap: '100ms', aggregate: COUNT }, ctx), { keyed: true, time: 'processing' }),
+    ];
+    const before = Date.now();
+    for (const h of ops) {
+      h.op.processElement({}, 0, 'a');
+      h.op.processWatermark(1e15);
+      expect(h.records).toEqual([]);
+      h.op.onProcessingTime(before + 10_000);
+      expect(h.values().length).toBeGreaterThan(0);
+      expect(h.values()[0]!.window_start as number).toBeGreaterThanOrEqual(before - 100);
+    }
+  });
+
+  it('the final watermark of a bounded input flushes pending processing-time windows', () => {
+    const h = harness((ctx) => new SessionWindowOperator({ gap: '1h', aggregate: COUNT }, ctx), { keyed: true, time: 'processing' });
+    h.op.processElement({}, 0, 'a');
+    h.op.processWatermark(MAX_WATERMARK);
+    expect(h.values()).toHaveLength(1);
+  });
+});
