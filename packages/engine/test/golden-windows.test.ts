@@ -30,8 +30,12 @@ interface Run {
   job: Awaited<ReturnType<typeof runToEnd>>['job'];
 }
 
-/** Writes the events as NDJSON and runs source → keyBy(user) → window → file sink (+ a late sink when asked). */
-async function run(events: Event[], kind: string, params: Record<string, unknown>, opts: { parallelism?: number; lateEdge?: boolean } = {}): Promise<Run> {
+/**
+ * Writes the events as NDJSON and runs source → keyBy(user) → window → file sink (+ a late sink when asked).
+ * Watermarks follow each advancing record (`intervalMs: 0`) so lateness is exact; the shuffle
+ * tests use the default periodic emission, whose final output must not depend on timing.
+ */
+async function run(events: Event[], kind: string, params: Record<string, unknown>, opts: { parallelism?: number; lateEdge?: boolean; periodic?: boolean } = {}): Promise<Run> {
   const dir = await tempDir();
   await writeFile(join(dir, 'input.ndjson'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   const spec = {
@@ -39,7 +43,7 @@ async function run(events: Event[], kind: string, params: Record<string, unknown
     name: 'golden-windows',
     config: { parallelism: opts.parallelism ?? 1, time: 'event' },
     nodes: [
-      { id: 'events', kind: 'source.file', params: { path: 'input.ndjson', timestamp: 'ts', watermark: { maxOutOfOrderness: `${BOUND}ms` } } },
+      { id: 'events', kind: 'source.file', params: { path: 'input.ndjson', timestamp: 'ts', watermark: { maxOutOfOrderness: `${BOUND}ms`, intervalMs: opts.periodic ? 200 : 0 } } },
       { id: 'byUser', kind: 'keyBy', params: { key: 'user' } },
       { id: 'win', kind, params: { ...params, aggregate: AGGS } },
       { id: 'out', kind: 'sink.file', params: { path: 'out' } },
@@ -127,6 +131,7 @@ describe('shuffled input within the out-of-orderness bound', () => {
       for (const seed of [1, 2, 3]) {
         const shuffled = shuffleWithinBound(inOrder, BOUND, seed);
         expect((await run(shuffled, kind, params)).lines.slice().sort(), `shuffle seed ${seed}`).toEqual(sorted);
+        expect((await run(shuffled, kind, params, { periodic: true, parallelism: 2 })).lines.slice().sort(), `shuffle seed ${seed}, periodic, p2`).toEqual(sorted);
       }
     });
   }

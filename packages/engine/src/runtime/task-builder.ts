@@ -5,8 +5,7 @@ import { createPartitioner } from '../partitioners/index.js';
 import type { LogicalEdge, LogicalNode } from '../plan/logical-graph.js';
 import type { ChainPlan, PhysicalPlan } from '../plan/physical-plan.js';
 import { SourceOutput } from '../time/source-output.js';
-import { BoundedOutOfOrdernessWatermarks } from '../time/watermark-generator.js';
-import { parseDuration } from '@riffle/shared';
+import { watermarkEmission, watermarkGenerator, type SourceWatermarkParams } from '../time/watermark-strategy.js';
 import { NodeOutput, OperatorInput } from './chain-collectors.js';
 import { LocalChannel } from './channel.js';
 import { ExchangeWriter } from './exchange-writer.js';
@@ -145,10 +144,9 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
 
 /** The timestamp/watermark stage of a source, from its `timestamp` and `watermark` params. */
 function sourceTimeStage(node: LogicalNode, next: NodeOutput, deadLetter: OperatorContext['deadLetter']): SourceOutput {
-  const p = node.params as { timestamp?: string; watermark: { maxOutOfOrderness: string } };
+  const p = node.params as { timestamp?: string; watermark: SourceWatermarkParams };
   const timestamp = p.timestamp === undefined ? undefined : compileAccessor(p.timestamp, node.inputSchema);
-  const watermarks = new BoundedOutOfOrdernessWatermarks(parseDuration(p.watermark.maxOutOfOrderness) ?? 0);
-  return new SourceOutput(next, timestamp, watermarks, deadLetter);
+  return new SourceOutput(next, timestamp, watermarkGenerator(p.watermark), deadLetter, watermarkEmission(p.watermark));
 }
 
 /** Channels of a task's input gate: one per upstream subtask per exchange edge (forward: one). */

@@ -83,7 +83,9 @@ export class Task implements ChannelReceiver {
   }
 
   onProcessingTime(now: number): void {
-    if (!this.inputEnded) this.forEach((m) => m.operator.onProcessingTime(now));
+    if (this.inputEnded) return;
+    this.source?.output.onProcessingTime(now);
+    this.forEach((m) => m.operator.onProcessingTime(now));
   }
 
   flush(): void {
