@@ -12,6 +12,8 @@ import type { Timer } from '../timers/timer.js';
 import { TimerService, type TimersSnapshot } from '../timers/timer-service.js';
 import { WindowAggregate, type WindowAccumulator, type WindowInput } from './window-aggregate.js';
 
+const LATE_MESSAGE = 'late record: its windows had already closed (beyond the allowed lateness); connect the late port to keep such records';
+
 /** Params every window kind shares (`allowedLateness` optional so operators can be built in tests without defaults). */
 export interface WindowParams {
   aggregate: AggregateSpec[];
@@ -112,7 +114,8 @@ export abstract class WindowOperatorBase extends Operator {
     this.ctx.counters.lateRecordsDropped++;
     if (this.lateOutput === undefined) this.lateOutput = this.ctx.sideOutput?.('late') ?? null;
     if (this.lateOutput !== null) this.lateOutput.collect(value, timestamp, key);
-    else this.ctx.deadLetter(value, new Error(`late record (timestamp ${timestamp}, watermark ${this.timers.currentWatermark}): its windows closed`));
+    // A constant message: late records can be most of a badly configured stream, and an Error per record (stack capture) would dominate.
+    else this.ctx.deadLetter(value, LATE_MESSAGE);
   }
 
   /** Emits one window result (subject to `having`) with timestamp `timestamp`. */
