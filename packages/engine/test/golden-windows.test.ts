@@ -137,3 +137,46 @@ describe('shuffled input within the out-of-orderness bound', () => {
   }
 });
 
+
+describe('reduce and dedupe in a job', () => {
+  it('give the same records at parallelism 1 and 2', async () => {
+    const events = generateEvents(5, 60);
+    const runKeyed = async (kind: string, params: Record<string, unknown>, parallelism: number) => {
+      const dir = await tempDir();
+      await writeFile(join(dir, 'input.ndjson'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      const spec = {
+        specVersion: 1,
+        name: 'keyed',
+        config: { parallelism },
+        nodes: [
+          { id: 'events', kind: 'source.file', params: { path: 'input.ndjson', timestamp: 'ts' } },
+          { id: 'byUser', kind: 'keyBy', params: { key: 'user' } },
+          { id: 'op', kind, params },
+          { id: 'out', kind: 'sink.file', params: { path: 'out' } },
+        ],
+        edges: [
+          { from: 'events', to: 'byUser' },
+          { from: 'byUser', to: 'op' },
+          { from: 'op', to: 'out' },
+        ],
+      };
+      const { result } = await runToEnd(spec, { baseDir: dir });
+      expect(result.status).toBe('finished');
+      return (await readParts(join(dir, 'out'))).sort();
+    };
+    const dedupe = await runKeyed('dedupe', { within: '5s' }, 1);
+    // Reference: per user, keep a record when it is ≥ 5 s after the last kept one (events are in order).
+    const last = new Map<string, number>();
+    const kept = events.filter((e) => {
+      const l = last.get(e.user);
+      if (l !== undefined && e.ts - l < 5_000) return false;
+      last.set(e.user, e.ts);
+      return true;
+    });
+    expect(dedupe).toEqual(kept.map((e) => JSON.stringify(e)).sort());
+    expect(await runKeyed('dedupe', { within: '5s' }, 2)).toEqual(dedupe);
+    const reduce = await runKeyed('reduce', { aggregate: [{ fn: 'count', as: 'n' }] }, 1);
+    expect(reduce).toHaveLength(events.length);
+    expect(await runKeyed('reduce', { aggregate: [{ fn: 'count', as: 'n' }] }, 2)).toEqual(reduce);
+  });
+});

@@ -1,8 +1,10 @@
 import type { Operator, OperatorContext } from '../operator.js';
 import type { PreviewBuffer } from '../runtime/preview-buffer.js';
+import { DedupeOperator } from './dedupe.js';
 import { FilterOperator } from './filter.js';
 import { KeyByOperator } from './key-by.js';
 import { MapOperator } from './map.js';
+import { ReduceOperator } from './reduce.js';
 import { CollectSinkOperator } from './sink-collect.js';
 import { FileSinkOperator } from './sink-file.js';
 import { DatagenSource } from './source-datagen.js';
@@ -28,6 +30,8 @@ export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
   map: (p, ctx) => new MapOperator(p, ctx),
   filter: (p, ctx) => new FilterOperator(p, ctx),
   keyBy: (p, ctx) => new KeyByOperator(p, ctx),
+  reduce: (p, ctx) => new ReduceOperator(p, ctx),
+  dedupe: (p, ctx) => new DedupeOperator(p, ctx),
   'window.tumbling': (p, ctx) => new TumblingWindowOperator(p, ctx),
   'window.sliding': (p, ctx) => new SlidingWindowOperator(p, ctx),
   'window.session': (p, ctx) => new SessionWindowOperator(p, ctx),

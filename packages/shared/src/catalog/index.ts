@@ -1,3 +1,4 @@
+import { dedupeOp, reduceOp } from './keyed.js';
 import { collectSink, fileSink } from './sinks.js';
 import { datagenSource, fileSource } from './sources.js';
 import { filterOp, keyByOp, mapOp } from './transforms.js';
@@ -11,6 +12,8 @@ export const CATALOG: readonly OperatorDef<any>[] = [
   mapOp,
   filterOp,
   keyByOp,
+  reduceOp,
+  dedupeOp,
   tumblingWindow,
   slidingWindow,
   sessionWindow,
@@ -29,6 +32,7 @@ export function getOperator(kind: string): OperatorDef<any> | undefined {
 export { CLICKSTREAM_SCHEMA } from './sources.js';
 export type { DatagenParams, FileSourceParams } from './sources.js';
 export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
+export type { DedupeParams, ReduceParams } from './keyed.js';
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
 export type { AggregateFn, AggregateSpec, GlobalParams, SessionParams, SlidingParams, TumblingParams } from './windows.js';
 export type { FileSinkParams, CollectParams } from './sinks.js';

@@ -95,3 +95,29 @@ describe('window catalog entries', () => {
     );
   });
 });
+
+describe('reduce and dedupe catalog entries', () => {
+  it('accept keyed input and type the output', () => {
+    const s = withWindow('reduce', { aggregate: [{ fn: 'sum', field: 'price', as: 'total' }], ttl: '1h' });
+    const r = validateSpec(s);
+    expect(r.errors).toEqual([]);
+    expect(r.types.perWindow!.output.fields).toEqual([
+      { name: 'key', type: 'int' },
+      { name: 'total', type: 'double' },
+    ]);
+    const d = validateSpec(withWindow('dedupe', { within: '10s' }));
+    expect(d.errors).toEqual([]);
+    expect(d.types.perWindow!.output).toEqual(d.types.byProduct!.output);
+  });
+
+  it('need a keyBy before them', () => {
+    const s = withWindow('dedupe', { within: '10s' });
+    s.nodes.splice(2, 1);
+    s.edges = [
+      { from: 'clicks', to: 'purchases' },
+      { from: 'purchases', to: 'perWindow' },
+      { from: 'perWindow', to: 'preview' },
+    ];
+    expect(problems(s)).toContainEqual(expect.objectContaining({ code: 'bad_params', message: expect.stringMatching(/keyBy/) }));
+  });
+});
