@@ -47,7 +47,7 @@ export class ReduceOperator extends Operator {
     this.input.timestamp = timestamp;
     const k = this.ctx.keyed ? key : null;
     this.backend.setCurrentKey(k);
-    const acc = this.acc.accumulator() ?? this.agg.createAccumulator();
+    const acc = this.acc.accumulatorOrCreate();
     this.agg.add(acc, this.input);
     this.acc.updateAccumulator(acc);
     const row: Row = { key: k };

@@ -23,7 +23,7 @@ export class GlobalWindowOperator extends WindowOperatorBase {
     if (!this.readInputs(value, t)) return;
     this.backend.setCurrentKey(this.stateKey(key));
     const state = this.acc.setNamespace(null);
-    const acc = state.accumulator() ?? this.agg.createAccumulator();
+    const acc = state.accumulatorOrCreate();
     this.agg.add(acc, this.input);
     if ((acc[0] as number) < this.count) {
       state.updateAccumulator(acc);

@@ -60,7 +60,7 @@ export class SessionWindowOperator extends WindowOperatorBase {
       merged.map((s) => s[0]).filter((s) => s !== start),
     );
     const state = this.acc.setNamespace(start);
-    const acc = state.accumulator() ?? this.agg.createAccumulator();
+    const acc = state.accumulatorOrCreate();
     this.agg.add(acc, this.input);
     state.updateAccumulator(acc);
     kept.push([start, end]);

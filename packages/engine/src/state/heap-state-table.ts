@@ -15,6 +15,7 @@ class Stamped {
  */
 export class HeapStateTable implements StateTable {
   private readonly groups: Array<Map<unknown, Map<Namespace, unknown>> | undefined>;
+  readonly holdsReferences: boolean;
 
   constructor(
     private readonly firstKeyGroup: number,
@@ -23,6 +24,7 @@ export class HeapStateTable implements StateTable {
     private readonly now: () => number,
   ) {
     this.groups = new Array(numKeyGroups);
+    this.holdsReferences = ttl === undefined;
   }
 
   get(keyGroup: number, key: unknown, ns: Namespace): unknown {

@@ -131,9 +131,15 @@ export class AggregatingState<IN, ACC, OUT> extends KeyedState<ACC> {
   accumulator(): ACC | undefined {
     return this.read();
   }
-  /** Stores an accumulator the caller updated in place (the hot path: no result materialised). */
+  /** The accumulator, created and stored first if there is none (the hot path: update it in place, then {@link updateAccumulator}). */
+  accumulatorOrCreate(): ACC {
+    let acc = this.read();
+    if (acc === undefined) this.write((acc = this.fn.createAccumulator()));
+    return acc;
+  }
+  /** Stores an accumulator the caller updated in place; free when the backend holds references. */
   updateAccumulator(acc: ACC): void {
-    this.write(acc);
+    if (!this.table.holdsReferences) this.write(acc);
   }
   add(v: IN): void {
     const acc = this.read() ?? this.fn.createAccumulator();

@@ -11,6 +11,11 @@ export type TableEntry = [key: unknown, ns: Namespace, value: unknown, writtenAt
  * TTL is the table's concern: an expired entry reads as undefined.
  */
 export interface StateTable {
+  /**
+   * True when `get` returns the stored object itself and a change made to it in place is stored
+   * (the heap without TTL): callers may then skip writing an updated accumulator back.
+   */
+  readonly holdsReferences: boolean;
   get(keyGroup: number, key: unknown, ns: Namespace): unknown;
   put(keyGroup: number, key: unknown, ns: Namespace, value: unknown): void;
   remove(keyGroup: number, key: unknown, ns: Namespace): void;

@@ -51,11 +51,10 @@ export class PaneWindowOperator extends WindowOperatorBase {
     if (!this.readInputs(value, t)) return;
     this.backend.setCurrentKey(this.stateKey(key));
     const state = this.acc.setNamespace(paneStart);
-    let acc = state.accumulator();
-    const isNew = acc === undefined;
-    if (isNew) acc = this.agg.createAccumulator();
-    this.agg.add(acc!, this.input);
-    this.acc.updateAccumulator(acc!);
+    const acc = state.accumulatorOrCreate();
+    const isNew = acc[0] === 0;
+    this.agg.add(acc, this.input);
+    state.updateAccumulator(acc);
     // The first window containing the pane; if it has fired, some windows need a late firing.
     const firstStart = lastStart - this.slide * Math.floor((this.size - 1 - (paneStart - lastStart)) / this.slide);
     if (!isNew && firstStart + this.size - 1 > wm) return;
@@ -65,7 +64,8 @@ export class PaneWindowOperator extends WindowOperatorBase {
       // As Flink's EventTimeTrigger: a window already past fires now, without a timer.
       if (maxTs <= wm) this.fireWindow(s);
       else if (isNew) this.registerTimer(s, maxTs);
-      if (isNew) this.registerTimer(s, maxTs + this.lateness);
+      // With no lateness the cleanup timer is the firing timer.
+      if (isNew && this.lateness > 0) this.registerTimer(s, maxTs + this.lateness);
     }
   }
 
