@@ -35,13 +35,13 @@ interface Run {
  * Watermarks follow each advancing record (`intervalMs: 0`) so lateness is exact; the shuffle
  * tests use the default periodic emission, whose final output must not depend on timing.
  */
-async function run(events: Event[], kind: string, params: Record<string, unknown>, opts: { parallelism?: number; lateEdge?: boolean; periodic?: boolean } = {}): Promise<Run> {
+async function run(events: Event[], kind: string, params: Record<string, unknown>, opts: { parallelism?: number; lateEdge?: boolean; periodic?: boolean; time?: 'event' | 'processing' } = {}): Promise<Run> {
   const dir = await tempDir();
   await writeFile(join(dir, 'input.ndjson'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   const spec = {
     specVersion: 1,
     name: 'golden-windows',
-    config: { parallelism: opts.parallelism ?? 1, time: 'event' },
+    config: { parallelism: opts.parallelism ?? 1, time: opts.time ?? 'event' },
     nodes: [
       { id: 'events', kind: 'source.file', params: { path: 'input.ndjson', timestamp: 'ts', watermark: { maxOutOfOrderness: `${BOUND}ms`, intervalMs: opts.periodic ? 200 : 0 } } },
       { id: 'byUser', kind: 'keyBy', params: { key: 'user' } },
@@ -110,6 +110,20 @@ describe('golden: late data', () => {
     expect(r.late.map((l) => JSON.parse(l))).toEqual(expected.late);
     expect(metricsOf(r.job, 'win').lateRecordsDropped).toBe(expected.late.length);
     expect(r.job.deadLetters()).toEqual([]);
+    const p2 = await run(input, 'window.tumbling', params, { lateEdge: true, parallelism: 2 });
+    expect(finalRows(p2.lines)).toEqual(expected.rows);
+    expect(p2.late.map((l) => JSON.parse(l)).sort((a, b) => a.ts - b.ts)).toEqual(expected.late.slice().sort((a, b) => a.ts - b.ts));
+  });
+
+  it('processing time works for every window kind (bounded input: the end flushes every window)', async () => {
+    const input = generateEvents(9, 40);
+    for (const [kind, w, params] of KINDS) {
+      const r = await run(input, kind, params, { time: 'processing' });
+      const total = r.lines.map((l) => JSON.parse(l).n as number).reduce((a, b) => a + b, 0);
+      if (w.kind === 'sliding') expect(total, kind).toBe((input.length * w.size) / w.slide);
+      else if (w.kind === 'global') expect(total, kind).toBeLessThanOrEqual(input.length);
+      else expect(total, kind).toBe(input.length);
+    }
   });
 
   it('dead-letters records beyond the allowed lateness when no late edge exists', async () => {
