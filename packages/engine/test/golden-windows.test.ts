@@ -194,3 +194,43 @@ describe('reduce and dedupe in a job', () => {
     expect(await runKeyed('reduce', { aggregate: [{ fn: 'count', as: 'n' }] }, 2)).toEqual(reduce);
   });
 });
+
+describe('over in a job', () => {
+  it('matches the reference for in-order and shuffled input, at parallelism 1 and 2', async () => {
+    const events = generateEvents(13, 80);
+    const range = 3_000;
+    const expected = events
+      .map((e) => {
+        const peers = events.filter((x) => x.user === e.user && x.ts >= e.ts - range && x.ts <= e.ts);
+        const amounts = peers.map((x) => x.amount).filter((a): a is number => a !== null);
+        return JSON.stringify({ ...e, n: peers.length, total: amounts.length ? amounts.reduce((a, b) => a + b, 0) : null });
+      })
+      .sort();
+    for (const [input, parallelism, label] of [
+      [events, 1, 'in order'],
+      [shuffleWithinBound(events, BOUND, 5), 2, 'shuffled (seed 5), p2'],
+    ] as const) {
+      const dir = await tempDir();
+      await writeFile(join(dir, 'input.ndjson'), input.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      const spec = {
+        specVersion: 1,
+        name: 'over',
+        config: { parallelism },
+        nodes: [
+          { id: 'events', kind: 'source.file', params: { path: 'input.ndjson', timestamp: 'ts', watermark: { maxOutOfOrderness: `${BOUND}ms` } } },
+          { id: 'byUser', kind: 'keyBy', params: { key: 'user' } },
+          { id: 'op', kind: 'over', params: { range: '3s', aggregate: [{ fn: 'count', as: 'n' }, { fn: 'sum', field: 'amount', as: 'total' }] } },
+          { id: 'out', kind: 'sink.file', params: { path: 'out' } },
+        ],
+        edges: [
+          { from: 'events', to: 'byUser' },
+          { from: 'byUser', to: 'op' },
+          { from: 'op', to: 'out' },
+        ],
+      };
+      const { result } = await runToEnd(spec, { baseDir: dir });
+      expect(result.status).toBe('finished');
+      expect((await readParts(join(dir, 'out'))).sort(), label).toEqual(expected);
+    }
+  });
+});

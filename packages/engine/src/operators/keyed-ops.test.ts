@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { harness } from '../../test/harness.js';
 import { MAX_WATERMARK } from '../collector.js';
 import { DedupeOperator } from './dedupe.js';
+import { OverOperator } from './over.js';
 import { ReduceOperator } from './reduce.js';
 
 describe('reduce (rolling aggregate per key)', () => {
@@ -60,5 +61,27 @@ describe('dedupe', () => {
     h.op.processElement({ id: 2 }, 9_999, 'a'); // state cleared: emitted (a record this late is the source's problem)
     h.op.processWatermark(MAX_WATERMARK);
     expect(h.values()).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+});
+
+describe('over (range preceding)', () => {
+  it('aggregates each record over its key’s preceding range, in event-time order, peers included', () => {
+    const h = harness((ctx) => new OverOperator({ range: '10s', aggregate: [{ fn: 'sum', field: 'v', as: 's' }, { fn: 'count', as: 'n' }] }, ctx), { keyed: true });
+    h.op.processElement({ v: 4 }, 12_000, 'a');
+    h.op.processElement({ v: 1 }, 1_000, 'a'); // out of order: processed first
+    h.op.processElement({ v: 2 }, 12_000, 'a'); // peer of the first
+    h.op.processElement({ v: 8 }, 2_000, 'b');
+    h.op.processElement({ v: 16 }, 23_000, 'a'); // [13 s, 23 s]: only itself
+    h.op.processWatermark(12_000);
+    expect(h.values()).toEqual([
+      { v: 1, s: 1, n: 1 },
+      { v: 8, s: 8, n: 1 },
+      { v: 4, s: 6, n: 2 }, // [2 s, 12 s]: the two peers; 1 s is out of range
+      { v: 2, s: 6, n: 2 },
+    ]);
+    h.op.processElement({ v: 32 }, 11_000, 'a'); // behind the watermark: late
+    h.op.processWatermark(MAX_WATERMARK);
+    expect(h.values().slice(4)).toEqual([{ v: 16, s: 16, n: 1 }]);
+    expect(h.counters).toMatchObject({ lateRecordsDropped: 1, deadLettered: 1 });
   });
 });

@@ -4,6 +4,7 @@ import { DedupeOperator } from './dedupe.js';
 import { FilterOperator } from './filter.js';
 import { KeyByOperator } from './key-by.js';
 import { MapOperator } from './map.js';
+import { OverOperator } from './over.js';
 import { ReduceOperator } from './reduce.js';
 import { CollectSinkOperator } from './sink-collect.js';
 import { FileSinkOperator } from './sink-file.js';
@@ -32,6 +33,7 @@ export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
   keyBy: (p, ctx) => new KeyByOperator(p, ctx),
   reduce: (p, ctx) => new ReduceOperator(p, ctx),
   dedupe: (p, ctx) => new DedupeOperator(p, ctx),
+  over: (p, ctx) => new OverOperator(p, ctx),
   'window.tumbling': (p, ctx) => new TumblingWindowOperator(p, ctx),
   'window.sliding': (p, ctx) => new SlidingWindowOperator(p, ctx),
   'window.session': (p, ctx) => new SessionWindowOperator(p, ctx),

@@ -1,4 +1,4 @@
-import { dedupeOp, reduceOp } from './keyed.js';
+import { dedupeOp, overOp, reduceOp } from './keyed.js';
 import { collectSink, fileSink } from './sinks.js';
 import { datagenSource, fileSource } from './sources.js';
 import { filterOp, keyByOp, mapOp } from './transforms.js';
@@ -14,6 +14,7 @@ export const CATALOG: readonly OperatorDef<any>[] = [
   keyByOp,
   reduceOp,
   dedupeOp,
+  overOp,
   tumblingWindow,
   slidingWindow,
   sessionWindow,
@@ -32,7 +33,7 @@ export function getOperator(kind: string): OperatorDef<any> | undefined {
 export { CLICKSTREAM_SCHEMA } from './sources.js';
 export type { DatagenParams, FileSourceParams } from './sources.js';
 export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
-export type { DedupeParams, ReduceParams } from './keyed.js';
+export type { DedupeParams, OverParams, ReduceParams } from './keyed.js';
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
 export type { AggregateFn, AggregateSpec, GlobalParams, SessionParams, SlidingParams, TumblingParams } from './windows.js';
 export type { FileSinkParams, CollectParams } from './sinks.js';

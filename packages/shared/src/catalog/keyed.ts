@@ -18,6 +18,13 @@ const DedupeParams = z.strictObject({
 });
 export type DedupeParams = z.infer<typeof DedupeParams>;
 
+const OverParams = z.strictObject({
+  /** Each record gets the aggregates over its key's records from `range` before it up to its own timestamp (inclusive). */
+  range: PositiveDuration,
+  aggregate: z.array(AggregateSpec).min(1, 'add at least one aggregate'),
+});
+export type OverParams = z.infer<typeof OverParams>;
+
 function needsKeyBy(keyed: boolean, issues: ParamIssue[], kind: string): void {
   if (!keyed) issues.push({ path: [], code: 'bad_params', message: `${kind} works per key: put a keyBy before it` });
 }
@@ -58,3 +65,22 @@ export const dedupeOp: OperatorDef<DedupeParams> = {
   summary: (p) => `dedupe within ${p.within}`,
 };
 
+
+export const overOp: OperatorDef<OverParams> = {
+  kind: 'over',
+  label: 'Over aggregate',
+  category: 'transform',
+  description: 'Adds to every record aggregates over the preceding `range` of its key (SQL OVER … RANGE BETWEEN … PRECEDING AND CURRENT ROW), in event-time order.',
+  params: OverParams,
+  inputs: [{ name: 'in' }],
+  outputs: [{ name: 'out' }],
+  defaults: { range: '1m', aggregate: [{ fn: 'count', as: 'count' }] },
+  infer(params, ctx) {
+    const issues: ParamIssue[] = [];
+    needsKeyBy(ctx.keyed, issues, 'over');
+    const input = single(ctx.inputs);
+    const aggs = inferAggregates(params.aggregate, input, issues, input.fields.map((f) => f.name));
+    return { output: { fields: [...input.fields, ...aggs], open: input.open }, issues };
+  },
+  summary: (p) => `over ${p.range} · ${p.aggregate.map((a) => a.fn).join(', ')}`,
+};

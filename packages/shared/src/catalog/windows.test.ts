@@ -105,6 +105,12 @@ describe('reduce and dedupe catalog entries', () => {
       { name: 'key', type: 'int' },
       { name: 'total', type: 'double' },
     ]);
+    const o = validateSpec(withWindow('over', { range: '1m', aggregate: [{ fn: 'avg', field: 'price', as: 'avg_price' }] }));
+    expect(o.errors).toEqual([]);
+    expect(o.types.perWindow!.output.fields.at(-1)).toEqual({ name: 'avg_price', type: 'double' });
+    expect(problems(withWindow('over', { range: '1m', aggregate: [{ fn: 'count', as: 'price' }] }))).toContainEqual(
+      expect.objectContaining({ path: '$.nodes[3].params.aggregate[0].as' }),
+    );
     const d = validateSpec(withWindow('dedupe', { within: '10s' }));
     expect(d.errors).toEqual([]);
     expect(d.types.perWindow!.output).toEqual(d.types.byProduct!.output);
