@@ -172,12 +172,14 @@ export function validateSpec(input: unknown): SpecValidation {
     const i = nodeIndex.get(id)!;
     const ins = graph.inEdges.get(id) ?? [];
     const portSchemas: RecordSchema[] = [];
+    const keyedPorts: boolean[] = [];
     let keyed = false;
     let keyType: FieldType | undefined;
     const ports = def?.inputs ?? [];
     ports.forEach((port, pi) => {
       const feeding = ins.filter((e) => (e.toPort ?? ports[0]!.name) === port.name);
       const schemas = feeding.map((e) => portSchema(types[e.from], e.fromPort) ?? { fields: [], open: true });
+      keyedPorts.push(feeding.length > 0 && feeding.every((e) => types[e.from]?.keyed === true));
       if (pi === 0)
         for (const e of feeding) {
           const t = types[e.from];
@@ -197,7 +199,7 @@ export function validateSpec(input: unknown): SpecValidation {
       types[id] = { output: { fields: [], open: true }, keyed: false };
       continue;
     }
-    const r = def.infer(p, { inputs: portSchemas, keyed, ...(keyType ? { keyType } : {}), time: spec.config.time });
+    const r = def.infer(p, { inputs: portSchemas, keyed, keyedPorts, ...(keyType ? { keyType } : {}), time: spec.config.time });
     for (const iss of r.issues) push(['nodes', i, 'params', ...iss.path], iss.code, iss.message, id);
     types[id] = { output: r.output, keyed: r.keyed ?? false, ...(r.keyType ? { keyType: r.keyType } : {}), ...(r.ports ? { ports: r.ports } : {}) };
   }

@@ -3,6 +3,8 @@ import type { PreviewBuffer } from '../runtime/preview-buffer.js';
 import { DedupeOperator } from './dedupe.js';
 import { FilterOperator } from './filter.js';
 import { KeyByOperator } from './key-by.js';
+import { IntervalJoinOperator } from './join-interval.js';
+import { WindowJoinOperator } from './join-window.js';
 import { MapOperator } from './map.js';
 import { OverOperator } from './over.js';
 import { ReduceOperator } from './reduce.js';
@@ -34,6 +36,8 @@ export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
   reduce: (p, ctx) => new ReduceOperator(p, ctx),
   dedupe: (p, ctx) => new DedupeOperator(p, ctx),
   over: (p, ctx) => new OverOperator(p, ctx),
+  'join.interval': (p, ctx) => new IntervalJoinOperator(p, ctx),
+  'join.window': (p, ctx) => new WindowJoinOperator(p, ctx),
   'window.tumbling': (p, ctx) => new TumblingWindowOperator(p, ctx),
   'window.sliding': (p, ctx) => new SlidingWindowOperator(p, ctx),
   'window.session': (p, ctx) => new SessionWindowOperator(p, ctx),

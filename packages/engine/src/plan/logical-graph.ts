@@ -16,6 +16,8 @@ export interface LogicalEdge {
   partitioning: Partitioning;
   /** Side-output port the edge leaves through (a window's `late`); undefined for the main output. */
   fromPort?: string;
+  /** Input port the edge feeds on a two-input operator (`left`/`right`). */
+  toPort?: string;
 }
 
 export interface LogicalNode {
@@ -76,6 +78,7 @@ export function buildLogicalGraph(spec: JobSpec, validation: SpecValidation): Lo
     const to = byId.get(e.to)!;
     const edge: LogicalEdge = { from: e.from, to: e.to, partitioning: resolvePartitioning(from, to, e.partitioning, warnings) };
     if (e.fromPort !== undefined && e.fromPort !== from.def.outputs[0]?.name) edge.fromPort = e.fromPort;
+    if (e.toPort !== undefined) edge.toPort = e.toPort;
     from.outEdges.push(edge);
     to.inEdges.push(edge);
   }

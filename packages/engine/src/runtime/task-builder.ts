@@ -1,13 +1,14 @@
 import { compileAccessor } from '../field-accessor.js';
 import type { Operator, OperatorContext, SourceOperator } from '../operator.js';
 import { OPERATORS, type JobServices } from '../operators/registry.js';
+import { TwoInputOperator } from '../operators/two-input.js';
 import { createPartitioner } from '../partitioners/index.js';
 import type { LogicalEdge, LogicalNode } from '../plan/logical-graph.js';
 import type { ChainPlan, PhysicalPlan } from '../plan/physical-plan.js';
 import { SourceOutput } from '../time/source-output.js';
 import { watermarkEmission, watermarkGenerator, type SourceWatermarkParams } from '../time/watermark-strategy.js';
 import { NodeOutput, OperatorInput } from './chain-collectors.js';
-import { LocalChannel } from './channel.js';
+import { LocalChannel, type ChannelReceiver } from './channel.js';
 import { ExchangeWriter } from './exchange-writer.js';
 import { newCounters, type NodeCounters } from './metrics.js';
 import { Task, type ChainMember } from './task.js';
@@ -86,7 +87,7 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks
           const receivers = tasksOf.get(down)!;
           const targets = edge.partitioning === 'forward' ? [receivers[s]!] : receivers;
           const base = channelOffset(plan, down, edge);
-          const channels = targets.map((r) => new LocalChannel(r, base + (edge.partitioning === 'forward' ? 0 : s)));
+          const channels = targets.map((r) => new LocalChannel(portRouter(r, graph.byId.get(edge.to)!, edge), base + (edge.partitioning === 'forward' ? 0 : s)));
           const writer = new ExchangeWriter(createPartitioner(edge.partitioning, s, graph.maxParallelism), channels);
           from.output.addTarget(writer);
           task.writers.push(writer);
@@ -95,6 +96,24 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks
     });
   }
   return { tasks, sourceTasks, counters };
+}
+
+/**
+ * Delivery into a two-input operator (a join): tells it the port of each record before the task
+ * hands the record over. Other receivers are returned as they are.
+ */
+function portRouter(task: Task, node: LogicalNode, edge: LogicalEdge): ChannelReceiver {
+  const head = task.members[0]!.operator;
+  if (!(head instanceof TwoInputOperator)) return task;
+  const port = Math.max(0, node.def.inputs.findIndex((p) => p.name === edge.toPort));
+  return {
+    receiveRecord(channel, value, timestamp, key) {
+      head.currentInput = port;
+      task.receiveRecord(channel, value, timestamp, key);
+    },
+    receiveWatermark: (channel, wm) => task.receiveWatermark(channel, wm),
+    receiveEndOfInput: () => task.receiveEndOfInput(),
+  };
 }
 
 /**

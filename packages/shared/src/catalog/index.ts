@@ -1,3 +1,4 @@
+import { intervalJoin, windowJoin } from './joins.js';
 import { dedupeOp, overOp, reduceOp } from './keyed.js';
 import { collectSink, fileSink } from './sinks.js';
 import { datagenSource, fileSource } from './sources.js';
@@ -19,6 +20,8 @@ export const CATALOG: readonly OperatorDef<any>[] = [
   slidingWindow,
   sessionWindow,
   globalWindow,
+  intervalJoin,
+  windowJoin,
   fileSink,
   collectSink,
 ];
@@ -34,6 +37,7 @@ export { CLICKSTREAM_SCHEMA } from './sources.js';
 export type { DatagenParams, FileSourceParams } from './sources.js';
 export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
 export type { DedupeParams, OverParams, ReduceParams } from './keyed.js';
+export type { IntervalJoinParams, WindowJoinParams } from './joins.js';
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
 export type { AggregateFn, AggregateSpec, GlobalParams, SessionParams, SlidingParams, TumblingParams } from './windows.js';
 export type { FileSinkParams, CollectParams } from './sinks.js';

@@ -21,6 +21,8 @@ export interface SchemaContext {
   inputs: RecordSchema[];
   /** Whether the main input is keyed (a keyBy upstream). */
   keyed: boolean;
+  /** Whether each input port is fed only by keyed streams (two-input operators check both). */
+  keyedPorts?: boolean[];
   /** Type of the key when keyed. */
   keyType?: RecordSchema['fields'][number]['type'];
   time: 'event' | 'processing';
