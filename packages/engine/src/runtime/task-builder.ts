@@ -77,10 +77,10 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks
       for (const id of chain.nodes) {
         const inst = instances.get(id)![s]!;
         for (const edge of graph.byId.get(id)!.outEdges) {
-          const from = { output: edge.fromPort === undefined ? inst.output : sideOutput(inst, edge.fromPort) };
+          const output = edge.fromPort === undefined ? inst.output : sideOutput(inst, edge.fromPort);
           if (plan.isChained(edge)) {
             const to = instances.get(edge.to)![s]!;
-            from.output.addTarget(new OperatorInput(edge.to, to.operator, to.counters));
+            output.addTarget(new OperatorInput(edge.to, to.operator, to.counters));
             continue;
           }
           const down = plan.chainOf.get(edge.to)!;
@@ -89,7 +89,7 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment): BuiltTasks
           const base = channelOffset(plan, down, edge);
           const channels = targets.map((r) => new LocalChannel(portRouter(r, graph.byId.get(edge.to)!, edge), base + (edge.partitioning === 'forward' ? 0 : s)));
           const writer = new ExchangeWriter(createPartitioner(edge.partitioning, s, graph.maxParallelism), channels);
-          from.output.addTarget(writer);
+          output.addTarget(writer);
           task.writers.push(writer);
         }
       }
