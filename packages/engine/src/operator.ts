@@ -29,6 +29,11 @@ export interface OperatorContext {
   counters: NodeCounters;
   /** Sends a record that could not be processed to the job's dead-letter output. */
   deadLetter(record: unknown, error: unknown): void;
+  /**
+   * The collector of a side-output port (a window's `late`) when an edge leaves the node through
+   * it, otherwise undefined (the operator then dead-letters what it would have sent there).
+   */
+  sideOutput?(port: string): Collector | undefined;
 }
 
 /**

@@ -12,7 +12,7 @@ export interface Emitted {
 /** Runs one operator instance outside a job: records what it emits and dead-letters. */
 export function harness<T extends Operator>(
   make: (ctx: OperatorContext) => T,
-  opts: { schema?: RecordSchema; keyed?: boolean; time?: 'event' | 'processing' } = {},
+  opts: { schema?: RecordSchema; keyed?: boolean; time?: 'event' | 'processing'; sideOutputs?: Record<string, Collector>; subtaskIndex?: number; parallelism?: number } = {},
 ) {
   const records: Emitted[] = [];
   const watermarks: number[] = [];
@@ -21,8 +21,8 @@ export function harness<T extends Operator>(
   const ctx: OperatorContext = {
     nodeId: 'op',
     kind: 'test',
-    subtaskIndex: 0,
-    parallelism: 1,
+    subtaskIndex: opts.subtaskIndex ?? 0,
+    parallelism: opts.parallelism ?? 1,
     maxParallelism: 128,
     inputSchema: opts.schema ?? OPEN_SCHEMA,
     keyed: opts.keyed ?? false,
@@ -34,6 +34,7 @@ export function harness<T extends Operator>(
       counters.deadLettered++;
       deadLetters.push({ record, error: error instanceof Error ? error.message : String(error) });
     },
+    sideOutput: (port) => opts.sideOutputs?.[port],
   };
   const out: Collector = {
     collect: (value, timestamp, key) => void records.push({ value, timestamp, key }),

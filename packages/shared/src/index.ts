@@ -1,6 +1,6 @@
 export { SPEC_VERSION, NODE_ID_RE, JobSpecSchema, NodeSpecSchema, EdgeSpecSchema, JobConfigSchema, Partitioning } from './spec.schema.js';
 export type { JobSpec, JobSpecInput, NodeSpec, EdgeSpec, JobConfig } from './spec.schema.js';
-export { validateSpec, parseSpec } from './validate.js';
+export { validateSpec, parseSpec, portSchema } from './validate.js';
 export type { SpecProblem, SpecProblemCode, SpecValidation, NodeTypeInfo } from './validate.js';
 export { buildGraph } from './graph.js';
 export { resolvePartitioning, partitioningProblem } from './partitioning.js';

@@ -43,6 +43,8 @@ export interface NodeTypeInfo {
   /** Whether this node's output is keyed (it is a keyBy). */
   keyed: boolean;
   keyType?: FieldType;
+  /** Side-output ports whose records differ from `output` (a window's `late` port: its input). */
+  ports?: Record<string, RecordSchema>;
 }
 
 export interface SpecValidation {
@@ -171,12 +173,14 @@ export function validateSpec(input: unknown): SpecValidation {
     const i = nodeIndex.get(id)!;
     const ins = graph.inEdges.get(id) ?? [];
     const portSchemas: RecordSchema[] = [];
+    const keyedPorts: boolean[] = [];
     let keyed = false;
     let keyType: FieldType | undefined;
     const ports = def?.inputs ?? [];
     ports.forEach((port, pi) => {
       const feeding = ins.filter((e) => (e.toPort ?? ports[0]!.name) === port.name);
-      const schemas = feeding.map((e) => types[e.from]?.output ?? { fields: [], open: true });
+      const schemas = feeding.map((e) => portSchema(types[e.from], e.fromPort) ?? { fields: [], open: true });
+      keyedPorts.push(feeding.length > 0 && feeding.every((e) => types[e.from]?.keyed === true));
       if (pi === 0)
         for (const e of feeding) {
           const t = types[e.from];
@@ -196,9 +200,9 @@ export function validateSpec(input: unknown): SpecValidation {
       types[id] = { output: { fields: [], open: true }, keyed: false };
       continue;
     }
-    const r = def.infer(p, { inputs: portSchemas, keyed, ...(keyType ? { keyType } : {}), time: spec.config.time });
+    const r = def.infer(p, { inputs: portSchemas, keyed, keyedPorts, ...(keyType ? { keyType } : {}), time: spec.config.time });
     for (const iss of r.issues) push(['nodes', i, 'params', ...iss.path], iss.code, iss.message, id);
-    types[id] = { output: r.output, keyed: r.keyed ?? false, ...(r.keyType ? { keyType: r.keyType } : {}) };
+    types[id] = { output: r.output, keyed: r.keyed ?? false, ...(r.keyType ? { keyType: r.keyType } : {}), ...(r.ports ? { ports: r.ports } : {}) };
   }
 
   if (errors.length > 0) return { ok: false, errors, types };
@@ -219,4 +223,10 @@ export function parseSpec(input: unknown): JobSpec {
     throw Object.assign(new Error(`invalid job spec:\n${lines}`), { problems: r.errors });
   }
   return r.spec!;
+}
+
+/** Schema of the records leaving a node through a port (the main output unless the port declares its own). */
+export function portSchema(info: NodeTypeInfo | undefined, port: string | undefined): RecordSchema | undefined {
+  if (info === undefined) return undefined;
+  return (port !== undefined ? info.ports?.[port] : undefined) ?? info.output;
 }

@@ -1,12 +1,20 @@
 import type { Operator, OperatorContext } from '../operator.js';
 import type { PreviewBuffer } from '../runtime/preview-buffer.js';
+import { DedupeOperator } from './dedupe.js';
 import { FilterOperator } from './filter.js';
 import { KeyByOperator } from './key-by.js';
+import { IntervalJoinOperator } from './join-interval.js';
+import { WindowJoinOperator } from './join-window.js';
 import { MapOperator } from './map.js';
+import { OverOperator } from './over.js';
+import { ReduceOperator } from './reduce.js';
 import { CollectSinkOperator } from './sink-collect.js';
 import { FileSinkOperator } from './sink-file.js';
 import { DatagenSource } from './source-datagen.js';
 import { FileSource } from './source-file.js';
+import { GlobalWindowOperator } from './window-global.js';
+import { SessionWindowOperator } from './window-session.js';
+import { SlidingWindowOperator } from './window-sliding.js';
 import { TumblingWindowOperator } from './window-tumbling.js';
 
 /** Job-wide things an operator may need beyond its context. */
@@ -25,7 +33,15 @@ export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
   map: (p, ctx) => new MapOperator(p, ctx),
   filter: (p, ctx) => new FilterOperator(p, ctx),
   keyBy: (p, ctx) => new KeyByOperator(p, ctx),
+  reduce: (p, ctx) => new ReduceOperator(p, ctx),
+  dedupe: (p, ctx) => new DedupeOperator(p, ctx),
+  over: (p, ctx) => new OverOperator(p, ctx),
+  'join.interval': (p, ctx) => new IntervalJoinOperator(p, ctx),
+  'join.window': (p, ctx) => new WindowJoinOperator(p, ctx),
   'window.tumbling': (p, ctx) => new TumblingWindowOperator(p, ctx),
+  'window.sliding': (p, ctx) => new SlidingWindowOperator(p, ctx),
+  'window.session': (p, ctx) => new SessionWindowOperator(p, ctx),
+  'window.global': (p, ctx) => new GlobalWindowOperator(p, ctx),
   'sink.file': (p, ctx) => new FileSinkOperator(p, ctx),
   'sink.collect': (p, ctx, services) => new CollectSinkOperator(services.previewBuffer(ctx.nodeId, p.limit)),
 };

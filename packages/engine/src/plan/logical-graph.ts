@@ -1,6 +1,7 @@
 import {
   buildGraph,
   getOperator,
+  portSchema,
   resolvePartitioning,
   type JobSpec,
   type OperatorDef,
@@ -14,6 +15,10 @@ export interface LogicalEdge {
   to: string;
   /** Resolved distribution (the spec's, or the planner's default). */
   partitioning: Partitioning;
+  /** Side-output port the edge leaves through (a window's `late`); undefined for the main output. */
+  fromPort?: string;
+  /** Input port the edge feeds on a two-input operator (`left`/`right`). */
+  toPort?: string;
 }
 
 export interface LogicalNode {
@@ -60,7 +65,7 @@ export function buildLogicalGraph(spec: JobSpec, validation: SpecValidation): Lo
       def: getOperator(n.kind)!,
       params: n.params,
       parallelism: parallelismOf(id),
-      inputSchema: first ? (validation.types[first.from]?.output ?? OPEN) : (validation.types[id]?.output ?? OPEN),
+      inputSchema: first ? (portSchema(validation.types[first.from], first.fromPort) ?? OPEN) : (validation.types[id]?.output ?? OPEN),
       keyedInput: ins.some((e) => validation.types[e.from]?.keyed === true),
       inEdges: [],
       outEdges: [],
@@ -70,6 +75,8 @@ export function buildLogicalGraph(spec: JobSpec, validation: SpecValidation): Lo
     const from = byId.get(e.from)!;
     const to = byId.get(e.to)!;
     const edge: LogicalEdge = { from: e.from, to: e.to, partitioning: resolvePartitioning({ fromKind: from.kind, fromParallelism: from.parallelism, toParallelism: to.parallelism }, e.partitioning) };
+    if (e.fromPort !== undefined && e.fromPort !== from.def.outputs[0]?.name) edge.fromPort = e.fromPort;
+    if (e.toPort !== undefined) edge.toPort = e.toPort;
     from.outEdges.push(edge);
     to.inEdges.push(edge);
   }

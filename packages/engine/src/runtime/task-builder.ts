@@ -1,12 +1,12 @@
 import { compileAccessor } from '../field-accessor.js';
 import type { Operator, OperatorContext, SourceOperator } from '../operator.js';
 import { OPERATORS, type JobServices } from '../operators/registry.js';
+import { TwoInputOperator } from '../operators/two-input.js';
 import { createPartitioner } from '../partitioners/index.js';
 import type { LogicalEdge, LogicalNode } from '../plan/logical-graph.js';
 import type { ChainPlan, PhysicalPlan } from '../plan/physical-plan.js';
 import { SourceOutput } from '../time/source-output.js';
-import { BoundedOutOfOrdernessWatermarks } from '../time/watermark-generator.js';
-import { parseDuration } from '@riffle/shared';
+import { watermarkEmission, watermarkGenerator, type SourceWatermarkParams } from '../time/watermark-strategy.js';
 import { NodeOutput, OperatorInput } from './chain-collectors.js';
 import { LocalChannel, type OutputChannel } from './channel.js';
 import { ExchangeWriter } from './exchange-writer.js';
@@ -45,6 +45,8 @@ export interface BuiltTasks {
 interface Instance {
   operator: Operator;
   output: NodeOutput;
+  /** Side-output ports with an edge (a window's `late`), created while wiring. */
+  sideOutputs: Map<string, NodeOutput>;
   counters: NodeCounters;
   /** Sources only: the timestamp/watermark stage between the source and its output. */
   sourceOutput?: SourceOutput;
@@ -90,14 +92,18 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment, placement?:
   }
 
   for (const chain of plan.chains) {
+    const ports = graph.byId.get(chain.nodes[0]!)!.def.inputs.length > 1 ? portOfChannels(plan, chain) : undefined;
     tasksOf.get(chain)!.forEach((task, s) => {
       if (task === undefined) return;
+      const head = instances.get(chain.nodes[0]!)![s]!.operator;
+      if (ports !== undefined && head instanceof TwoInputOperator) task.inputPorts = { operator: head, portOfChannel: ports };
       for (const id of chain.nodes) {
-        const from = instances.get(id)![s]!;
+        const inst = instances.get(id)![s]!;
         for (const edge of graph.byId.get(id)!.outEdges) {
+          const output = edge.fromPort === undefined ? inst.output : sideOutput(inst, edge.fromPort);
           if (plan.isChained(edge)) {
             const to = instances.get(edge.to)![s]!;
-            from.output.addTarget(new OperatorInput(edge.to, to.operator, to.counters));
+            output.addTarget(new OperatorInput(edge.to, to.operator, to.counters));
             continue;
           }
           const down = plan.chainOf.get(edge.to)!;
@@ -108,7 +114,7 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment, placement?:
             placement === undefined ? new LocalChannel(receivers[r]!, gate) : placement.channel(edge, s, down, r, gate, receivers[r]),
           );
           const writer = new ExchangeWriter(createPartitioner(edge.partitioning, s, graph.maxParallelism), channels);
-          from.output.addTarget(writer);
+          output.addTarget(writer);
           task.writers.push(writer);
         }
       }
@@ -117,8 +123,39 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment, placement?:
   return { tasks, sourceTasks, counters };
 }
 
+/**
+ * Delivery into a two-input operator (a join): tells it the port of each record before the task
+ * hands the record over. Other receivers are returned as they are.
+ */
+/** For each input-gate channel of `chain`, the input port (index in the head's `inputs`) it feeds. */
+function portOfChannels(plan: PhysicalPlan, chain: ChainPlan): number[] {
+  const head = plan.graph.byId.get(chain.nodes[0]!)!;
+  const ports: number[] = [];
+  for (const e of chain.inputs) {
+    const port = Math.max(0, head.def.inputs.findIndex((p) => p.name === e.toPort));
+    const offset = channelOffset(plan, chain, e);
+    for (let c = 0; c < channelsOf(plan, e); c++) ports[offset + c] = port;
+  }
+  return ports;
+}
+
+/**
+ * The output of a side port: its own NodeOutput (its records are not the node's `recordsOut`),
+ * fed the node's watermarks so everything downstream of it keeps advancing event time.
+ */
+function sideOutput(inst: Instance, port: string): NodeOutput {
+  let out = inst.sideOutputs.get(port);
+  if (out === undefined) {
+    const o = new NodeOutput(newCounters());
+    inst.output.addTarget({ collect() {}, emitWatermark: (wm) => o.emitWatermark(wm) });
+    inst.sideOutputs.set(port, (out = o));
+  }
+  return out;
+}
+
 function instantiate(node: LogicalNode, subtask: number, maxParallelism: number, time: 'event' | 'processing', env: TaskEnvironment): Instance {
   const counters = newCounters();
+  const sideOutputs = new Map<string, NodeOutput>();
   const ctx: OperatorContext = {
     nodeId: node.id,
     kind: node.kind,
@@ -132,6 +169,7 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     logger: env.logger,
     counters,
     deadLetter: (record, error) => env.deadLetter(node.id, counters, record, error),
+    sideOutput: (port) => sideOutputs.get(port),
   };
   const factory = OPERATORS[node.kind];
   if (factory === undefined) throw new Error(`no runtime implementation for operator kind "${node.kind}"`);
@@ -139,19 +177,18 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
   const output = new NodeOutput(counters);
   if (node.def.category !== 'source') {
     operator.setup(ctx, output);
-    return { operator, output, counters };
+    return { operator, output, counters, sideOutputs };
   }
   const sourceOutput = sourceTimeStage(node, output, ctx.deadLetter);
   operator.setup(ctx, sourceOutput);
-  return { operator, output, counters, sourceOutput };
+  return { operator, output, counters, sideOutputs, sourceOutput };
 }
 
 /** The timestamp/watermark stage of a source, from its `timestamp` and `watermark` params. */
 function sourceTimeStage(node: LogicalNode, next: NodeOutput, deadLetter: OperatorContext['deadLetter']): SourceOutput {
-  const p = node.params as { timestamp?: string; watermark: { maxOutOfOrderness: string } };
+  const p = node.params as { timestamp?: string; watermark: SourceWatermarkParams };
   const timestamp = p.timestamp === undefined ? undefined : compileAccessor(p.timestamp, node.inputSchema);
-  const watermarks = new BoundedOutOfOrdernessWatermarks(parseDuration(p.watermark.maxOutOfOrderness) ?? 0);
-  return new SourceOutput(next, timestamp, watermarks, deadLetter);
+  return new SourceOutput(next, timestamp, watermarkGenerator(p.watermark), deadLetter, watermarkEmission(p.watermark));
 }
 
 /** Channels of a task's input gate: one per upstream subtask per exchange edge (forward: one). */

@@ -52,9 +52,22 @@ export class Task implements ChannelReceiver {
     return false;
   }
 
+  /**
+   * Set for a task headed by a two-input operator: which input port each input-gate channel
+   * feeds. The operator learns the port of each record from it, whether the channel is local or
+   * crosses workers.
+   */
+  inputPorts: { operator: { currentInput: number }; portOfChannel: number[] } | undefined = undefined;
+
+  private selectPort(channel: number): void {
+    const p = this.inputPorts;
+    if (p !== undefined) p.operator.currentInput = p.portOfChannel[channel] ?? 0;
+  }
+
   /** Delivers a batch from input-gate channel `channel`, element by element, in order. */
   processBatch(channel: number, batch: Batch): void {
     const head = this.head!;
+    this.selectPort(channel);
     forEachElement(
       batch,
       (value, timestamp, key) => head.collect(value, timestamp, key),
@@ -63,7 +76,8 @@ export class Task implements ChannelReceiver {
     if (batch.end) this.receiveEndOfInput();
   }
 
-  receiveRecord(_channel: number, value: Row, timestamp: number, key: unknown): void {
+  receiveRecord(channel: number, value: Row, timestamp: number, key: unknown): void {
+    this.selectPort(channel);
     this.head!.collect(value, timestamp, key);
   }
 
@@ -101,7 +115,9 @@ export class Task implements ChannelReceiver {
   }
 
   onProcessingTime(now: number): void {
-    if (!this.inputEnded) this.forEach((m) => m.operator.onProcessingTime(now));
+    if (this.inputEnded) return;
+    this.source?.output.onProcessingTime(now);
+    this.forEach((m) => m.operator.onProcessingTime(now));
   }
 
   flush(): void {

@@ -1,28 +1,46 @@
 import { ExpressionEvaluationError } from '@riffle/shared';
 import { MAX_WATERMARK, type Collector, type Row } from '../collector.js';
 import type { Accessor } from '../field-accessor.js';
-import type { BoundedOutOfOrdernessWatermarks } from './watermark-generator.js';
+import type { WatermarkGenerator } from './watermark-generator.js';
+import { IDLE_WATERMARK } from './watermark-status.js';
+
+/** How a source subtask emits its watermarks. */
+export interface WatermarkEmission {
+  /**
+   * Emit every `intervalMs` of processing time (Flink's periodic emission); 0 emits right after
+   * each record that advances the watermark, which makes lateness a function of the input order
+   * alone (exact golden tests, replays).
+   */
+  intervalMs: number;
+  /** Mark the subtask idle after this long without records (undefined: never). */
+  idleTimeoutMs?: number | undefined;
+}
 
 /**
  * Sits between a source and the rest of its chain (Flink's TimestampsAndWatermarksOperator):
- * assigns each record its event timestamp, feeds the watermark generator and emits a watermark
- * in-band right after the record that advanced it.
- *
- * Emitting on advance (rather than only every 200 ms) makes lateness a function of the input
- * order alone, independent of batch sizes and timing, which is what makes golden tests exact.
- * It stays cheap because out-of-order streams advance their maximum timestamp only now and then.
+ * assigns each record its event timestamp, feeds the watermark generator and emits watermarks
+ * in-band, periodically or right after the record that advanced them. With an idle timeout, a
+ * subtask that saw no records for that long (processing time) sends {@link IDLE_WATERMARK} so
+ * downstream tasks stop waiting for it; its next record makes it active again.
  */
 export class SourceOutput implements Collector {
   /** Ingestion time of the current batch, used when the source has no `timestamp` param. */
   batchTime = Date.now();
   private lastEmitted = -Infinity;
+  private lastPeriodic = -Infinity;
+  private lastRecordAt: number | undefined;
+  private idle = false;
+  private readonly emission: WatermarkEmission;
 
   constructor(
     private readonly next: Collector,
     private readonly timestamp: Accessor | undefined,
-    private readonly watermarks: BoundedOutOfOrdernessWatermarks,
+    private readonly watermarks: WatermarkGenerator,
     private readonly deadLetter: (record: unknown, error: unknown) => void,
-  ) {}
+    emission: WatermarkEmission = { intervalMs: 0 },
+  ) {
+    this.emission = emission;
+  }
 
   collect(value: Row): void {
     let ts: number;
@@ -42,8 +60,33 @@ export class SourceOutput implements Collector {
       }
       ts = raw;
     }
+    this.lastRecordAt = undefined; // measured from the next processing-time tick
     this.watermarks.onEvent(ts);
     this.next.collect(value, ts);
+    if (this.idle) {
+      // Active again: a real watermark tells the downstream valves (Flink's WatermarkStatus.ACTIVE).
+      this.idle = false;
+      if (this.lastEmitted > -Infinity) this.next.emitWatermark(this.lastEmitted);
+    }
+    if (this.emission.intervalMs === 0) this.emitIfAdvanced();
+  }
+
+  /** Periodic emission and idleness detection, driven by the task's processing-time tick. */
+  onProcessingTime(now: number): void {
+    if (this.emission.intervalMs > 0 && now - this.lastPeriodic >= this.emission.intervalMs) {
+      this.lastPeriodic = now;
+      if (!this.idle) this.emitIfAdvanced();
+    }
+    const timeout = this.emission.idleTimeoutMs;
+    if (timeout === undefined || this.idle || this.lastEmitted === MAX_WATERMARK) return;
+    if (this.lastRecordAt === undefined) this.lastRecordAt = now;
+    else if (now - this.lastRecordAt >= timeout) {
+      this.idle = true;
+      this.next.emitWatermark(IDLE_WATERMARK);
+    }
+  }
+
+  private emitIfAdvanced(): void {
     const wm = this.watermarks.current();
     if (wm > this.lastEmitted) {
       this.lastEmitted = wm;

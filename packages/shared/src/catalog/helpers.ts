@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration } from '../duration.js';
+import { Duration, PositiveDuration } from '../duration.js';
 import { checkExpression, isExpressionIdentifier } from '../expr/cel.js';
 import { fieldType, type FieldType, type RecordSchema } from '../fields.js';
 import type { ParamIssue } from './types.js';
@@ -12,8 +12,20 @@ export const SourceTimeParams = {
   /** A field name, or a CEL expression, giving the event time in epoch milliseconds. */
   timestamp: z.string().min(1).optional().meta({ format: 'cel' }),
   watermark: z
-    .strictObject({ maxOutOfOrderness: Duration.default('0s') })
-    .default({ maxOutOfOrderness: '0s' }),
+    .strictObject({
+      /** `bounded`: max timestamp − maxOutOfOrderness − 1; `monotonous`: timestamps never go back (bound 0). */
+      strategy: z.enum(['bounded', 'monotonous']).default('bounded'),
+      maxOutOfOrderness: Duration.default('0s'),
+      /** A source subtask without records for this long stops holding back the watermark downstream. */
+      idleTimeout: PositiveDuration.optional(),
+      /**
+       * Watermarks are emitted every intervalMs of processing time (Flink's auto-watermark interval;
+       * the engine ticks every 200 ms, so smaller values act as 200). 0 emits right after each record
+       * that advances the watermark: lateness then depends on input order only (replays, tests).
+       */
+      intervalMs: z.int().min(0).max(3_600_000).default(200),
+    })
+    .default({ strategy: 'bounded', maxOutOfOrderness: '0s', intervalMs: 200 }),
 };
 
 /** Checks an expression param and returns its result type (or undefined with an issue pushed). */

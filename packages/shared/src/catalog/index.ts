@@ -1,8 +1,10 @@
+import { intervalJoin, windowJoin } from './joins.js';
+import { dedupeOp, overOp, reduceOp } from './keyed.js';
 import { collectSink, fileSink } from './sinks.js';
 import { datagenSource, fileSource } from './sources.js';
 import { filterOp, keyByOp, mapOp } from './transforms.js';
 import type { OperatorDef } from './types.js';
-import { tumblingWindow } from './windows.js';
+import { globalWindow, sessionWindow, slidingWindow, tumblingWindow } from './windows.js';
 
 /** Every operator kind Riffle knows, in palette order. */
 export const CATALOG: readonly OperatorDef<any>[] = [
@@ -11,7 +13,15 @@ export const CATALOG: readonly OperatorDef<any>[] = [
   mapOp,
   filterOp,
   keyByOp,
+  reduceOp,
+  dedupeOp,
+  overOp,
   tumblingWindow,
+  slidingWindow,
+  sessionWindow,
+  globalWindow,
+  intervalJoin,
+  windowJoin,
   fileSink,
   collectSink,
 ];
@@ -26,8 +36,10 @@ export function getOperator(kind: string): OperatorDef<any> | undefined {
 export { CLICKSTREAM_SCHEMA } from './sources.js';
 export type { DatagenParams, FileSourceParams } from './sources.js';
 export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
+export type { DedupeParams, OverParams, ReduceParams } from './keyed.js';
+export type { IntervalJoinParams, WindowJoinParams } from './joins.js';
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
-export type { AggregateFn, AggregateSpec, TumblingParams } from './windows.js';
+export type { AggregateFn, AggregateSpec, GlobalParams, SessionParams, SlidingParams, TumblingParams } from './windows.js';
 export type { FileSinkParams, CollectParams } from './sinks.js';
 export type {
   OperatorDef,

@@ -21,6 +21,8 @@ export interface SchemaContext {
   inputs: RecordSchema[];
   /** Whether the main input is keyed (a keyBy upstream). */
   keyed: boolean;
+  /** Whether each input port is fed only by keyed streams (two-input operators check both). */
+  keyedPorts?: boolean[];
   /** Type of the key when keyed. */
   keyType?: RecordSchema['fields'][number]['type'];
   time: 'event' | 'processing';
@@ -32,6 +34,8 @@ export interface SchemaResult {
   /** Set by keyBy: the stream after this node is keyed. */
   keyed?: boolean;
   keyType?: RecordSchema['fields'][number]['type'];
+  /** Schemas of the side-output ports whose records differ from `output` (e.g. a window's `late`). */
+  ports?: Record<string, RecordSchema>;
 }
 
 /**

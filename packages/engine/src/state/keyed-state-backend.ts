@@ -1,0 +1,161 @@
+import { keyGroupOf } from '../key-groups.js';
+import type {
+  AggregatingStateDescriptor,
+  KeyedStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+} from './descriptors.js';
+import type { KeyGroupSnapshot, StateMetrics } from './snapshot-format.js';
+import { estimateBytes } from './size-estimate.js';
+import { AggregatingState, ListState, MapState, ReducingState, ValueState, type KeyContext } from './state-handles.js';
+import type { StateTable, TableEntry } from './state-table.js';
+
+export interface KeyedStateBackendOptions {
+  maxParallelism: number;
+  /** Key groups this subtask owns, inclusive (see `keyGroupRange` in key-groups.ts). */
+  keyGroups: { start: number; end: number };
+  /** Processing-time clock for TTL; injectable so tests never sleep. */
+  now?: () => number;
+}
+
+/**
+ * Keyed state of one operator subtask (Flink's AbstractKeyedStateBackend). Operators declare their
+ * states up front (descriptors), set the current key once per record, and read and write
+ * through handles. State is stored and snapshotted per key group, so a job can be restored at
+ * another parallelism by handing each subtask the key groups it now owns.
+ *
+ * Subclasses supply the storage ({@link StateTable}): the heap, or a disk store later.
+ */
+export abstract class KeyedStateBackend implements KeyContext {
+  currentKey: unknown = null;
+  currentKeyGroup: number;
+  protected readonly now: () => number;
+  private readonly tables = new Map<string, { d: KeyedStateDescriptor; table: StateTable }>();
+
+  constructor(protected readonly options: KeyedStateBackendOptions) {
+    this.now = options.now ?? Date.now;
+    this.currentKeyGroup = options.keyGroups.start;
+  }
+
+  protected abstract createTable(d: KeyedStateDescriptor): StateTable;
+
+  /** Declares a state; every declaration must happen before the first record. */
+  register(d: KeyedStateDescriptor): void {
+    if (this.tables.has(d.name)) throw new Error(`state "${d.name}" is declared twice`);
+    this.tables.set(d.name, { d, table: this.createTable(d) });
+  }
+
+  /** Makes `key` the current key; computes its key group once. */
+  setCurrentKey(key: unknown): void {
+    const kg = keyGroupOf(key, this.options.maxParallelism);
+    const { start, end } = this.options.keyGroups;
+    if (kg < start || kg > end) throw new Error(`key ${JSON.stringify(key)} is in key group ${kg}, outside this subtask's range ${start}–${end}`);
+    this.currentKey = key;
+    this.currentKeyGroup = kg;
+  }
+
+  /** Same as {@link setCurrentKey} when the key group is already known (e.g. a firing timer). */
+  setCurrentKeyAndGroup(key: unknown, keyGroup: number): void {
+    this.currentKey = key;
+    this.currentKeyGroup = keyGroup;
+  }
+
+  valueState<T>(d: ValueStateDescriptor): ValueState<T> {
+    return new ValueState<T>(this, this.table(d));
+  }
+  listState<T>(d: ListStateDescriptor): ListState<T> {
+    return new ListState<T>(this, this.table(d));
+  }
+  mapState<K, V>(d: MapStateDescriptor): MapState<K, V> {
+    return new MapState<K, V>(this, this.table(d));
+  }
+  reducingState<T>(d: ReducingStateDescriptor<T>): ReducingState<T> {
+    return new ReducingState<T>(this, this.table(d), d.reduce);
+  }
+  aggregatingState<IN, ACC, OUT>(d: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, ACC, OUT> {
+    return new AggregatingState<IN, ACC, OUT>(this, this.table(d), d.fn);
+  }
+
+  private table(d: KeyedStateDescriptor): StateTable {
+    let t = this.tables.get(d.name);
+    if (t === undefined) {
+      this.register(d);
+      t = this.tables.get(d.name)!;
+    } else if (t.d.kind !== d.kind) throw new Error(`state "${d.name}" is declared as ${t.d.kind}, used as ${d.kind}`);
+    return t.table;
+  }
+
+  /** Key groups this backend owns. */
+  *keyGroups(): Iterable<number> {
+    for (let kg = this.options.keyGroups.start; kg <= this.options.keyGroups.end; kg++) yield kg;
+  }
+
+  /** The state of one key group (expired entries left out), msgpackr-encodable. */
+  snapshot(keyGroup: number): KeyGroupSnapshot {
+    const states: KeyGroupSnapshot['states'] = {};
+    for (const [name, { d, table }] of this.tables) {
+      const rows: KeyGroupSnapshot['states'][string] = [];
+      for (const [key, ns, value, writtenAt] of table.entries(keyGroup)) {
+        const plain = d.kind === 'map' ? [...(value as Map<unknown, unknown>)] : d.serializer ? d.serializer.toPlain(value) : value;
+        rows.push(writtenAt === undefined ? [key, ns, plain] : [key, ns, plain, writtenAt]);
+      }
+      if (rows.length > 0) states[name] = rows;
+    }
+    return { keyGroup, states };
+  }
+
+  /** Snapshots of every owned key group that holds state. */
+  snapshotAll(): KeyGroupSnapshot[] {
+    const out: KeyGroupSnapshot[] = [];
+    for (const kg of this.keyGroups()) {
+      const s = this.snapshot(kg);
+      if (Object.keys(s.states).length > 0) out.push(s);
+    }
+    return out;
+  }
+
+  /**
+   * Restores key-group snapshots; those of key groups this subtask does not own are skipped, so
+   * every subtask can be handed all snapshots after a rescale. States must be declared first.
+   */
+  restore(snapshots: Iterable<KeyGroupSnapshot>): void {
+    const { start, end } = this.options.keyGroups;
+    for (const s of snapshots) {
+      if (s.keyGroup < start || s.keyGroup > end) continue;
+      for (const [name, rows] of Object.entries(s.states)) {
+        const t = this.tables.get(name);
+        if (t === undefined) throw new Error(`snapshot has state "${name}", which this operator does not declare`);
+        for (const [key, ns, plain, writtenAt] of rows) {
+          const value =
+            t.d.kind === 'map' ? new Map(plain as Array<[unknown, unknown]>) : t.d.serializer ? t.d.serializer.fromPlain(plain) : plain;
+          const entry: TableEntry = [key, ns, value, writtenAt];
+          t.table.restore(s.keyGroup, entry);
+        }
+      }
+    }
+  }
+
+  /** Removes expired TTL entries everywhere (call now and then, e.g. on processing time). */
+  cleanupExpired(): number {
+    let n = 0;
+    for (const { table } of this.tables.values()) n += table.cleanupExpired();
+    return n;
+  }
+
+  /** Keys, entries and approximate bytes (walks the state: call at metrics rate, not per record). */
+  metrics(): StateMetrics {
+    const keys = new Set<unknown>();
+    let entries = 0;
+    let approximateBytes = 0;
+    for (const kg of this.keyGroups())
+      for (const { table } of this.tables.values())
+        for (const [key, , value] of table.entries(kg)) {
+          keys.add(key);
+          entries++;
+          approximateBytes += 48 + estimateBytes(key) + estimateBytes(value);
+        }
+    return { keys: keys.size, entries, approximateBytes };
+  }
+}

@@ -1,0 +1,30 @@
+/** A namespace scopes keyed state below the key (a window, a session id); `null` when unused. */
+export type Namespace = number | string | null;
+
+/** One stored entry: key, namespace, value and, with a TTL, when it was last written. */
+export type TableEntry = [key: unknown, ns: Namespace, value: unknown, writtenAt: number | undefined];
+
+/**
+ * Where one declared state lives, for every key and namespace of the key groups a subtask owns.
+ * The heap backend keeps nested maps; a disk backend (classic-level) implements the same calls.
+ * Callers pass the key group they already computed so a backend never hashes a key twice.
+ * TTL is the table's concern: an expired entry reads as undefined.
+ */
+export interface StateTable {
+  /**
+   * True when `get` returns the stored object itself and a change made to it in place is stored
+   * (the heap without TTL): callers may then skip writing an updated accumulator back.
+   */
+  readonly holdsReferences: boolean;
+  get(keyGroup: number, key: unknown, ns: Namespace): unknown;
+  put(keyGroup: number, key: unknown, ns: Namespace, value: unknown): void;
+  remove(keyGroup: number, key: unknown, ns: Namespace): void;
+  /** Every live entry of one key group. */
+  entries(keyGroup: number): Iterable<TableEntry>;
+  /** Namespaces holding state for a key (e.g. the open windows of a key). */
+  namespaces(keyGroup: number, key: unknown): Namespace[];
+  /** Puts a restored entry back, keeping its write time. */
+  restore(keyGroup: number, entry: TableEntry): void;
+  /** Drops expired entries; returns how many. */
+  cleanupExpired(): number;
+}
