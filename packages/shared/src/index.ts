@@ -18,4 +18,6 @@ export { migrateSpec, MIGRATIONS } from './migrations/index.js';
 export type { Migration } from './migrations/index.js';
 export { paramsJsonSchema, jobSpecJsonSchema } from './json-schema.js';
 export { demoSpec } from './demo.js';
+export { TEMPLATES } from './templates.js';
+export type { Template } from './templates.js';
 export * from './protocol.js';

@@ -2,6 +2,7 @@ import type { ChangeEvent } from 'react';
 import { useEditorStore } from '../hooks/useEditorStore';
 import { toSpec } from '../store/serialize';
 import { validateGraph } from '../store/validation';
+import { TemplatePicker } from './TemplatePicker';
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -14,7 +15,7 @@ function download(name: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** New, Load demo, Import and Export of the spec as a JSON file. */
+/** New, Load demo, templates, Import and Export of the spec as a JSON file. */
 export function FileActions() {
   const store = useEditorStore();
 
@@ -53,6 +54,7 @@ export function FileActions() {
       <button type="button" data-testid="demo-button" onClick={() => store.getState().loadDemo()}>
         Load demo
       </button>
+      <TemplatePicker />
       <label className="button" title="Load a job spec from a JSON file">
         Import
         <input type="file" accept=".json,application/json" className="visually-hidden" data-testid="import-input" onChange={(e) => void onImport(e)} />

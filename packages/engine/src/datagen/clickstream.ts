@@ -24,20 +24,29 @@ function rand32(seed: number, i: number, stream: number): number {
   return fmix32(h ^ Math.floor(i / TWO_32));
 }
 
+/** The list price of a product, a pure function of (seed, product). */
+function listPrice(seed: number, product: number): number {
+  const h = rand32(seed, product, 5);
+  return h % 10 === 0 ? 200 + ((h >>> 8) % 800) : 5 + ((h >>> 8) % 55);
+}
+
 /**
  * Record `i` of the clickstream generated from `seed`. Users 1..1000 uniform; products 1..100
  * skewed toward low ids (a few best sellers); events ≈ 70 % view, 25 % click, 5 % purchase;
- * prices 1.00..499.99; `ts` follows the rate with a deterministic jitter in [0, 3000) ms.
+ * each product has a list price (most 5–59, every tenth or so a premium 200–999) and a record's
+ * price is it ±10 %, so a user's spending has a history a purchase can stand out from; `ts`
+ * follows the rate with a deterministic jitter in [0, 3000) ms.
  * @example clickEvent(42, 0, 1000, Date.UTC(2026, 0, 1)).ts
  */
 export function clickEvent(seed: number, i: number, ratePerSec: number, startTime: number): ClickEvent {
   const u = rand32(seed, i, 1) / TWO_32;
   const kind = rand32(seed, i, 2) % 100;
+  const product = 1 + Math.floor(100 * u * u);
   return {
     user_id: 1 + (rand32(seed, i, 0) % 1000),
-    product_id: 1 + Math.floor(100 * u * u),
+    product_id: product,
     event_type: kind < 70 ? 'view' : kind < 95 ? 'click' : 'purchase',
-    price: (100 + (rand32(seed, i, 3) % 49900)) / 100,
+    price: Math.round(listPrice(seed, product) * (90 + (rand32(seed, i, 3) % 21))) / 100,
     ts: startTime + Math.floor((i * 1000) / ratePerSec) - (rand32(seed, i, 4) % MAX_JITTER_MS),
   };
 }
