@@ -3,6 +3,8 @@ import { requireToken, type Access } from './auth.js';
 import { HttpError, toHttpError } from './http-errors.js';
 import type { JobManager } from './job-manager.js';
 import type { Logger } from './logger.js';
+import type { HostPolicy } from './security/hosts.js';
+import { corsPolicy, hostCheck, postRateLimit, securityHeaders, type RateLimitOptions } from './security/http-guards.js';
 import { catalogRouter } from './routes/catalog.js';
 import { jobsRouter } from './routes/jobs.js';
 import { webApp } from './static.js';
@@ -14,12 +16,20 @@ export interface AppDeps {
   /** Folder of the built web app. */
   webDir: string;
   access: Access;
+  hosts: HostPolicy;
+  /** POST rate limit per client; `false` turns it off (embedding, load tests). */
+  rateLimit?: RateLimitOptions | false;
 }
 
 /** The express app: JSON API under `/api`, the web app everywhere else. */
-export function createApp({ jobs, logger, webDir, access }: AppDeps): Express {
+export function createApp({ jobs, logger, webDir, access, hosts, rateLimit }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(hostCheck(hosts));
+  app.use(securityHeaders());
+  app.use('/api', corsPolicy(hosts));
+  // Before the token check, so a flood of unauthenticated POSTs is limited too.
+  if (rateLimit !== false) app.use('/api', postRateLimit(rateLimit));
   app.use('/api', express.json({ limit: '1mb' }));
 
   app.get('/api/health', (_req, res) => {

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from './logger.js';
+import { listFromEnv } from './security/hosts.js';
 import { createRiffleServer } from './server.js';
 import { VERSION } from './version.js';
 
@@ -57,6 +58,9 @@ export async function main(argv: string[]): Promise<void> {
         open: o.open === true || process.env.RIFFLE_OPEN === '1',
         ...(process.env.RIFFLE_TOKEN ? { token: process.env.RIFFLE_TOKEN } : {}),
       },
+      allowedHosts: listFromEnv(process.env.ALLOWED_HOSTS),
+      corsOrigins: listFromEnv(process.env.CORS_ORIGINS),
+      ...rateLimitFromEnv(process.env.RATE_LIMIT_PER_MIN),
       logger,
     });
   } catch (err) {
@@ -96,3 +100,11 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 await main(process.argv);
+
+/** RATE_LIMIT_PER_MIN: POSTs per client and minute (default 60); 0 turns the limit off. */
+function rateLimitFromEnv(value: string | undefined): { rateLimit?: { limit: number } | false } {
+  if (value === undefined || value === '') return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`RATE_LIMIT_PER_MIN=${value} is not a whole number`);
+  return { rateLimit: n === 0 ? false : { limit: n } };
+}
