@@ -17,12 +17,14 @@ export interface AppDeps {
   webDir: string;
   access: Access;
   hosts: HostPolicy;
+  /** File paths in specs must stay inside it. */
+  baseDir: string;
   /** POST rate limit per client; `false` turns it off (embedding, load tests). */
   rateLimit?: RateLimitOptions | false;
 }
 
 /** The express app: JSON API under `/api`, the web app everywhere else. */
-export function createApp({ jobs, logger, webDir, access, hosts, rateLimit }: AppDeps): Express {
+export function createApp({ jobs, logger, webDir, access, hosts, baseDir, rateLimit }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(hostCheck(hosts));
@@ -30,7 +32,8 @@ export function createApp({ jobs, logger, webDir, access, hosts, rateLimit }: Ap
   app.use('/api', corsPolicy(hosts));
   // Before the token check, so a flood of unauthenticated POSTs is limited too.
   if (rateLimit !== false) app.use('/api', postRateLimit(rateLimit));
-  app.use('/api', express.json({ limit: '1mb' }));
+  // Not strict: a JSON `null` or `0` is a (wrong) spec, answered with a path like any other.
+  app.use('/api', express.json({ limit: '1mb', strict: false }));
 
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, version: VERSION });
@@ -38,7 +41,7 @@ export function createApp({ jobs, logger, webDir, access, hosts, rateLimit }: Ap
   // Everything under /api but health needs the token; the web app's static files do not (the
   // page itself holds no data and must load to pick the token up from its URL).
   app.use('/api', requireToken(access));
-  app.use('/api/jobs', jobsRouter(jobs));
+  app.use('/api/jobs', jobsRouter(jobs, baseDir));
   app.use('/api/catalog', catalogRouter());
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `there is no API route ${req.method} ${req.originalUrl}; see apps/server/README.md for the routes`, { status: 404 }));

@@ -75,10 +75,11 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
   let listeningPort = 0;
   const hosts = hostPolicy({ host, allowedHosts: options.allowedHosts ?? [], corsOrigins: options.corsOrigins ?? [] }, () => listeningPort);
   const store = new JobStore(dataDir, logger);
+  const baseDir = resolve(options.baseDir ?? process.cwd());
   const jobs = new JobManager({
     store,
     logger,
-    baseDir: resolve(options.baseDir ?? process.cwd()),
+    baseDir,
     ...(options.startJob ? { startJob: options.startJob } : {}),
     ...(options.sampleIntervalMs === undefined ? {} : { sampleIntervalMs: options.sampleIntervalMs }),
   });
@@ -91,6 +92,7 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
     logger,
     access,
     hosts,
+    baseDir,
     webDir: options.webDir ?? DEFAULT_WEB_DIR,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   });
