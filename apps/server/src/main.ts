@@ -73,6 +73,9 @@ export async function main(argv: string[]): Promise<void> {
   }
   console.log(`Riffle is running at ${server.openUrl}`);
   if (!server.token) console.log('riffle-server: open mode: the API and the live socket accept anyone who can reach this port');
+  const bound = o.host ?? process.env.HOST ?? '127.0.0.1';
+  if (['0.0.0.0', '::', '[::]'].includes(bound) && !process.env.ALLOWED_HOSTS)
+    console.log('riffle-server: listening on all interfaces, but only localhost names are answered; set ALLOWED_HOSTS to the name or address clients use (see SECURITY.md)');
 
   let stopping = false;
   const shutdown = (signal: string) => {
