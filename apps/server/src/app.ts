@@ -3,6 +3,8 @@ import { requireToken, type Access } from './auth.js';
 import { HttpError, toHttpError } from './http-errors.js';
 import type { JobManager } from './job-manager.js';
 import type { Logger } from './logger.js';
+import type { HostPolicy } from './security/hosts.js';
+import { corsPolicy, hostCheck, postRateLimit, securityHeaders, type RateLimitOptions } from './security/http-guards.js';
 import { catalogRouter } from './routes/catalog.js';
 import { jobsRouter } from './routes/jobs.js';
 import { webApp } from './static.js';
@@ -14,13 +16,24 @@ export interface AppDeps {
   /** Folder of the built web app. */
   webDir: string;
   access: Access;
+  hosts: HostPolicy;
+  /** File paths in specs must stay inside it. */
+  baseDir: string;
+  /** POST rate limit per client; `false` turns it off (embedding, load tests). */
+  rateLimit?: RateLimitOptions | false;
 }
 
 /** The express app: JSON API under `/api`, the web app everywhere else. */
-export function createApp({ jobs, logger, webDir, access }: AppDeps): Express {
+export function createApp({ jobs, logger, webDir, access, hosts, baseDir, rateLimit }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use('/api', express.json({ limit: '1mb' }));
+  app.use(hostCheck(hosts));
+  app.use(securityHeaders());
+  app.use('/api', corsPolicy(hosts));
+  // Before the token check, so a flood of unauthenticated POSTs is limited too.
+  if (rateLimit !== false) app.use('/api', postRateLimit(rateLimit));
+  // Not strict: a JSON `null` or `0` is a (wrong) spec, answered with a path like any other.
+  app.use('/api', express.json({ limit: '1mb', strict: false }));
 
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, version: VERSION });
@@ -28,7 +41,7 @@ export function createApp({ jobs, logger, webDir, access }: AppDeps): Express {
   // Everything under /api but health needs the token; the web app's static files do not (the
   // page itself holds no data and must load to pick the token up from its URL).
   app.use('/api', requireToken(access));
-  app.use('/api/jobs', jobsRouter(jobs));
+  app.use('/api/jobs', jobsRouter(jobs, baseDir));
   app.use('/api/catalog', catalogRouter());
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `there is no API route ${req.method} ${req.originalUrl}; see apps/server/README.md for the routes`, { status: 404 }));

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from './logger.js';
+import { listFromEnv } from './security/hosts.js';
 import { createRiffleServer } from './server.js';
 import { VERSION } from './version.js';
 
@@ -57,6 +58,9 @@ export async function main(argv: string[]): Promise<void> {
         open: o.open === true || process.env.RIFFLE_OPEN === '1',
         ...(process.env.RIFFLE_TOKEN ? { token: process.env.RIFFLE_TOKEN } : {}),
       },
+      allowedHosts: listFromEnv(process.env.ALLOWED_HOSTS),
+      corsOrigins: listFromEnv(process.env.CORS_ORIGINS),
+      ...rateLimitFromEnv(process.env.RATE_LIMIT_PER_MIN),
       logger,
     });
   } catch (err) {
@@ -69,6 +73,9 @@ export async function main(argv: string[]): Promise<void> {
   }
   console.log(`Riffle is running at ${server.openUrl}`);
   if (!server.token) console.log('riffle-server: open mode: the API and the live socket accept anyone who can reach this port');
+  const bound = o.host ?? process.env.HOST ?? '127.0.0.1';
+  if (['0.0.0.0', '::', '[::]'].includes(bound) && !process.env.ALLOWED_HOSTS)
+    console.log('riffle-server: listening on all interfaces, but only localhost names are answered; set ALLOWED_HOSTS to the name or address clients use (see SECURITY.md)');
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -96,3 +103,11 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 await main(process.argv);
+
+/** RATE_LIMIT_PER_MIN: POSTs per client and minute (default 60); 0 turns the limit off. */
+function rateLimitFromEnv(value: string | undefined): { rateLimit?: { limit: number } | false } {
+  if (value === undefined || value === '') return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`RATE_LIMIT_PER_MIN=${value} is not a whole number`);
+  return { rateLimit: n === 0 ? false : { limit: n } };
+}

@@ -11,6 +11,8 @@ import { JobStore } from './job-store.js';
 import { attachLive, type RiffleIo } from './live.js';
 import { createLogger, type Logger } from './logger.js';
 import { listRoutes, type RouteInfo } from './routes/list-routes.js';
+import { hostPolicy } from './security/hosts.js';
+import type { RateLimitOptions } from './security/http-guards.js';
 import { DEFAULT_WEB_DIR } from './static.js';
 
 export interface RiffleServerOptions {
@@ -33,6 +35,14 @@ export interface RiffleServerOptions {
   sampleIntervalMs?: number;
   /** Access control; default: a token generated once and kept in `DATA_DIR/token`. */
   auth?: AccessOptions;
+  /** Host names besides localhost, 127.0.0.1, [::1] and `host` (ALLOWED_HOSTS); `name` or `name:port`. */
+  allowedHosts?: string[];
+  /** Other sites allowed to call the API (CORS_ORIGINS); default none. */
+  corsOrigins?: string[];
+  /** POST requests per client and window; default 60 per minute; `false` turns it off. */
+  rateLimit?: RateLimitOptions | false;
+  /** Largest socket.io message in bytes; a bigger one disconnects that socket. Default 1 MB. */
+  maxSocketMessageBytes?: number;
 }
 
 export interface RiffleServer {
@@ -61,11 +71,15 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
   const logger = options.logger ?? createLogger();
   const host = options.host ?? '127.0.0.1';
   const dataDir = resolve(options.dataDir ?? 'data');
+  // Checked first: a bad ALLOWED_HOSTS / CORS_ORIGINS entry stops the start before jobs load.
+  let listeningPort = 0;
+  const hosts = hostPolicy({ host, allowedHosts: options.allowedHosts ?? [], corsOrigins: options.corsOrigins ?? [] }, () => listeningPort);
   const store = new JobStore(dataDir, logger);
+  const baseDir = resolve(options.baseDir ?? process.cwd());
   const jobs = new JobManager({
     store,
     logger,
-    baseDir: resolve(options.baseDir ?? process.cwd()),
+    baseDir,
     ...(options.startJob ? { startJob: options.startJob } : {}),
     ...(options.sampleIntervalMs === undefined ? {} : { sampleIntervalMs: options.sampleIntervalMs }),
   });
@@ -73,9 +87,26 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
   await jobs.init();
   logger.info({ dataDir }, 'loaded jobs');
 
-  const app = createApp({ jobs, logger, access, webDir: options.webDir ?? DEFAULT_WEB_DIR });
+  const app = createApp({
+    jobs,
+    logger,
+    access,
+    hosts,
+    baseDir,
+    webDir: options.webDir ?? DEFAULT_WEB_DIR,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+  });
   const http = createServer(app);
-  const io: RiffleIo = new Server(http, { serveClient: false });
+  const io: RiffleIo = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: options.maxSocketMessageBytes ?? 1_000_000,
+    // The same Host and Origin rules as HTTP, before the handshake (polling and WebSocket).
+    allowRequest: (req, cb) => {
+      const ok = hosts.hostAllowed(req.headers.host) && hosts.originAllowed(req.headers.origin, req.headers.host);
+      cb(ok ? null : 'host or origin not allowed', ok);
+    },
+    ...(options.corsOrigins?.length ? { cors: { origin: options.corsOrigins } } : {}),
+  });
   io.of(JOBS_NAMESPACE).use(socketAuth(access));
   const detach = attachLive(io, jobs);
   try {
@@ -83,6 +114,7 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
       http.once('error', rej);
       http.listen(options.port ?? 8080, host, () => {
         http.off('error', rej);
+        listeningPort = (http.address() as AddressInfo).port;
         res();
       });
     });
@@ -94,7 +126,7 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
   }
   if (options.demo) await ensureDemoJob(jobs, logger);
 
-  const port = (http.address() as AddressInfo).port;
+  const port = listeningPort;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -4,12 +4,13 @@ import { validateSpec, type SpecProblem, type ValidationErrorBody } from '@riffl
 import { HttpError, notFound } from '../http-errors.js';
 import { isJobId, JOB_ID_RE } from '../job-id.js';
 import type { JobManager } from '../job-manager.js';
+import { filePathProblems } from '../security/file-paths.js';
 
 /**
  * `/api/jobs`: submit (201 `{id}`), list (`{jobs}`), details, stop.
  * Ids are checked against {@link JOB_ID_RE} before anything else sees them.
  */
-export function jobsRouter(jobs: JobManager): Router {
+export function jobsRouter(jobs: JobManager, baseDir: string): Router {
   const r = express.Router();
 
   r.post('/', async (req, res) => {
@@ -20,6 +21,8 @@ export function jobsRouter(jobs: JobManager): Router {
     const input = isObject(body) && 'spec' in body && !('nodes' in body) ? body.spec : body;
     const v = validateSpec(input);
     if (!v.ok || !v.spec) throw invalidSpec(v.errors);
+    const pathProblems = await filePathProblems(v.spec, baseDir);
+    if (pathProblems.length > 0) throw invalidSpec(pathProblems);
     const { id, failure } = await jobs.submit(v.spec);
     // The engine may refuse a spec the catalog accepts (a kind it cannot run yet): same answer.
     if (failure?.problems) throw invalidSpec(failure.problems);

@@ -1,7 +1,12 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { FieldType, RecordSchema } from '../fields.js';
+import { findAstProblem, ITER_FN, RE2_MATCHES_FN, rewriteForEvaluation } from './ast-guard.js';
+import { re2Matches } from './regex.js';
 
-/** Structural limits on user expressions, enforced at parse time. */
+/**
+ * Limits on user expressions. The structural ones are enforced at parse time; the per-record
+ * ones bound what one evaluation may cost (a record over them goes to the dead-letter output).
+ */
 export const EXPRESSION_LIMITS = {
   maxLength: 4096,
   maxAstNodes: 2000,
@@ -9,6 +14,12 @@ export const EXPRESSION_LIMITS = {
   maxListElements: 1000,
   maxMapEntries: 1000,
   maxCallArguments: 16,
+  /** A string field (or result) longer than this is not evaluated. */
+  maxInputStringLength: 1024 * 1024,
+  /** List elements plus map entries, counted through nesting, over the fields an expression reads. */
+  maxInputElements: 10_000,
+  /** Iterations of all comprehensions (`map`, `filter`, `all`, `exists`, …) in one evaluation. */
+  maxComprehensionIterations: 20_000,
 } as const;
 
 const CEL_RESERVED = new Set([
@@ -53,7 +64,34 @@ function registerMixedArithmetic(env: Environment): void {
   }
 }
 
-function makeEnvironment(schema: RecordSchema): Environment {
+/** Iterations left for the evaluation in progress (evaluation is synchronous, so one counter per expression). */
+interface Budget {
+  iterations: number;
+}
+
+function sizeOf(v: unknown): number {
+  if (Array.isArray(v)) return v.length;
+  if (v instanceof Map) return v.size;
+  return v !== null && typeof v === 'object' ? Object.keys(v).length : 0;
+}
+
+/**
+ * `matches` runs on RE2 (linear time) and every comprehension's range is charged to the budget:
+ * CEL always terminates, but nested comprehensions multiply, so a cap keeps one record cheap.
+ */
+function registerGuards(env: Environment, budget: Budget): void {
+  env.registerFunction(`string.${RE2_MATCHES_FN}(string): bool`, (s: string, p: string) => re2Matches(s, p));
+  const charge = <T>(range: T): T => {
+    budget.iterations -= sizeOf(range);
+    if (budget.iterations < 0)
+      throw new Error(`the expression iterates more than ${EXPRESSION_LIMITS.maxComprehensionIterations} times for this record (nested map/filter/exists over large lists)`);
+    return range;
+  };
+  env.registerFunction(`${ITER_FN}(list<T>): list<T>`, charge);
+  env.registerFunction(`${ITER_FN}(map<K, V>): map<K, V>`, charge);
+}
+
+function makeEnvironment(schema: RecordSchema, budget: Budget = { iterations: 0 }): Environment {
   const env = new Environment({
     unlistedVariablesAreDyn: schema.open,
     homogeneousAggregateLiterals: false,
@@ -66,6 +104,7 @@ function makeEnvironment(schema: RecordSchema): Environment {
     },
   });
   registerMixedArithmetic(env);
+  registerGuards(env, budget);
   for (const f of schema.fields) {
     if (isExpressionIdentifier(f.name)) env.registerVariable(f.name, toCelType(f.type));
   }
@@ -96,8 +135,13 @@ export function checkExpression(expr: string, schema: RecordSchema): ExpressionC
     return { valid: false, message: `expression is longer than ${EXPRESSION_LIMITS.maxLength} characters` };
   }
   try {
-    const result = makeEnvironment(schema).check(expr);
-    if (result.valid) return { valid: true, type: fromCelType(String(result.type)) };
+    const env = makeEnvironment(schema);
+    const result = env.check(expr);
+    if (result.valid) {
+      const problem = findAstProblem((env.parse(expr) as unknown as { ast: unknown }).ast);
+      if (problem) return { valid: false, ...problem };
+      return { valid: true, type: fromCelType(String(result.type)) };
+    }
     const err = result.error as { message: string; range?: { start: number; end: number } } | undefined;
     return {
       valid: false,
@@ -146,6 +190,27 @@ function collectIdentifiers(node: unknown, out: Set<string>): void {
   collectIdentifiers(n.args, out);
 }
 
+/**
+ * Refuses oversized input before evaluating: long strings (anywhere in the value) and more than
+ * `maxInputElements` list elements and map entries across the fields the expression reads.
+ */
+function checkInputSize(field: string, value: unknown, left: { elements: number }): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.length > EXPRESSION_LIMITS.maxInputStringLength)
+        throw new Error(`field ${field} holds a string longer than ${EXPRESSION_LIMITS.maxInputStringLength} characters; it is not evaluated`);
+    } else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Date)) {
+      const items = Array.isArray(v) ? v : Object.values(v);
+      left.elements -= items.length;
+      if (left.elements < 0)
+        throw new Error(`the fields this expression reads hold more than ${EXPRESSION_LIMITS.maxInputElements} list elements and map entries; the record is not evaluated`);
+      for (const x of items) stack.push(x);
+    }
+  }
+}
+
 /** Converts a JS value from a record into CEL's representation (integers are BigInt there). */
 function toCel(value: unknown, type: FieldType): unknown {
   switch (type) {
@@ -176,19 +241,25 @@ function deepToCel(value: unknown): unknown {
   return value;
 }
 
+/** `out[key] = value`, except that a `__proto__` key stays data instead of replacing the prototype. */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 /** Converts a CEL result back into plain JSON-friendly JS values (BigInt → number). */
 export function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (Array.isArray(value)) return value.map(fromCel);
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of value) out[String(k)] = fromCel(v);
+    for (const [k, v] of value) setOwn(out, String(k), fromCel(v));
     return out;
   }
   if (value instanceof Date) return value.getTime();
   if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) out[k] = fromCel((value as Record<string, unknown>)[k]);
+    for (const k of Object.keys(value)) setOwn(out, k, fromCel((value as Record<string, unknown>)[k]));
     return out;
   }
   return value;
@@ -212,8 +283,10 @@ export interface CompiledExpression {
 export function compileExpression(expr: string, schema: RecordSchema): CompiledExpression {
   const check = checkExpression(expr, schema);
   if (!check.valid) throw new Error(`invalid expression "${expr}": ${check.message}`);
-  const env = makeEnvironment(schema);
-  const fn = env.parse(expr) as unknown as CelFn & { ast: unknown };
+  const budget: Budget = { iterations: 0 };
+  const env = makeEnvironment(schema, budget);
+  const original = (env.parse(expr) as unknown as { ast: unknown }).ast;
+  const fn = env.parse(rewriteForEvaluation(original)) as unknown as CelFn & { ast: unknown };
   const ids = new Set<string>();
   collectIdentifiers(fn.ast, ids);
   const declared = new Map(schema.fields.map((f) => [f.name, f.type] as const));
@@ -230,14 +303,19 @@ export function compileExpression(expr: string, schema: RecordSchema): CompiledE
     // so nothing on Object.prototype is ever visible to the expression.
     const ctx: Record<string, unknown> = Object.create(null);
     try {
+      const input = { elements: EXPRESSION_LIMITS.maxInputElements };
       for (let i = 0; i < vars.length; i++) {
         const [name, type] = vars[i]!;
         if (Object.prototype.hasOwnProperty.call(record, name)) {
           const v = record[name];
+          checkInputSize(name, v, input);
           ctx[name] = v === undefined ? null : toCel(v, type);
         }
       }
+      budget.iterations = EXPRESSION_LIMITS.maxComprehensionIterations;
       const out = fn(ctx);
+      if (typeof out === 'string' && out.length > EXPRESSION_LIMITS.maxInputStringLength)
+        throw new Error(`the result is a string longer than ${EXPRESSION_LIMITS.maxInputStringLength} characters`);
       return convertResult ? fromCel(out) : out;
     } catch (e) {
       throw new ExpressionEvaluationError(firstLine((e as Error).message ?? String(e)), expr);
