@@ -1,3 +1,5 @@
+import { kafkaSink, kafkaSource } from './kafka.js';
+import { postgresSink } from './postgres.js';
 import { collectSink, fileSink } from './sinks.js';
 import { datagenSource, fileSource } from './sources.js';
 import { filterOp, keyByOp, mapOp } from './transforms.js';
@@ -8,11 +10,14 @@ import { tumblingWindow } from './windows.js';
 export const CATALOG: readonly OperatorDef<any>[] = [
   datagenSource,
   fileSource,
+  kafkaSource,
   mapOp,
   filterOp,
   keyByOp,
   tumblingWindow,
   fileSink,
+  kafkaSink,
+  postgresSink,
   collectSink,
 ];
 
@@ -29,6 +34,9 @@ export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
 export type { AggregateFn, AggregateSpec, TumblingParams } from './windows.js';
 export type { FileSinkParams, CollectParams } from './sinks.js';
+export { MAX_TRANSACTION_TIMEOUT_MS, kafkaSourceSchema } from './kafka.js';
+export type { KafkaSourceParams, KafkaSinkParams } from './kafka.js';
+export type { PostgresSinkParams } from './postgres.js';
 export type {
   OperatorDef,
   OperatorCategory,
