@@ -16,6 +16,7 @@ export class SourceOutput implements Collector {
   /** Ingestion time of the current batch, used when the source has no `timestamp` param. */
   batchTime = Date.now();
   private lastEmitted = -Infinity;
+  private sourceTimed = false;
 
   constructor(
     private readonly next: Collector,
@@ -24,7 +25,20 @@ export class SourceOutput implements Collector {
     private readonly deadLetter: (record: unknown, error: unknown) => void,
   ) {}
 
-  collect(value: Row): void {
+  /**
+   * Called by a source that assigns timestamps and watermarks itself (Kafka: per partition, or
+   * the record timestamp): records then keep the timestamp the source passes, and only the
+   * source's watermarks are forwarded.
+   */
+  useSourceTime(): void {
+    this.sourceTimed = true;
+  }
+
+  collect(value: Row, timestamp?: number): void {
+    if (this.sourceTimed) {
+      this.next.collect(value, timestamp!);
+      return;
+    }
     let ts: number;
     if (this.timestamp === undefined) ts = this.batchTime;
     else {
