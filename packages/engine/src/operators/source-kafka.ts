@@ -95,10 +95,9 @@ export class KafkaSource extends SourceOperator {
       this.positions.set(p, at);
       this.fetchPositions.set(p, at);
     }
-    if (params.bounded) {
-      const ends = await this.admin.offsets(params.topic);
-      this.bounds = new Map(ends.filter((o) => this.positions.has(o.partition)).map((o) => [o.partition, o.high]));
-    }
+    const ends = (await this.admin.offsets(params.topic)).filter((o) => this.positions.has(o.partition));
+    for (const o of ends) this.endOffsets.set(o.partition, o.high);
+    if (params.bounded) this.bounds = new Map(ends.map((o) => [o.partition, o.high]));
     this.watermarks = new PartitionWatermarks(this.partitions, this.boundMs, this.idleMs, Date.now());
     for (const p of this.partitions) if (this.isDone(p)) this.watermarks.finish(p);
     if (this.partitions.length > 0) this.reader = await client.reader(params.topic);
