@@ -159,7 +159,7 @@ describe('consumer lag', () => {
     const input = await kit.createTopic(2);
     const groupId = `g-${input}`;
     await kit.produce(input, records(100));
-    const first = await Engine.start(spec([src(input, { groupId }), preview]));
+    const first = await Engine.start(spec([src(input, { groupId }), preview], 2));
     await first.done;
     const committed = await kit.admin.fetchOffsets({ groupId, topics: [input] });
     expect(committed[0]!.partitions.reduce((n, p) => n + Number(p.offset), 0)).toBe(100);

@@ -29,7 +29,7 @@ export function kafkajsClient(config: KafkaClientConfig): KafkaClient {
     admin: async () => {
       const admin = kafka.admin();
       await admin.connect();
-      return new KafkajsAdmin(admin);
+      return new KafkajsAdmin(admin, () => createCluster(kafka));
     },
     reader: async (topic) => {
       const reader = new KafkajsReader(createCluster(kafka), topic);
@@ -75,6 +75,7 @@ interface InternalCluster {
   refreshMetadataIfNecessary(): Promise<void>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(q: { nodeId: string }): Promise<InternalBroker>;
+  findGroupCoordinator(q: { groupId: string }): Promise<{ offsetCommit(req: object): Promise<unknown> }>;
 }
 
 function createCluster(kafka: Kafka): InternalCluster {
@@ -160,7 +161,12 @@ function toRecord(m: RawMessage): FetchedRecord {
 }
 
 class KafkajsAdmin implements KafkaAdmin {
-  constructor(private readonly admin: Admin) {}
+  private cluster: InternalCluster | undefined;
+
+  constructor(
+    private readonly admin: Admin,
+    private readonly newCluster: () => InternalCluster,
+  ) {}
 
   async partitions(topic: string): Promise<number[]> {
     const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
@@ -191,7 +197,26 @@ class KafkajsAdmin implements KafkaAdmin {
 
   async commitOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<void> {
     const partitions = [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) }));
-    if (partitions.length > 0) await this.admin.setOffsets({ groupId, topic, partitions });
+    if (partitions.length === 0) return;
+    // A standalone commit (generation -1, no member id), as Kafka's assign()-mode consumers do.
+    // kafkajs' admin.setOffsets would instead join the group, which is slow and fails while
+    // another subtask of the same source is committing.
+    if (this.cluster === undefined) {
+      this.cluster = this.newCluster();
+      await this.cluster.connect();
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+        await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: [{ topic, partitions }] });
+        return;
+      } catch (e) {
+        // NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS while a new group's coordinator loads.
+        if (!(e as { retriable?: boolean }).retriable || attempt >= 10) throw e;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+        await this.cluster.refreshMetadata().catch(() => {});
+      }
+    }
   }
 
   async maxMessageBytes(topic: string): Promise<number> {
@@ -206,7 +231,7 @@ class KafkajsAdmin implements KafkaAdmin {
   }
 
   async close(): Promise<void> {
-    await this.admin.disconnect();
+    await Promise.all([this.admin.disconnect(), this.cluster?.disconnect()]);
   }
 }
 
