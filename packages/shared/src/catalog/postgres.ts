@@ -9,8 +9,8 @@ const Column = z.string().min(1).max(63);
 const PostgresSinkParams = z.strictObject({
   /** `postgres://user:password@host:5432/database` */
   connectionString: z.string().regex(/^postgres(ql)?:\/\//, 'a URL such as postgres://user@host:5432/db'),
-  /** `table` or `schema.table`. */
-  table: z.string().regex(/^[^.\s"]{1,63}(\.[^.\s"]{1,63})?$/, 'a table name, optionally schema-qualified (schema.table)'),
+  /** `table` or `schema.table`; any characters but `.` (names are always quoted in SQL). */
+  table: z.string().regex(/^[^.\0]{1,63}(\.[^.\0]{1,63})?$/, 'a table name, optionally schema-qualified (schema.table)'),
   keyColumns: z.array(Column).default([]),
   mode: z.enum(['append', 'upsert']).default('append'),
   /** Create the table from the input fields when it does not exist. */
