@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka as KafkaType, type Producer } from 'kafkajs';
 import {
   MessageTooLargeError,
   OffsetOutOfRangeError,
@@ -13,6 +13,10 @@ import {
   type OutgoingMessage,
   type PartitionReader,
 } from './client.js';
+
+// kafkajs is CommonJS: Node's ESM loader only offers its default export at runtime.
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
+type Kafka = KafkaType;
 
 /**
  * The kafkajs (pinned 2.2.4) adapter behind {@link KafkaClient}.
