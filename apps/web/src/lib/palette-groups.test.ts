@@ -6,10 +6,10 @@ const shape = (q: string) => paletteGroups(q).map((g) => `${g.title}: ${g.defs.m
 describe('palette groups and search', () => {
   it('groups the catalog by category and hides empty groups (no join operator yet)', () => {
     expect(shape('')).toEqual([
-      'Sources: source.datagen source.file',
+      'Sources: source.datagen source.file source.kafka',
       'Transforms: map filter',
       'Keys & Windows: keyBy window.tumbling',
-      'Sinks: sink.file sink.collect',
+      'Sinks: sink.file sink.kafka sink.postgres sink.collect',
     ]);
   });
 
