@@ -8,7 +8,7 @@ import type { OperatorDef, ParamIssue } from './types.js';
 const Broker = z
   .string()
   .regex(/^[A-Za-z0-9._-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/, 'a broker address as host:port, e.g. "localhost:9092"');
-const Brokers = z.array(Broker).min(1, 'add at least one broker (host:port)');
+const Brokers = z.array(Broker).min(1, 'add at least one broker (host:port)').describe('Bootstrap brokers, host:port');
 /** Kafka's legal topic names: up to 249 of [a-zA-Z0-9._-]. */
 const Topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a topic name: 1–249 letters, digits, ".", "_" or "-"');
 
@@ -19,25 +19,26 @@ const KafkaSourceParams = z.strictObject({
   brokers: Brokers,
   topic: Topic,
   /** Group under which the source commits its offsets, for monitoring (not for assignment). */
-  groupId: z.string().min(1).optional(),
+  groupId: z.string().min(1).optional().describe('Consumer group the read positions are committed to, for lag monitoring (partitions are not assigned through it)'),
   /** `json`: one JSON object per message; `string`: `{key, value}` as text; `csv`: one line in the order of `fields`. */
-  format: z.enum(['json', 'string', 'csv']).default('json'),
+  format: z.enum(['json', 'string', 'csv']).default('json').describe('json: one object per message; string: {key, value} as text; csv: one header-less line, columns in the order of fields'),
   startFrom: z
     .union([z.enum(['earliest', 'latest', 'group']), z.strictObject({ timestamp: z.int().min(0) })])
-    .default('earliest'),
+    .default('earliest')
+    .describe('"earliest", "latest", "group" (the positions committed to groupId), or {"timestamp": epoch ms}'),
   /** Stop at the log-end offsets seen at start (a batch run over what is in the topic now). */
-  bounded: z.boolean().default(false),
+  bounded: z.boolean().default(false).describe('Stop at the log end seen at start (a batch run); otherwise read forever'),
   /** Declared record fields; without them the schema is open and fields are typed `dyn`. */
-  fields: z.array(z.strictObject({ name: z.string().min(1), type: z.enum(FIELD_TYPES) })).optional(),
+  fields: z.array(z.strictObject({ name: z.string().min(1), type: z.enum(FIELD_TYPES) })).optional().describe('Declared fields; records with a wrong type are dead-lettered. Without them fields are untyped'),
   /** Malformed records also go to this topic, with their original bytes and error headers. */
-  dlqTopic: Topic.optional(),
+  dlqTopic: Topic.optional().describe('Also send malformed records here, with their original bytes and error headers'),
   /** A field name or CEL expression giving the event time (epoch ms); default: the Kafka record timestamp. */
-  timestamp: z.string().min(1).optional().meta({ format: 'cel' }),
+  timestamp: z.string().min(1).optional().meta({ format: 'cel' }).describe('Field or expression giving the event time (epoch ms); default: the Kafka record timestamp'),
   watermark: z
     .strictObject({
       maxOutOfOrderness: Duration.default('0s'),
       /** A partition without records for this long stops holding back the watermark. */
-      idleTimeout: Duration.optional(),
+      idleTimeout: Duration.optional().describe('A partition without records this long stops holding back the watermark'),
     })
     .default({ maxOutOfOrderness: '0s' }),
 });
@@ -82,17 +83,18 @@ const KafkaSinkParams = z.strictObject({
   brokers: Brokers,
   topic: Topic,
   /** CEL expression (or field name) for the message key; no key when absent. */
-  key: Expr.optional(),
+  key: Expr.optional().describe('Expression (or field) for the message key; no key when empty'),
   format: z.enum(['json']).default('json'),
-  delivery: z.enum(['exactly-once', 'at-least-once']).default('at-least-once'),
+  delivery: z.enum(['exactly-once', 'at-least-once']).default('at-least-once').describe('exactly-once: transactions, visible to read_committed consumers on commit; at-least-once: idempotent producer'),
   /** Exactly-once only: how long an open transaction may last (the broker's maximum is 15m). */
   transactionTimeout: Duration.refine((s) => (parseDuration(s) ?? 0) >= 1000, 'at least 1s')
     .refine((s) => (parseDuration(s) ?? 0) <= MAX_TRANSACTION_TIMEOUT_MS, 'at most 15m (the broker\'s transaction.max.timeout.ms)')
-    .default('15m'),
+    .default('15m')
+    .describe('Exactly-once: longest a transaction may stay open (at most 15m, the broker maximum)'),
   /** Exactly-once only: how often the open transaction commits (until checkpoints drive commits). */
-  commitInterval: Duration.refine((s) => (parseDuration(s) ?? 0) > 0, 'must be greater than zero').default('5s'),
+  commitInterval: Duration.refine((s) => (parseDuration(s) ?? 0) > 0, 'must be greater than zero').default('5s').describe('Exactly-once: how often the open transaction commits'),
   /** Exactly-once only: prefix of the transactional ids (`<prefix>-<subtask>`); default `riffle-<topic>-<node id>`. */
-  transactionalIdPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).optional(),
+  transactionalIdPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).optional().describe('Exactly-once: transactional ids are <prefix>-<subtask>; default riffle-<topic>-<node id>'),
 });
 export type KafkaSinkParams = z.infer<typeof KafkaSinkParams>;
 

@@ -8,13 +8,13 @@ const Column = z.string().min(1).max(63);
 
 const PostgresSinkParams = z.strictObject({
   /** `postgres://user:password@host:5432/database` */
-  connectionString: z.string().regex(/^postgres(ql)?:\/\//, 'a URL such as postgres://user@host:5432/db'),
+  connectionString: z.string().regex(/^postgres(ql)?:\/\//, 'a URL such as postgres://user@host:5432/db').describe('postgres://user:password@host:5432/database'),
   /** `table` or `schema.table`; any characters but `.` (names are always quoted in SQL). */
-  table: z.string().regex(/^[^.\0]{1,63}(\.[^.\0]{1,63})?$/, 'a table name, optionally schema-qualified (schema.table)'),
-  keyColumns: z.array(Column).default([]),
-  mode: z.enum(['append', 'upsert']).default('append'),
+  table: z.string().regex(/^[^.\0]{1,63}(\.[^.\0]{1,63})?$/, 'a table name, optionally schema-qualified (schema.table)').describe('Table, or schema.table'),
+  keyColumns: z.array(Column).default([]).describe('Columns that identify a row (upsert); the primary key of a created table'),
+  mode: z.enum(['append', 'upsert']).default('append').describe('append: INSERT every record; upsert: insert or update by keyColumns'),
   /** Create the table from the input fields when it does not exist. */
-  createTable: z.boolean().default(false),
+  createTable: z.boolean().default(false).describe('Create the table from the input fields when it does not exist'),
 });
 export type PostgresSinkParams = z.infer<typeof PostgresSinkParams>;
 
