@@ -163,7 +163,9 @@ export class KafkaSource extends SourceOperator {
       const nextOffset = bound === undefined ? f.nextOffset : Math.min(f.nextOffset, bound);
       this.pending.push({ partition: f.partition, records, next: 0, nextOffset });
     }
-    if (fetched.length === 0) this.updateLag();
+    // Nothing at all (not even empty partitions) means the reader hit a retriable error, e.g. the
+    // broker is down: back off instead of spinning.
+    if (fetched.length === 0) await new Promise((r) => setTimeout(r, FETCH_WAIT_MS));
   }
 
   /** Emits up to `max` fetched records; a partition's position moves past control records too. */
