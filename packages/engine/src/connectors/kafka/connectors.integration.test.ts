@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../../../test/services/provided.js';
 import { Engine } from '../../engine.js';
-import { KafkaKit, nodeMetrics, until, values } from './kafka-test-kit.js';
+import { KafkaKit, nodeMetrics, until, values } from '../../../test/kafka-kit.js';
 
 const brokers = inject('kafkaBrokers');
 const kit = new KafkaKit(brokers);

@@ -8,7 +8,7 @@ import type { OperatorContext } from '../../operator.js';
 import { END_OF_INPUT } from '../../operator.js';
 import { KafkaSource, type KafkaSourceSnapshot } from '../../operators/source-kafka.js';
 import { newCounters } from '../../runtime/metrics.js';
-import { KafkaKit } from './kafka-test-kit.js';
+import { KafkaKit } from '../../../test/kafka-kit.js';
 import type { KafkaSourceParams } from '@riffle/shared';
 
 const brokers = inject('kafkaBrokers');

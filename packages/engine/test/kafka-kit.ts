@@ -1,7 +1,7 @@
 // Helpers shared by the Kafka connector integration suites (test-only; not exported by the engine).
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
-import type { JobHandle } from '../../api.js';
+import type { JobHandle } from '../src/api.js';
 
 export const uniq = (name: string): string => `${name}-${randomUUID().slice(0, 8)}`;
 
