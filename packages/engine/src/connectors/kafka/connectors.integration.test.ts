@@ -94,6 +94,23 @@ describe('partitions spread over source subtasks', () => {
   });
 });
 
+describe('start position', () => {
+  it('startFrom {timestamp} begins at the first record at or after it; "latest" reads only new records', async () => {
+    const input = await kit.createTopic(2);
+    await kit.produce(input, Array.from({ length: 20 }, (_, i) => ({ partition: i % 2, value: JSON.stringify({ id: i }), timestamp: String(1_600_000_000_000 + i * 1000) })));
+    const fromTs = await Engine.start(spec([src(input, { startFrom: { timestamp: 1_600_000_000_000 + 12_000 } }), preview]));
+    await fromTs.done;
+    expect(fromTs.preview('out').map((r) => (r as { id: number }).id).sort((a, b) => a - b)).toEqual([12, 13, 14, 15, 16, 17, 18, 19]);
+
+    const latest = await Engine.start(spec([src(input, { startFrom: 'latest', bounded: false }), preview]));
+    await kit.produce(input, [{ value: '{"id":100}' }, { value: '{"id":101}' }]);
+    await until('new records', () => latest.preview('out').length === 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(latest.preview('out').map((r) => (r as { id: number }).id).sort()).toEqual([100, 101]);
+    await latest.stop();
+  });
+});
+
 describe('malformed records (T17 subset)', () => {
   it('are dead-lettered with counts, the rest is complete, and the DLQ topic holds the original bytes and error headers', async () => {
     const input = await kit.createTopic(2);
