@@ -84,12 +84,16 @@ export class KafkaKit {
   }
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+/** Polls `probe` until it returns a value; on timeout the error includes the job's state. */
+export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000, job?: JobHandle): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const state = job === undefined ? '' : `; job ${job.status} ${JSON.stringify(job.error ?? job.metrics().operators)}`;
+      throw new Error(`timed out waiting for ${what}${state}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -86,10 +86,10 @@ describe('partitions spread over source subtasks', () => {
     const wm = (job: typeof byRecord) => job.metrics().operators.find((o) => o.nodeId === 'in')!.watermark;
     expect(wm(byRecord)).toBe(Number.MAX_SAFE_INTEGER); // bounded: closed at the end
     const unbounded = await Engine.start(spec([src(input, { bounded: false }), preview]));
-    await until('watermark from the record timestamps', () => wm(unbounded) === 1600000001000 - 1);
+    await until('watermark from the record timestamps', () => wm(unbounded) === 1600000001000 - 1, 20_000, unbounded);
     await unbounded.stop();
     const byField = await Engine.start(spec([src(input, { bounded: false, timestamp: 'ts' }), preview]));
-    await until('watermark from the ts field', () => wm(byField) === 6);
+    await until('watermark from the ts field', () => wm(byField) === 6, 20_000, byField);
     await byField.stop();
   });
 });

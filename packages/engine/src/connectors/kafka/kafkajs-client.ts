@@ -108,6 +108,13 @@ class KafkajsReader implements PartitionReader {
     try {
       await this.cluster.refreshMetadataIfNecessary();
       const byLeader = this.cluster.findLeaderForPartitions(this.topic, [...positions.keys()]);
+      const known = Object.values(byLeader).reduce((n, ps) => n + ps.length, 0);
+      if (known < positions.size) {
+        // Metadata without some partition (e.g. fetched while the topic was being created):
+        // kafkajs would only refresh it after metadataMaxAge (5 min), so refresh now.
+        await this.cluster.refreshMetadata();
+        return [];
+      }
       const perBroker = await Promise.all(
         Object.entries(byLeader).map(([nodeId, partitions]) => this.fetchFrom(nodeId, partitions, positions, maxWaitMs)),
       );
