@@ -38,6 +38,12 @@ export interface OperatorMetrics {
   lateRecordsDropped: number;
   /** Records sent to the dead-letter output by this operator. */
   deadLettered: number;
+  /** Sources reading a log (Kafka): records behind the log end, summed over partitions. */
+  consumerLag?: number;
+  /** ...and per partition. */
+  partitionLag?: Array<{ partition: number; lag: number }>;
+  /** Sources: bytes read per second (keys and values) over the last sampling interval. */
+  bytesInPerSec?: number;
   /** Share of the last second the operator's subtasks spent working, waiting for output credit, or idle (0–1, averaged over subtasks). */
   busyRatio?: number;
   backPressuredRatio?: number;

@@ -10,11 +10,14 @@ import { OverOperator } from './over.js';
 import { ReduceOperator } from './reduce.js';
 import { CollectSinkOperator } from './sink-collect.js';
 import { FileSinkOperator } from './sink-file.js';
+import { KafkaSinkOperator } from './sink-kafka.js';
+import { PostgresSinkOperator } from './sink-postgres.js';
 import { DatagenSource } from './source-datagen.js';
 import { FileSource } from './source-file.js';
 import { GlobalWindowOperator } from './window-global.js';
 import { SessionWindowOperator } from './window-session.js';
 import { SlidingWindowOperator } from './window-sliding.js';
+import { KafkaSource } from './source-kafka.js';
 import { TumblingWindowOperator } from './window-tumbling.js';
 
 /** Job-wide things an operator may need beyond its context. */
@@ -30,6 +33,7 @@ export type OperatorFactory = (params: any, ctx: OperatorContext, services: JobS
 export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
   'source.datagen': (p, ctx) => new DatagenSource(p, ctx),
   'source.file': (p, ctx) => new FileSource(p, ctx),
+  'source.kafka': (p, ctx) => new KafkaSource(p, ctx),
   map: (p, ctx) => new MapOperator(p, ctx),
   filter: (p, ctx) => new FilterOperator(p, ctx),
   keyBy: (p, ctx) => new KeyByOperator(p, ctx),
@@ -43,5 +47,7 @@ export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
   'window.session': (p, ctx) => new SessionWindowOperator(p, ctx),
   'window.global': (p, ctx) => new GlobalWindowOperator(p, ctx),
   'sink.file': (p, ctx) => new FileSinkOperator(p, ctx),
+  'sink.kafka': (p, ctx) => new KafkaSinkOperator(p, ctx),
+  'sink.postgres': (p, ctx) => new PostgresSinkOperator(p, ctx),
   'sink.collect': (p, ctx, services) => new CollectSinkOperator(services.previewBuffer(ctx.nodeId, p.limit)),
 };

@@ -12,6 +12,10 @@ export interface NodeCounters {
   deadLettered: number;
   /** Output watermark (sinks: input watermark); -Infinity before the first. */
   watermark: number;
+  /** Log sources (Kafka): records behind the log end, per partition this subtask reads. */
+  partitionLag?: Map<number, number>;
+  /** Sources that read bytes: key and value bytes read so far. */
+  bytesIn?: number;
 }
 
 /**
@@ -41,6 +45,8 @@ interface NodeEntry {
   lastOut: number;
   inPerSec: number;
   outPerSec: number;
+  lastBytes?: number;
+  bytesPerSec?: number;
 }
 
 /**
@@ -65,13 +71,21 @@ export class MetricsRegistry {
       n.outPerSec = Math.round(((recordsOut - n.lastOut) * 1000) / elapsed);
       n.lastIn = recordsIn;
       n.lastOut = recordsOut;
+      const bytes = bytesIn(n.subtasks);
+      if (bytes !== undefined) {
+        n.bytesPerSec = Math.round(((bytes - (n.lastBytes ?? 0)) * 1000) / elapsed);
+        n.lastBytes = bytes;
+      }
     }
     this.lastSample = now;
   }
 
   /** Rates drop to zero once the job has ended. */
   clearRates(): void {
-    for (const n of this.nodes) n.inPerSec = n.outPerSec = 0;
+    for (const n of this.nodes) {
+      n.inPerSec = n.outPerSec = 0;
+      if (n.bytesPerSec !== undefined) n.bytesPerSec = 0;
+    }
   }
 
   snapshot(jobId: string, status: JobMetrics['status']): JobMetrics {
@@ -90,6 +104,8 @@ export class MetricsRegistry {
         watermark: t.watermark,
         lateRecordsDropped: t.lateRecordsDropped,
         deadLettered: t.deadLettered,
+        ...lagOf(n.subtasks),
+        ...(n.bytesPerSec === undefined ? {} : { bytesInPerSec: n.bytesPerSec }),
       };
     });
     return { jobId, ts: Date.now(), status, operators, deadLetters };
@@ -114,4 +130,19 @@ function totals(subtasks: NodeCounters[]) {
   }
   const watermark = anyMissing ? null : wm === MAX_WATERMARK ? REPORTED_MAX_WATERMARK : wm;
   return { recordsIn, recordsOut, lateRecordsDropped: late, deadLettered: dead, watermark };
+}
+
+function bytesIn(subtasks: NodeCounters[]): number | undefined {
+  let sum: number | undefined;
+  for (const c of subtasks) if (c.bytesIn !== undefined) sum = (sum ?? 0) + c.bytesIn;
+  return sum;
+}
+
+/** Consumer lag of a log source: per partition and summed; nothing for other operators. */
+function lagOf(subtasks: NodeCounters[]): Pick<OperatorMetrics, 'consumerLag' | 'partitionLag'> {
+  if (!subtasks.some((c) => c.partitionLag !== undefined)) return {};
+  const partitionLag: Array<{ partition: number; lag: number }> = [];
+  for (const c of subtasks) for (const [partition, lag] of c.partitionLag ?? []) partitionLag.push({ partition, lag });
+  partitionLag.sort((a, b) => a.partition - b.partition);
+  return { consumerLag: partitionLag.reduce((n, p) => n + p.lag, 0), partitionLag };
 }

@@ -31,6 +31,7 @@ export class SourceOutput implements Collector {
   private lastRecordAt: number | undefined;
   private idle = false;
   private readonly emission: WatermarkEmission;
+  private sourceTimed = false;
 
   constructor(
     private readonly next: Collector,
@@ -42,7 +43,20 @@ export class SourceOutput implements Collector {
     this.emission = emission;
   }
 
-  collect(value: Row): void {
+  /**
+   * Called by a source that assigns timestamps and watermarks itself (Kafka: per partition, or
+   * the record timestamp): records then keep the timestamp the source passes, and only the
+   * source's watermarks are forwarded.
+   */
+  useSourceTime(): void {
+    this.sourceTimed = true;
+  }
+
+  collect(value: Row, timestamp?: number): void {
+    if (this.sourceTimed) {
+      this.next.collect(value, timestamp!);
+      return;
+    }
     let ts: number;
     if (this.timestamp === undefined) ts = this.batchTime;
     else {
@@ -73,6 +87,8 @@ export class SourceOutput implements Collector {
 
   /** Periodic emission and idleness detection, driven by the task's processing-time tick. */
   onProcessingTime(now: number): void {
+    // A source that keeps its own time (Kafka, per partition) also decides its own idleness.
+    if (this.sourceTimed) return;
     if (this.emission.intervalMs > 0 && now - this.lastPeriodic >= this.emission.intervalMs) {
       this.lastPeriodic = now;
       if (!this.idle) this.emitIfAdvanced();

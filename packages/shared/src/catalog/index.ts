@@ -1,5 +1,7 @@
 import { intervalJoin, windowJoin } from './joins.js';
 import { dedupeOp, overOp, reduceOp } from './keyed.js';
+import { kafkaSink, kafkaSource } from './kafka.js';
+import { postgresSink } from './postgres.js';
 import { collectSink, fileSink } from './sinks.js';
 import { datagenSource, fileSource } from './sources.js';
 import { filterOp, keyByOp, mapOp } from './transforms.js';
@@ -10,6 +12,7 @@ import { globalWindow, sessionWindow, slidingWindow, tumblingWindow } from './wi
 export const CATALOG: readonly OperatorDef<any>[] = [
   datagenSource,
   fileSource,
+  kafkaSource,
   mapOp,
   filterOp,
   keyByOp,
@@ -23,6 +26,8 @@ export const CATALOG: readonly OperatorDef<any>[] = [
   intervalJoin,
   windowJoin,
   fileSink,
+  kafkaSink,
+  postgresSink,
   collectSink,
 ];
 
@@ -41,6 +46,9 @@ export type { IntervalJoinParams, WindowJoinParams } from './joins.js';
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
 export type { AggregateFn, AggregateSpec, GlobalParams, SessionParams, SlidingParams, TumblingParams } from './windows.js';
 export type { FileSinkParams, CollectParams } from './sinks.js';
+export { MAX_TRANSACTION_TIMEOUT_MS, kafkaSourceSchema } from './kafka.js';
+export type { KafkaSourceParams, KafkaSinkParams } from './kafka.js';
+export type { PostgresSinkParams } from './postgres.js';
 export type {
   OperatorDef,
   OperatorCategory,

@@ -1,0 +1,106 @@
+/**
+ * The seam between Riffle's Kafka connectors and a Kafka client library. Only the adapter
+ * (`kafkajs-client.ts`) imports a client library; the operators see these interfaces, so a
+ * second adapter (e.g. `@platformatic/kafka`) can be added without touching them.
+ *
+ * Offsets are plain numbers: Kafka's int64 offsets stay below 2^53 in practice.
+ */
+
+export interface KafkaClientConfig {
+  brokers: string[];
+  clientId: string;
+}
+
+/** Offsets of one partition: the first available and the log end (next offset to be written). */
+export interface PartitionOffsets {
+  partition: number;
+  low: number;
+  high: number;
+}
+
+export interface FetchedRecord {
+  offset: number;
+  /** Kafka record timestamp, epoch ms. */
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | undefined>;
+}
+
+export interface FetchedPartition {
+  partition: number;
+  /** Committed, non-control records at or after the requested offset (read_committed). */
+  records: FetchedRecord[];
+  /** Where the next fetch of this partition starts (past control and aborted records too). */
+  nextOffset: number;
+  /** The log end a read_committed consumer can reach (last stable offset), for the lag. */
+  endOffset: number;
+}
+
+/** Reads manually assigned partitions of one topic (no consumer group, no rebalancing). */
+export interface PartitionReader {
+  /** One fetch round for the given positions; waits up to `maxWaitMs` when there is no data. */
+  fetch(positions: ReadonlyMap<number, number>, maxWaitMs: number): Promise<FetchedPartition[]>;
+  close(): Promise<void>;
+}
+
+export interface KafkaAdmin {
+  /** Partition ids of a topic; throws when the topic does not exist. */
+  partitions(topic: string): Promise<number[]>;
+  offsets(topic: string): Promise<PartitionOffsets[]>;
+  /** First offset per partition whose timestamp is ≥ `timestamp` (the log end when none is). */
+  offsetsForTimestamp(topic: string, timestamp: number): Promise<Map<number, number>>;
+  /** Offsets a group committed; partitions without a commit are absent. */
+  committedOffsets(groupId: string, topic: string): Promise<Map<number, number>>;
+  /** Commits offsets for a group that has no members (monitoring only). */
+  commitOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<void>;
+  /** The topic's `max.message.bytes`. */
+  maxMessageBytes(topic: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface OutgoingMessage {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, Buffer | string>;
+}
+
+export interface KafkaProducerOptions {
+  /** Set for transactional (exactly-once) producers. */
+  transactionalId?: string;
+  transactionTimeoutMs?: number;
+}
+
+export interface KafkaTransaction {
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** An idempotent producer (acks=all); transactional when created with a transactionalId. */
+export interface KafkaProducer {
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  transaction(): Promise<KafkaTransaction>;
+  close(): Promise<void>;
+}
+
+/** Thrown (by any adapter) when the broker rejects a record batch as too large. */
+export class MessageTooLargeError extends Error {
+  override readonly name = 'MessageTooLargeError';
+}
+
+export interface KafkaClient {
+  admin(): Promise<KafkaAdmin>;
+  reader(topic: string): Promise<PartitionReader>;
+  producer(options?: KafkaProducerOptions): Promise<KafkaProducer>;
+}
+
+export type KafkaClientFactory = (config: KafkaClientConfig) => KafkaClient;
+
+/** The requested position is outside the partition's log (deleted by retention, or truncated). */
+export class OffsetOutOfRangeError extends Error {
+  override readonly name = 'OffsetOutOfRangeError';
+  constructor(readonly partition: number) {
+    super(`offset out of range on partition ${partition}`);
+  }
+}

@@ -1,0 +1,292 @@
+import { createRequire } from 'node:module';
+import kafkajs, { type Admin, type Kafka as KafkaType, type Producer } from 'kafkajs';
+import {
+  MessageTooLargeError,
+  OffsetOutOfRangeError,
+  type FetchedPartition,
+  type FetchedRecord,
+  type KafkaAdmin,
+  type KafkaClient,
+  type KafkaClientConfig,
+  type KafkaProducer,
+  type KafkaProducerOptions,
+  type OutgoingMessage,
+  type PartitionReader,
+} from './client.js';
+
+// kafkajs is CommonJS: Node's ESM loader only offers its default export at runtime.
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
+type Kafka = KafkaType;
+
+/**
+ * The kafkajs (pinned 2.2.4) adapter behind {@link KafkaClient}.
+ *
+ * kafkajs' consumer only reads through consumer-group rebalancing, but Riffle assigns partitions
+ * itself (subtask i of n reads the partitions p with p mod n = i) and keeps positions in its own
+ * state, as Flink's Kafka source does. The reader therefore uses kafkajs' internal cluster and
+ * broker objects (`Fetch` requests at explicit offsets) and its `Batch` class, which drops
+ * aborted transactional records and control records. Internals are why kafkajs is pinned.
+ */
+export function kafkajsClient(config: KafkaClientConfig): KafkaClient {
+  const kafka = new Kafka({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.NOTHING });
+  return {
+    admin: async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      return new KafkajsAdmin(admin, () => createCluster(kafka));
+    },
+    reader: async (topic) => {
+      const reader = new KafkajsReader(createCluster(kafka), topic);
+      await reader.connect();
+      return reader;
+    },
+    producer: async (options) => {
+      const producer = kafka.producer(producerConfig(options));
+      await producer.connect();
+      return new KafkajsProducer(producer);
+    },
+  };
+}
+
+// ---- internals of kafkajs 2.2.4 (see the test "protocol versions" in kafkajs-broker.integration.test.ts)
+
+const require = createRequire(import.meta.url);
+const Batch = require('kafkajs/src/consumer/batch') as new (topic: string, fetchedOffset: string, partitionData: unknown) => {
+  messages: RawMessage[];
+  messagesWithinOffset: RawMessage[];
+};
+
+interface RawMessage {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, Buffer | Buffer[] | undefined>;
+}
+interface RawPartition {
+  partition: number;
+  highWatermark: string;
+  lastStableOffset: string;
+}
+interface InternalBroker {
+  fetch(req: object): Promise<{ responses: Array<{ topicName: string; partitions: RawPartition[] }> }>;
+}
+interface InternalCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  refreshMetadataIfNecessary(): Promise<void>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(q: { nodeId: string }): Promise<InternalBroker>;
+  findGroupCoordinator(q: { groupId: string }): Promise<{ offsetCommit(req: object): Promise<unknown> }>;
+}
+
+function createCluster(kafka: Kafka): InternalCluster {
+  const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (sym === undefined) throw new Error('kafkajs internals changed: no createCluster (kafkajs must be pinned to 2.2.4)');
+  const create = (kafka as unknown as Record<symbol, (o: object) => InternalCluster>)[sym]!;
+  return create({ isolationLevel: READ_COMMITTED, allowAutoTopicCreation: false });
+}
+
+const READ_COMMITTED = 1;
+const MAX_BYTES = 16 * 1024 * 1024;
+const MAX_BYTES_PER_PARTITION = 2 * 1024 * 1024;
+
+class KafkajsReader implements PartitionReader {
+  constructor(
+    private readonly cluster: InternalCluster,
+    private readonly topic: string,
+  ) {}
+
+  async connect(): Promise<void> {
+    await this.cluster.connect();
+    await this.cluster.addTargetTopic(this.topic);
+  }
+
+  async fetch(positions: ReadonlyMap<number, number>, maxWaitMs: number): Promise<FetchedPartition[]> {
+    try {
+      await this.cluster.refreshMetadataIfNecessary();
+      const byLeader = this.cluster.findLeaderForPartitions(this.topic, [...positions.keys()]);
+      const known = Object.values(byLeader).reduce((n, ps) => n + ps.length, 0);
+      if (known < positions.size) {
+        // Metadata without some partition (e.g. fetched while the topic was being created):
+        // kafkajs would only refresh it after metadataMaxAge (5 min), so refresh now.
+        await this.cluster.refreshMetadata();
+        return [];
+      }
+      const perBroker = await Promise.all(
+        Object.entries(byLeader).map(([nodeId, partitions]) => this.fetchFrom(nodeId, partitions, positions, maxWaitMs)),
+      );
+      return perBroker.flat();
+    } catch (e) {
+      const err = e as { name?: string; partition?: number; retriable?: boolean; type?: string };
+      if (err.name === 'KafkaJSOffsetOutOfRange') throw new OffsetOutOfRangeError(Number(err.partition));
+      // Leader moved, broker restarting, connection lost: refresh and let the caller poll again.
+      if (err.retriable || err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSTopicMetadataNotLoaded' || err.name === 'KafkaJSBrokerNotFound') {
+        await this.cluster.refreshMetadata().catch(() => {});
+        return [];
+      }
+      throw e;
+    }
+  }
+
+  private async fetchFrom(nodeId: string, partitions: number[], positions: ReadonlyMap<number, number>, maxWaitMs: number): Promise<FetchedPartition[]> {
+    const broker = await this.cluster.findBroker({ nodeId });
+    const request = partitions.map((partition) => ({ partition, fetchOffset: String(positions.get(partition)), maxBytes: MAX_BYTES_PER_PARTITION }));
+    const { responses } = await broker.fetch({
+      isolationLevel: READ_COMMITTED,
+      maxWaitTime: maxWaitMs,
+      minBytes: 1,
+      maxBytes: MAX_BYTES,
+      topics: [{ topic: this.topic, partitions: request }],
+    });
+    const out: FetchedPartition[] = [];
+    for (const { partitions: parts } of responses) {
+      for (const data of parts) {
+        const from = positions.get(data.partition)!;
+        const batch = new Batch(this.topic, String(from), data);
+        const within = batch.messagesWithinOffset;
+        const last = within.length > 0 ? Number(within[within.length - 1]!.offset) + 1 : from;
+        const lso = Number(data.lastStableOffset);
+        out.push({
+          partition: data.partition,
+          records: batch.messages.map(toRecord),
+          nextOffset: Math.max(from, last),
+          endOffset: lso >= 0 ? lso : Number(data.highWatermark),
+        });
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.cluster.disconnect();
+  }
+}
+
+function toRecord(m: RawMessage): FetchedRecord {
+  const headers: Record<string, Buffer | undefined> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = Array.isArray(v) ? v[v.length - 1] : v;
+  return { offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value, headers };
+}
+
+class KafkajsAdmin implements KafkaAdmin {
+  private cluster: InternalCluster | undefined;
+
+  constructor(
+    private readonly admin: Admin,
+    private readonly newCluster: () => InternalCluster,
+  ) {}
+
+  async partitions(topic: string): Promise<number[]> {
+    const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    return meta.topics[0]!.partitions.map((p) => p.partitionId).sort((a, b) => a - b);
+  }
+
+  async offsets(topic: string) {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
+  }
+
+  async offsetsForTimestamp(topic: string, timestamp: number): Promise<Map<number, number>> {
+    const [byTs, ends] = await Promise.all([this.admin.fetchTopicOffsetsByTimestamp(topic, timestamp), this.offsets(topic)]);
+    const result = new Map<number, number>();
+    for (const o of byTs) {
+      const off = Number(o.offset);
+      result.set(o.partition, off >= 0 ? off : ends.find((e) => e.partition === o.partition)!.high);
+    }
+    return result;
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+    const res = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    const out = new Map<number, number>();
+    for (const p of res[0]?.partitions ?? []) if (Number(p.offset) >= 0) out.set(p.partition, Number(p.offset));
+    return out;
+  }
+
+  async commitOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<void> {
+    const partitions = [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) }));
+    if (partitions.length === 0) return;
+    // A standalone commit (generation -1, no member id), as Kafka's assign()-mode consumers do.
+    // kafkajs' admin.setOffsets would instead join the group, which is slow and fails while
+    // another subtask of the same source is committing.
+    if (this.cluster === undefined) {
+      this.cluster = this.newCluster();
+      await this.cluster.connect();
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+        await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: [{ topic, partitions }] });
+        return;
+      } catch (e) {
+        // NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS while a new group's coordinator loads.
+        if (!(e as { retriable?: boolean }).retriable || attempt >= 10) throw e;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+        await this.cluster.refreshMetadata().catch(() => {});
+      }
+    }
+  }
+
+  async maxMessageBytes(topic: string): Promise<number> {
+    const res = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+    });
+    const entry = res.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes');
+    const n = Number(entry?.configValue);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`could not read max.message.bytes of topic ${topic}`);
+    return n;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.admin.disconnect(), this.cluster?.disconnect()]);
+  }
+}
+
+function producerConfig(options: KafkaProducerOptions = {}) {
+  return {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    ...(options.transactionalId === undefined ? {} : { transactionalId: options.transactionalId }),
+    ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeout: options.transactionTimeoutMs }),
+  };
+}
+
+class KafkajsProducer implements KafkaProducer {
+  constructor(private readonly producer: Producer) {}
+
+  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    await translate(() => this.producer.send({ topic, acks: -1, messages }));
+  }
+
+  async transaction() {
+    const txn = await this.producer.transaction();
+    return {
+      send: async (topic: string, messages: OutgoingMessage[]) => {
+        await translate(() => txn.send({ topic, acks: -1, messages }));
+      },
+      commit: () => txn.commit(),
+      abort: () => txn.abort(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+/** Maps kafkajs' "too large" errors (possibly wrapped by its retrier) to {@link MessageTooLargeError}. */
+async function translate<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (e) {
+    for (let err = e as { type?: string; cause?: unknown; message?: string } | undefined; err; err = err.cause as typeof err) {
+      if (err.type === 'MESSAGE_TOO_LARGE' || err.type === 'RECORD_LIST_TOO_LARGE') throw new MessageTooLargeError(err.message ?? 'message too large');
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,127 @@
+import pg from 'pg';
+import type { FieldType, RecordSchema } from '@riffle/shared';
+import { RiffleError } from '@riffle/shared';
+import type { Row } from '../../collector.js';
+import { createTableSql, insertSql, MAX_PARAMS, parseTableName, quoteTable, type TableName } from './sql.js';
+
+export interface TableWriterOptions {
+  connectionString: string;
+  table: string;
+  mode: 'append' | 'upsert';
+  keyColumns: readonly string[];
+  createTable: boolean;
+  /** The records' schema: columns of a created table; a closed schema must fit the table. */
+  schema: RecordSchema;
+}
+
+/** The rows a write rejected for their data (bad value, constraint), with the reason. */
+export type RejectedRow = { row: Row; error: Error };
+
+/** All access to PostgreSQL of the sink: one connection, multi-row statements. */
+export class TableWriter {
+  private readonly client: pg.Client;
+  private readonly table: TableName;
+  /** Table columns, in table order, and whether each holds JSON. */
+  private columns: Array<{ name: string; json: boolean }> = [];
+
+  constructor(private readonly o: TableWriterOptions) {
+    this.client = new pg.Client({ connectionString: o.connectionString });
+    this.table = parseTableName(o.table);
+  }
+
+  async open(): Promise<void> {
+    await this.client.connect();
+    let cols = await this.tableColumns();
+    if (cols.length === 0 && this.o.createTable) {
+      const fields = this.o.schema.fields.map((f) => ({ name: f.name, type: f.type as FieldType }));
+      await this.client.query(createTableSql(this.table, fields, this.o.keyColumns));
+      cols = await this.tableColumns();
+    }
+    if (cols.length === 0) {
+      throw new RiffleError({ code: 'table_not_found', domain: 'user', retryable: false, message: `table ${quoteTable(this.table)} does not exist (set createTable to create it)` });
+    }
+    this.columns = cols;
+    const names = new Set(cols.map((c) => c.name));
+    const missing = [...(this.o.schema.open ? [] : this.o.schema.fields.map((f) => f.name)), ...this.o.keyColumns].filter((n) => !names.has(n));
+    if (missing.length > 0) {
+      throw new RiffleError({ code: 'column_not_found', domain: 'user', retryable: false, message: `table ${quoteTable(this.table)} has no column ${missing.map((m) => JSON.stringify(m)).join(', ')}` });
+    }
+  }
+
+  private async tableColumns(): Promise<Array<{ name: string; json: boolean }>> {
+    const { rows } = await this.client.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns
+        WHERE table_schema = COALESCE($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position`,
+      [this.table.schema ?? null, this.table.name],
+    );
+    return rows.map((r) => ({ name: r.column_name, json: r.data_type === 'json' || r.data_type === 'jsonb' }));
+  }
+
+  /**
+   * Writes rows (upsert: the last row per key wins). A statement that fails on the data is
+   * retried row by row and the offending rows are returned; any other failure throws.
+   */
+  async write(rows: Row[]): Promise<RejectedRow[]> {
+    const upsert = this.o.mode === 'upsert';
+    const rejected: RejectedRow[] = [];
+    let batch = rows;
+    if (upsert) {
+      const byKey = new Map<string, Row>();
+      for (const r of rows) {
+        const key = this.o.keyColumns.map((k) => r[k]);
+        if (key.some((v) => v === null || v === undefined)) {
+          rejected.push({ row: r, error: new Error(`key column is null or missing (keyColumns: ${this.o.keyColumns.join(', ')})`) });
+          continue;
+        }
+        const id = JSON.stringify(key);
+        byKey.delete(id); // keep the newest row, in arrival order
+        byKey.set(id, r);
+      }
+      batch = [...byKey.values()];
+    }
+    // Only the columns some row sets: table defaults apply to the others.
+    const cols = this.columns.filter((c) => batch.some((r) => Object.prototype.hasOwnProperty.call(r, c.name)));
+    if (cols.length === 0) return rejected;
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / cols.length));
+    for (let i = 0; i < batch.length; i += perStatement) {
+      const chunk = batch.slice(i, i + perStatement);
+      try {
+        await this.insert(chunk, cols, upsert);
+      } catch (e) {
+        if (!isDataError(e)) throw e;
+        for (const r of chunk) {
+          try {
+            await this.insert([r], cols, upsert);
+          } catch (e2) {
+            if (!isDataError(e2)) throw e2;
+            rejected.push({ row: r, error: e2 as Error });
+          }
+        }
+      }
+    }
+    return rejected;
+  }
+
+  private async insert(rows: Row[], cols: Array<{ name: string; json: boolean }>, upsert: boolean): Promise<void> {
+    const values: unknown[] = [];
+    for (const r of rows) for (const c of cols) values.push(toParam(r[c.name], c.json));
+    await this.client.query(insertSql(this.table, cols.map((c) => c.name), rows.length, upsert ? this.o.keyColumns : undefined), values);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}
+
+/** JSON columns get JSON text; lists and maps too (pg would send a JS array as a PostgreSQL array). */
+function toParam(v: unknown, json: boolean): unknown {
+  if (v === undefined || v === null) return null;
+  if (json || typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+/** SQLSTATE class 22 (data exception) or 23 (integrity constraint violation): the row's fault. */
+function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}

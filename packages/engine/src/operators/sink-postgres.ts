@@ -1,0 +1,73 @@
+import type { PostgresSinkParams } from '@riffle/shared';
+import type { Row } from '../collector.js';
+import { TableWriter } from '../connectors/postgres/table-writer.js';
+import { Operator, type OperatorContext } from '../operator.js';
+
+/** Rows per write; a write also happens on every processing-time tick (about 200 ms). */
+export const PG_BATCH_ROWS = 500;
+
+/**
+ * Writes records as rows: `append` inserts, `upsert` inserts or updates by `keyColumns`
+ * (replaying the same input leaves the same rows, which makes upsert effectively exactly-once
+ * once checkpoints replay from a position). Writes are batched multi-row statements; a row the
+ * database rejects for its data is dead-lettered, any other error fails the job.
+ */
+export class PostgresSinkOperator extends Operator {
+  private readonly writer: TableWriter;
+  private buffer: Row[] = [];
+  private work: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(params: PostgresSinkParams, ctx: OperatorContext) {
+    super();
+    this.writer = new TableWriter({ ...params, schema: ctx.inputSchema });
+  }
+
+  override async open(): Promise<void> {
+    await this.writer.open();
+  }
+
+  processElement(value: Row): void {
+    this.rethrow();
+    this.buffer.push(value);
+    if (this.buffer.length >= PG_BATCH_ROWS) this.flush();
+  }
+
+  override onProcessingTime(): void {
+    this.rethrow();
+    this.flush();
+  }
+
+  override endInput(): void {
+    this.flush();
+  }
+
+  override async close(): Promise<void> {
+    this.flush();
+    await this.work;
+    await this.writer.close().catch(() => {});
+    this.rethrow();
+  }
+
+  override abort(): void {
+    void this.work.finally(() => this.writer.close().catch(() => {}));
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    const rows = this.buffer;
+    this.buffer = [];
+    this.work = this.work
+      .then(async () => {
+        if (this.failure !== undefined) return;
+        for (const r of await this.writer.write(rows)) this.ctx.deadLetter(r.row, r.error);
+      })
+      .catch((e) => {
+        this.failure ??= e;
+      });
+  }
+
+  private rethrow(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { validateSpec } from '../validate.js';
+import { getOperator } from './index.js';
+
+type Node = { id: string; kind: string; params: Record<string, unknown> };
+
+/** source.kafka → sink, with params overridden per test. */
+function job(source: Record<string, unknown>, sink: Node) {
+  return {
+    specVersion: 1,
+    name: 'kafka-job',
+    nodes: [{ id: 'in', kind: 'source.kafka', params: { brokers: ['localhost:9092'], topic: 'events', ...source } }, sink],
+    edges: [{ from: 'in', to: sink.id }],
+  };
+}
+const kafkaOut = (params: Record<string, unknown> = {}): Node => ({ id: 'out', kind: 'sink.kafka', params: { brokers: ['localhost:9092'], topic: 'out', ...params } });
+const pgOut = (params: Record<string, unknown> = {}): Node => ({
+  id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://u@h:5432/db', table: 'results', ...params },
+});
+const fields = [{ name: 'id', type: 'int' }, { name: 'name', type: 'string' }];
+
+function problems(spec: unknown) {
+  return validateSpec(spec).errors.map((e) => ({ path: e.path, code: e.code }));
+}
+
+describe('connector catalog entries', () => {
+  it('are in the palette with their category and fill in defaults', () => {
+    expect(getOperator('source.kafka')?.category).toBe('source');
+    expect(getOperator('sink.kafka')?.category).toBe('sink');
+    expect(getOperator('sink.postgres')?.category).toBe('sink');
+    const r = validateSpec(job({}, kafkaOut()));
+    expect(r.errors).toEqual([]);
+    expect(r.spec!.nodes[0]!.params).toMatchObject({ format: 'json', startFrom: 'earliest', bounded: false, watermark: { maxOutOfOrderness: '0s' } });
+    expect(r.spec!.nodes[1]!.params).toMatchObject({ format: 'json', delivery: 'at-least-once', transactionTimeout: '15m' });
+  });
+
+  it('propagate the declared fields, or an open schema, or {key, value} for the string format', () => {
+    const declared = validateSpec(job({ fields }, pgOut({ mode: 'upsert', keyColumns: ['id'] })));
+    expect(declared.errors).toEqual([]);
+    expect(declared.types['out']?.output).toEqual({ open: false, fields });
+    const open = validateSpec(job({}, kafkaOut({ key: 'user_id' })));
+    expect(open.types['in']?.output).toEqual({ open: true, fields: [] });
+    const str = validateSpec(job({ format: 'string' }, kafkaOut({ key: 'key' })));
+    expect(str.types['in']?.output.fields.map((f) => f.name)).toEqual(['key', 'value']);
+  });
+
+  it('reject bad brokers and a missing topic', () => {
+    expect(problems(job({ brokers: ['http://localhost:9092'] }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.brokers[0]', code: 'bad_params' });
+    expect(problems(job({ brokers: [] }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.brokers', code: 'bad_params' });
+    expect(problems(job({ topic: undefined }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.topic', code: 'bad_params' });
+    expect(problems(job({}, kafkaOut({ topic: 'bad topic!' })))).toContainEqual({ path: '$.nodes[1].params.topic', code: 'bad_params' });
+  });
+
+  it('reject inconsistent source params', () => {
+    expect(problems(job({ startFrom: 'group' }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.startFrom', code: 'bad_params' });
+    expect(problems(job({ startFrom: { timestamp: -1 } }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.startFrom.timestamp', code: 'bad_params' });
+    expect(problems(job({ format: 'csv' }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.fields', code: 'bad_params' });
+    expect(problems(job({ fields, timestamp: 'name' }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.timestamp', code: 'bad_params' });
+    expect(problems(job({ dlqTopic: 'events' }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.dlqTopic', code: 'bad_params' });
+    expect(problems(job({ watermark: { maxOutOfOrderness: '1s', idleTimeout: 'soon' } }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.watermark.idleTimeout', code: 'bad_params' });
+  });
+
+  it('reject a bad delivery mode, a transactionTimeout above 15m and a key over unknown fields', () => {
+    expect(problems(job({}, kafkaOut({ delivery: 'exactly-twice' })))).toContainEqual({ path: '$.nodes[1].params.delivery', code: 'bad_params' });
+    expect(problems(job({}, kafkaOut({ delivery: 'exactly-once', transactionTimeout: '16m' })))).toContainEqual({ path: '$.nodes[1].params.transactionTimeout', code: 'bad_params' });
+    expect(problems(job({}, kafkaOut({ delivery: 'exactly-once', transactionTimeout: '15m' })))).toEqual([]);
+    expect(problems(job({}, kafkaOut({ delivery: 'exactly-once', transactionTimeout: '10s', commitInterval: '30s' })))).toContainEqual({ path: '$.nodes[1].params.commitInterval', code: 'bad_params' });
+    expect(problems(job({ fields }, kafkaOut({ key: 'nope' })))).toContainEqual({ path: '$.nodes[1].params.key', code: 'bad_expression' });
+  });
+
+  it('reject a bad postgres mode, upsert without key columns or with key columns not in the input', () => {
+    expect(problems(job({ fields }, pgOut({ mode: 'merge' })))).toContainEqual({ path: '$.nodes[1].params.mode', code: 'bad_params' });
+    expect(problems(job({ fields }, pgOut({ mode: 'upsert' })))).toContainEqual({ path: '$.nodes[1].params.keyColumns', code: 'bad_params' });
+    expect(problems(job({ fields }, pgOut({ mode: 'upsert', keyColumns: ['id', 'missing'] })))).toContainEqual({ path: '$.nodes[1].params.keyColumns[1]', code: 'unknown_field' });
+    expect(problems(job({ fields }, pgOut({ connectionString: 'mysql://x' })))).toContainEqual({ path: '$.nodes[1].params.connectionString', code: 'bad_params' });
+    expect(problems(job({}, pgOut({ createTable: true })))).toContainEqual({ path: '$.nodes[1].params.createTable', code: 'bad_params' });
+    expect(problems(job({ fields }, pgOut({ mode: 'upsert', keyColumns: ['id'], createTable: true })))).toEqual([]);
+  });
+});
