@@ -1,6 +1,10 @@
 // Throughput of the engine: datagen (bounded, unthrottled) → step → a sink that keeps nothing,
 // at parallelism 1 and 2. Run with `npm run bench` from the repo root (builds the engine first).
 // Parallelism 1 runs in-process (execution 'auto'); parallelism 2 runs on worker threads.
+// Keyed rows run on event time with a 5 s watermark bound (the generator's jitter is < 3 s), so
+// nothing is late and p=1 and p=2 must emit the same windows: the bench compares them.
+// Then a latency run: the 100k-key sliding window at a fixed offered rate below capacity
+// (p=1), p50/p99 end-to-end latency, and the heap backend's state bytes per key.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -10,6 +14,12 @@ import { Engine } from '../dist/index.js';
 import { BATCH_RECORDS, INITIAL_CREDITS, LINGER_MS } from '../dist/runtime/batch-channel.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 2_000_000);
+/** Seconds of the latency run (the first window's worth is warm-up). */
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 40);
+/** Watermark bound of every bench source: covers the generator's jitter (< 3 s), so nothing is late. */
+const BOUND_MS = 5000;
+/** Keyed rows whose full output is small enough to compare record by record between p=1 and p=2. */
+const COMPARE_LIMIT = 10_000; // sink.collect's maximum
 const PARALLELISM = (process.env.BENCH_PARALLELISM ?? '1,2').split(',').map(Number);
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = join(resolve(here, '../../..'), 'bench', 'results', 'latest.json');
@@ -27,25 +37,41 @@ const STEPS = {
     { id: 'key', kind: 'keyBy', params: { key: 'user_id' } },
     { id: 'win', kind: 'window.tumbling', params: { size: '10s', aggregate: [{ fn: 'count', as: 'n' }] } },
   ],
+  // 100k keys (user 1..1000 × product 1..100; user_id * 100 + product_id is unique per pair).
+  'sliding 10s/2s 100k keys': SLIDING_100K(),
 };
 
-function spec(name, steps, parallelism) {
+function SLIDING_100K() {
+  return [
+    { id: 'k100k', kind: 'map', params: { fields: [{ as: 'k', expr: 'user_id * 100 + product_id' }] } },
+    { id: 'key', kind: 'keyBy', params: { key: 'k' } },
+    { id: 'win', kind: 'window.sliding', params: { size: '10s', slide: '2s', aggregate: [{ fn: 'count', as: 'n' }] } },
+  ];
+}
+
+function spec(name, steps, parallelism, gen = { ratePerSec: 100_000_000, count: N }, limit = 1) {
   const nodes = [
-    { id: 'gen', kind: 'source.datagen', params: { seed: 1, ratePerSec: 100_000_000, count: N } },
+    { id: 'gen', kind: 'source.datagen', params: { seed: 1, timestamp: 'ts', watermark: { maxOutOfOrderness: `${BOUND_MS}ms` }, ...gen } },
     ...steps,
-    { id: 'sink', kind: 'sink.collect', params: { limit: 1 } },
+    { id: 'sink', kind: 'sink.collect', params: { limit } },
   ];
   const edges = nodes.slice(1).map((n, i) => ({ from: nodes[i].id, to: n.id }));
   return { specVersion: 1, name: `bench-${name}`, config: { parallelism }, nodes, edges };
 }
 
 async function measure(name, steps, parallelism) {
-  const job = await Engine.start(spec(name, steps, parallelism));
+  const keyed = steps.some((s) => s.kind === 'keyBy');
+  // Small keyed outputs are kept whole to compare p=1 with p=2; everything else keeps one record.
+  const job = await Engine.start(spec(name, steps, parallelism, undefined, keyed ? COMPARE_LIMIT : 1));
   const t0 = performance.now();
   const result = await job.done;
   const secs = (performance.now() - t0) / 1000;
   if (result.status !== 'finished') throw new Error(`${name}: ${result.status} ${result.error?.message ?? ''}`);
-  const out = job.metrics().operators.find((o) => o.nodeId === 'sink').recordsIn;
+  const metrics = job.metrics().operators;
+  const out = metrics.find((o) => o.nodeId === 'sink').recordsIn;
+  const late = metrics.reduce((a, o) => a + o.lateRecordsDropped, 0);
+  const records = keyed && out <= COMPARE_LIMIT ? job.preview('sink').map((r) => JSON.stringify(r)).sort() : undefined;
+  outputs.set(`${name}/${parallelism}`, { out, late, records });
   const runtime = parallelism === 1 ? 'in-process' : 'threads';
   return {
     scenario: name,
@@ -55,6 +81,7 @@ async function measure(name, steps, parallelism) {
     seconds: Number(secs.toFixed(3)),
     eventsPerSec: Math.round(N / secs),
     recordsOut: out,
+    lateRecordsDropped: late,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
@@ -73,20 +100,119 @@ async function threadScaling() {
   return Number(((2 * one) / Math.max(...two)).toFixed(2));
 }
 
+/** The first difference between the p=1 and p=2 outputs of a scenario, or undefined. */
+function outputDifference(name) {
+  const [a, b] = [outputs.get(`${name}/1`), outputs.get(`${name}/2`)];
+  if (a === undefined || b === undefined) return undefined;
+  if (a.out !== b.out) return `${a.out} records at p=1, ${b.out} at p=2`;
+  if (a.late !== b.late) return `${a.late} late records at p=1, ${b.late} at p=2`;
+  if (a.records !== undefined && b.records !== undefined) {
+    const i = a.records.findIndex((r, j) => r !== b.records[j]);
+    if (i >= 0) return `record ${i} (sorted) differs: ${a.records[i]} at p=1, ${b.records[i]} at p=2`;
+  }
+  return undefined;
+}
+
+/**
+ * The 100k-key sliding window at a fixed offered rate, in-process (p=1), to measure latency.
+ * Record i is planned for wall time start + i / rate (the rate limiter's schedule; a record the
+ * source emits late still counts from its planned time, so queueing is not hidden — no
+ * coordinated omission). Its event time is that planned time minus up to 3 s of jitter, so the
+ * watermark (max ts − 5 s − 1) first passes window end e − 1 once a record planned at e + 5 s is
+ * out: that is the window's natural wait. Latency of an emitted window row = the wall time it
+ * reaches the sink − (e + 5 s); it includes the 200 ms periodic watermark interval and firing all
+ * keys of the window. Windows closed only by the end of input are left out.
+ */
+async function latencyRun(rate) {
+  const count = Math.round(rate * LATENCY_SECONDS);
+  const startTime = Date.now();
+  const job = await Engine.start(spec('latency', SLIDING_100K(), 1, { ratePerSec: rate, count, startTime }));
+  const lastPlanned = startTime + (count * 1000) / rate;
+  const warmUpUntil = startTime + 10_000 + BOUND_MS;
+  const latencies = [];
+  // Bench-only: time each row as the in-process sink receives it (job internals, not the API).
+  const sink = job.built.tasks.flatMap((t) => t.members).find((m) => m.nodeId === 'sink').operator;
+  const receive = sink.processElement.bind(sink);
+  sink.processElement = (value, timestamp, key) => {
+    const natural = value.window_end + BOUND_MS;
+    if (natural >= warmUpUntil && natural <= lastPlanned) latencies.push(Date.now() - natural);
+    receive(value, timestamp, key);
+  };
+  // …and when the source ran dry, to see whether it kept to its schedule.
+  const source = job.built.tasks.flatMap((t) => t.members).find((m) => m.nodeId === 'gen').operator;
+  const poll = source.pollNext.bind(source);
+  let sourceEnded;
+  source.pollNext = (max) => {
+    const n = poll(max);
+    if (n === -1) sourceEnded ??= Date.now();
+    return n;
+  };
+  let state = { keys: 0, bytes: 0 };
+  const sampler = setInterval(() => {
+    const w = job.metrics().operators.find((o) => o.nodeId === 'win');
+    if ((w.stateKeys ?? 0) > state.keys) state = { keys: w.stateKeys, bytes: w.stateBytes };
+  }, 1000);
+  const result = await job.done;
+  // How far behind its schedule the source ended: large means the offered rate was above capacity.
+  const endLagMs = Math.max(0, (sourceEnded ?? Date.now()) - lastPlanned);
+  clearInterval(sampler);
+  if (result.status !== 'finished') throw new Error(`latency: ${result.status} ${result.error?.message ?? ''}`);
+  latencies.sort((a, b) => a - b);
+  const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  const lag = latencies.length === 0 ? NaN : latencies[latencies.length - 1];
+  return {
+    scenario: 'sliding 10s/2s 100k keys, fixed rate',
+    parallelism: 1,
+    runtime: 'in-process',
+    offeredPerSec: rate,
+    seconds: LATENCY_SECONDS,
+    windowRowsTimed: latencies.length,
+    p50LatencyMs: q(0.5),
+    p99LatencyMs: q(0.99),
+    maxLatencyMs: lag,
+    endLagMs,
+    peakStateKeys: state.keys,
+    stateBytesPerKey: state.keys === 0 ? NaN : Math.round(state.bytes / state.keys),
+  };
+}
+
+const outputs = new Map();
 const scalingBefore = await threadScaling();
 const rows = [];
 await measure('warm-up', [], 1); // JIT warm-up, not reported
 await measure('warm-up', [], 2);
-for (const [name, steps] of Object.entries(STEPS)) for (const p of PARALLELISM) rows.push(await measure(name, steps, p));
+// BENCH_LATENCY_ONLY=1 skips the throughput table (the latency run then needs BENCH_LATENCY_RATE or uses 10k/s).
+if (!process.env.BENCH_LATENCY_ONLY) for (const [name, steps] of Object.entries(STEPS)) for (const p of PARALLELISM) rows.push(await measure(name, steps, p));
 
 console.log(`events per run: ${N.toLocaleString('en-US')} (node ${process.version}, ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores)`);
 console.log(`batches: ${BATCH_RECORDS} records or ${LINGER_MS} ms, ${INITIAL_CREDITS} credits per channel; slots: ${availableParallelism()}`);
-console.log('scenario               p  runtime        events/s   seconds  records to sink  peak RSS MB');
+console.log('scenario                   p  runtime        events/s   seconds  records to sink  peak RSS MB');
 for (const r of rows) {
   console.log(
-    `${r.scenario.padEnd(22)} ${String(r.parallelism).padStart(1)}  ${r.runtime.padEnd(11)} ${r.eventsPerSec.toLocaleString('en-US').padStart(11)}  ${r.seconds.toFixed(2).padStart(8)}  ${r.recordsOut.toLocaleString('en-US').padStart(15)}  ${String(r.peakRssMB).padStart(11)}`,
+    `${r.scenario.padEnd(26)} ${String(r.parallelism).padStart(1)}  ${r.runtime.padEnd(11)} ${r.eventsPerSec.toLocaleString('en-US').padStart(11)}  ${r.seconds.toFixed(2).padStart(8)}  ${r.recordsOut.toLocaleString('en-US').padStart(15)}  ${String(r.peakRssMB).padStart(11)}`,
   );
 }
+let mismatches = 0;
+for (const name of Object.keys(STEPS)) {
+  const diff = outputDifference(name);
+  if (diff !== undefined) {
+    mismatches++;
+    console.log(`OUTPUT MISMATCH ${name}: ${diff}`);
+  }
+}
+if (mismatches === 0) console.log('p=1 and p=2 outputs: identical for every scenario (keyed rows with no late records)');
+
+// Offered rate for the latency run: a third of the bounded run's p=1 throughput, at most 10k/s.
+// The bounded run fires almost every window once, at its end; a steady stream fires 100k keys'
+// windows every 2 s, which costs more, so the steady capacity is well below that throughput.
+const capacity = rows.find((r) => r.scenario === 'sliding 10s/2s 100k keys' && r.parallelism === 1)?.eventsPerSec ?? 30_000;
+const latency = await latencyRun(Number(process.env.BENCH_LATENCY_RATE ?? Math.min(10_000, Math.max(1000, Math.round(capacity / 3 / 1000) * 1000))));
+console.log(
+  `latency (${latency.scenario}, p=1, ${latency.offeredPerSec.toLocaleString('en-US')} events/s offered for ${latency.seconds} s): ` +
+    `p50 ${latency.p50LatencyMs} ms, p99 ${latency.p99LatencyMs} ms, max ${latency.maxLatencyMs} ms over ${latency.windowRowsTimed.toLocaleString('en-US')} window rows; ` +
+    `state ${latency.peakStateKeys.toLocaleString('en-US')} keys, ~${latency.stateBytesPerKey} bytes/key (heap backend estimate); ` +
+    `source ended ${latency.endLagMs} ms behind its schedule${latency.endLagMs > 1000 ? ' — ABOVE CAPACITY, latency is queueing' : ''}`,
+);
 const scalingAfter = await threadScaling();
 console.log(`two-thread CPU scaling of this machine (2.00 = ideal): ${scalingBefore} before, ${scalingAfter} after`);
 const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -94,6 +220,6 @@ console.log(`peak RSS: ${peakRssMB} MB`);
 await mkdir(dirname(resultsFile), { recursive: true });
 await writeFile(
   resultsFile,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, results: rows }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, watermarkBoundMs: BOUND_MS, outputMismatches: mismatches, results: rows, latency }, null, 2) + '\n',
 );
 console.log(`written to ${resultsFile}`);

@@ -1,6 +1,7 @@
 import type { EngineLogger } from './api.js';
 import type { Collector, Row } from './collector.js';
 import type { NodeCounters } from './runtime/metrics.js';
+import type { StateMetrics } from './state/snapshot-format.js';
 import type { RecordSchema } from '@riffle/shared';
 
 /** State an operator keeps, declared up front so checkpoints know what to snapshot. */
@@ -74,6 +75,14 @@ export abstract class Operator {
 
   /** The job failed: release resources without committing anything. */
   abort(): void {}
+
+  /**
+   * Size of the keyed state this subtask holds, or undefined for an operator without keyed state
+   * (reported as `stateKeys` / `stateBytes`). Called at metrics rate, never per record.
+   */
+  stateMetrics(): StateMetrics | undefined {
+    return undefined;
+  }
 
   /** Snapshot of the declared state; checkpoints (a later issue) store it. */
   snapshotState(): unknown {

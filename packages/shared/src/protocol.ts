@@ -50,6 +50,12 @@ export interface OperatorMetrics {
   idleRatio?: number;
   /** Per-subtask detail, when the job runs on worker threads. */
   subtasks?: SubtaskMetrics[];
+  /**
+   * Keyed operators only (windows, reduce, dedupe, over, joins): distinct keys holding state and
+   * the state's approximate heap size in bytes, summed over subtasks (a rough estimate, not exact).
+   */
+  stateKeys?: number;
+  stateBytes?: number;
 }
 
 /** Metrics of one parallel subtask of an operator. */
@@ -68,6 +74,9 @@ export interface SubtaskMetrics {
   outputQueue: number;
   /** Records in the task's output channels: open batch, waiting for credit, in flight. */
   bufferedRecords: number;
+  /** Keyed operators only: this subtask's state keys and approximate bytes. */
+  stateKeys?: number;
+  stateBytes?: number;
 }
 
 /** One sample of a job's metrics, taken about once a second. */

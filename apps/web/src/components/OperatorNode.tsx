@@ -5,6 +5,7 @@ import type { OperatorFlowNode } from '../hooks/useFlowNodes';
 import { useNodeProblems } from '../hooks/useNodeProblems';
 import { useNodeRate } from '../hooks/useNodeRate';
 import { useNodeLoad } from '../hooks/useNodeLoad';
+import { useNodeState } from '../hooks/useNodeState';
 import { useParallelism } from '../hooks/useParallelism';
 import { formatRate } from '../lib/metrics';
 import { summarize } from '../lib/summary';
@@ -42,6 +43,7 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
   const rate = useNodeRate(id);
   const parallelism = useParallelism(id);
   const load = useNodeLoad(id);
+  const state = useNodeState(id);
   const classes = ['op-node', `cat-${def?.category ?? 'unknown'}`, selected ? 'is-selected' : '', problemCount > 0 ? 'has-problems' : '', load ? `load-${load.level}` : ''];
   return (
     <div className={classes.join(' ')} data-testid={`node-${id}`}>
@@ -75,6 +77,12 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
           {load && (
             <span className="op-node__load" data-testid={`node-load-${id}`} data-level={load.level} title="share of the last second spent working / waiting for downstream (back-pressure)">
               {' '}· busy {Math.round(load.busy * 100)}% · bp {Math.round(load.backPressured * 100)}%
+            </span>
+          )}
+          {state && (
+            <span className="op-node__state" data-testid={`node-state-${id}`} title="keyed state: distinct keys and approximate heap size">
+              {' '}
+              {state}
             </span>
           )}
         </div>

@@ -5,7 +5,7 @@ import { describePhysicalPlan, type PlanDescription } from '../plan/describe-pla
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { DeadLetterBuffer } from './dead-letters.js';
 import { JobLifecycle, type StatusListener } from './lifecycle.js';
-import { MetricsRegistry } from './metrics.js';
+import { addStateMetrics, collectStateSizes, MetricsRegistry } from './metrics.js';
 import { PreviewBuffer } from './preview-buffer.js';
 import { Sleeper } from './sleeper.js';
 import { runSource, type SourceControl } from './source-driver.js';
@@ -85,7 +85,9 @@ export class Job implements JobHandle {
   }
 
   metrics(): JobMetrics {
-    return this.registry.snapshot(this.id, this.status);
+    const m = this.registry.snapshot(this.id, this.status);
+    if (this.built !== undefined) addStateMetrics(m.operators, collectStateSizes(this.built.tasks));
+    return m;
   }
 
   preview(nodeId: string): unknown[] {

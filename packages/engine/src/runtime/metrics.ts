@@ -1,5 +1,6 @@
 import type { JobMetrics, OperatorMetrics } from '@riffle/shared';
 import { MAX_WATERMARK } from '../collector.js';
+import type { Task } from './task.js';
 
 /**
  * Counters of one parallel subtask of one node. Plain mutable fields: the hot path increments
@@ -26,6 +27,45 @@ export interface NodeCounters {
 /** The load fields of {@link OperatorMetrics} (defined in shared's protocol). */
 export type OperatorLoadMetrics = Pick<OperatorMetrics, 'busyRatio' | 'backPressuredRatio' | 'idleRatio' | 'subtasks'>;
 export type { SubtaskMetrics } from '@riffle/shared';
+
+/** The state fields of {@link OperatorMetrics}. */
+export type OperatorStateMetrics = Pick<OperatorMetrics, 'stateKeys' | 'stateBytes'>;
+
+/** Keys and approximate bytes of one operator subtask's keyed state. */
+export type StateSize = [keys: number, bytes: number];
+
+/**
+ * Sums each keyed operator's state size over its subtasks into `stateKeys` / `stateBytes`
+ * (operators without keyed state have no entry and get no fields).
+ */
+export function addStateMetrics(operators: OperatorMetrics[], state: ReadonlyMap<string, ReadonlyArray<StateSize | undefined>>): void {
+  for (const op of operators) {
+    const list = state.get(op.nodeId);
+    if (list === undefined) continue;
+    let keys = 0;
+    let bytes = 0;
+    for (const s of list) {
+      if (s === undefined) continue;
+      keys += s[0];
+      bytes += s[1];
+    }
+    Object.assign(op, { stateKeys: keys, stateBytes: bytes } satisfies OperatorStateMetrics);
+  }
+}
+
+/** Each keyed operator's state size per subtask, over `tasks` (walks the state: call at metrics rate). */
+export function collectStateSizes(tasks: Iterable<Task>): Map<string, StateSize[]> {
+  const out = new Map<string, StateSize[]>();
+  for (const t of tasks)
+    for (const m of t.members) {
+      const s = m.operator.stateMetrics();
+      if (s === undefined) continue;
+      let list = out.get(m.nodeId);
+      if (list === undefined) out.set(m.nodeId, (list = []));
+      list[t.subtaskIndex] = [s.keys, s.approximateBytes];
+    }
+  return out;
+}
 
 export function newCounters(): NodeCounters {
   return { recordsIn: 0, recordsOut: 0, lateRecordsDropped: 0, deadLettered: 0, watermark: -Infinity };

@@ -6,6 +6,7 @@ import { forEachElement, type Batch } from './batch.js';
 import type { ChannelReceiver } from './channel.js';
 import type { OperatorInput } from './chain-collectors.js';
 import type { ExchangeWriter } from './exchange-writer.js';
+import { IDLE_WATERMARK } from '../time/watermark-status.js';
 import { WatermarkValve } from './watermark-valve.js';
 
 /** One operator of a chain, with the id used to attribute its failures. */
@@ -84,6 +85,7 @@ export class Task implements ChannelReceiver {
   receiveWatermark(channel: number, watermark: number): void {
     const combined = this.valve.update(channel, watermark);
     if (combined !== undefined) this.head!.emitWatermark(combined);
+    if (this.valve.takeIdleMarker()) this.head!.emitWatermark(IDLE_WATERMARK);
   }
 
   receiveEndOfInput(): void {

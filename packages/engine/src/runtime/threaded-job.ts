@@ -7,7 +7,7 @@ import { describePhysicalPlan, type PlanDescription } from '../plan/describe-pla
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { DeadLetterBuffer } from './dead-letters.js';
 import { JobLifecycle, type StatusListener } from './lifecycle.js';
-import { MetricsRegistry, newCounters, type NodeCounters, type OperatorLoadMetrics } from './metrics.js';
+import { addStateMetrics, MetricsRegistry, newCounters, type NodeCounters, type OperatorLoadMetrics, type StateSize } from './metrics.js';
 import { WorkerPool } from './worker-pool.js';
 import type { FaultKind, FromWorker, TaskReport, ToWorker, WorkerInit, WorkerReport } from './worker-protocol.js';
 import { taskIndexer } from './worker-runtime.js';
@@ -34,6 +34,8 @@ export class ThreadedJob implements JobHandle {
   private readonly previews = new Map<string, Map<number, unknown[]>>();
   private readonly previewLimits = new Map<string, number>();
   private readonly tasks = new Map<string, TaskReport>();
+  /** Keyed node → subtask → latest state size reported by its worker. */
+  private readonly state = new Map<string, StateSize[]>();
   private pool: WorkerPool | undefined;
   private readonly running: Int32Array[] = [];
   private readonly finishedWorkers = new Set<number>();
@@ -165,10 +167,16 @@ export class ThreadedJob implements JobHandle {
       byWorker.set(worker, records);
     }
     for (const d of r.deadLetters) this.dead.addEntry(d);
+    for (const [nodeId, s, size] of r.state ?? []) {
+      let list = this.state.get(nodeId);
+      if (list === undefined) this.state.set(nodeId, (list = []));
+      list[s] = size;
+    }
   }
 
   metrics(): JobMetrics {
     const m = this.registry.snapshot(this.id, this.status);
+    addStateMetrics(m.operators, this.state);
     for (const op of m.operators) {
       const chain = this.physical.chainOf.get(op.nodeId)!;
       const subtasks: TaskReport[] = [];
@@ -183,7 +191,11 @@ export class ThreadedJob implements JobHandle {
         busyRatio: avg((t) => t.busyRatio),
         backPressuredRatio: avg((t) => t.backPressuredRatio),
         idleRatio: avg((t) => t.idleRatio),
-        subtasks: subtasks.map(({ chainId: _, ...t }) => ({ ...t, recordsIn: counters[t.subtask]!.recordsIn, recordsOut: counters[t.subtask]!.recordsOut })),
+        subtasks: subtasks.map(({ chainId: _, ...t }) => {
+          const size = this.state.get(op.nodeId)?.[t.subtask];
+          const state = size === undefined ? {} : { stateKeys: size[0], stateBytes: size[1] };
+          return { ...t, recordsIn: counters[t.subtask]!.recordsIn, recordsOut: counters[t.subtask]!.recordsOut, ...state };
+        }),
       } satisfies OperatorLoadMetrics);
     }
     return m;

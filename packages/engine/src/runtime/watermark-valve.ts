@@ -5,7 +5,9 @@ import { IDLE_WATERMARK } from '../time/watermark-status.js';
  * its active channels, and only advances (Flink's StatusWatermarkValve). A channel that sends
  * {@link IDLE_WATERMARK} is left out of the minimum until it sends a real watermark again, and
  * then only counts once that watermark has caught up with the combined one (it must not move the
- * output back). When every channel is idle the task passes the idle marker on.
+ * output back). When every channel is idle the task passes the idle marker on — after the
+ * highest watermark any channel reached, if that is ahead of the output (Flink's valve does the
+ * same): a channel that sent a watermark and then went idle must not leave it unapplied.
  */
 export class WatermarkValve {
   private readonly channels: Float64Array;
@@ -14,6 +16,7 @@ export class WatermarkValve {
   private readonly aligned: Uint8Array;
   private current = -Infinity;
   private allIdle = false;
+  private idleAfterWatermark = false;
 
   constructor(numChannels: number) {
     this.channels = new Float64Array(numChannels).fill(-Infinity);
@@ -38,6 +41,16 @@ export class WatermarkValve {
     return this.combine();
   }
 
+  /**
+   * True once after {@link update} returned the watermark that precedes an all-idle input: the
+   * caller then forwards {@link IDLE_WATERMARK} after it.
+   */
+  takeIdleMarker(): boolean {
+    const t = this.idleAfterWatermark;
+    this.idleAfterWatermark = false;
+    return t;
+  }
+
   private combine(): number | undefined {
     let min = Infinity;
     let active = 0;
@@ -49,7 +62,12 @@ export class WatermarkValve {
     if (active === 0) {
       if (this.idle.every((x) => x === 1) && !this.allIdle) {
         this.allIdle = true;
-        return IDLE_WATERMARK;
+        let max = -Infinity;
+        for (let i = 0; i < this.channels.length; i++) if (this.channels[i]! > max) max = this.channels[i]!;
+        if (max <= this.current) return IDLE_WATERMARK;
+        this.current = max;
+        this.idleAfterWatermark = true;
+        return max;
       }
       return undefined;
     }

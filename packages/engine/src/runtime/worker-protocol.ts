@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { DeadLetter, JobSpec, RiffleErrorInfo } from '@riffle/shared';
-import type { NodeCounters } from './metrics.js';
+import type { NodeCounters, StateSize } from './metrics.js';
 
 /** `workerData` of a worker thread. */
 export interface WorkerInit {
@@ -51,6 +51,8 @@ export interface WorkerReport {
   previews: Array<[nodeId: string, records: unknown[]]>;
   /** Dead letters since the previous report (bounded). */
   deadLetters: DeadLetter[];
+  /** Keyed operators' state size per subtask here (about once a second, and in the final report). */
+  state?: Array<[nodeId: string, subtask: number, size: StateSize]>;
 }
 
 /** Worker → main thread. */

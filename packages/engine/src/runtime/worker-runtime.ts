@@ -9,6 +9,7 @@ import { decodeBatch, encodeBatch, type Batch } from './batch.js';
 import { BatchChannel, LINGER_MS } from './batch-channel.js';
 import { LocalChannel } from './channel.js';
 import { deadLetterOf, DEAD_LETTER_SAMPLE } from './dead-letters.js';
+import { collectStateSizes } from './metrics.js';
 import { PreviewBuffer } from './preview-buffer.js';
 import { Sleeper } from './sleeper.js';
 import { runSource, type SourceControl } from './source-driver.js';
@@ -18,6 +19,8 @@ import { GATE_SPAN, type FromWorker, type PeerMessage, type FaultKind, type Task
 
 const TICK_MS = 200;
 const REPORT_MS = 250;
+/** State sizes walk the state: reported at most this often (and in the final report). */
+const STATE_REPORT_MS = 1000;
 /** Longest stretch of input processing before the worker lets messages (credits, batches) in. */
 const SLICE_MS = 2;
 
@@ -65,6 +68,7 @@ export class WorkerRuntime {
   private finished = false;
   private sourcesLeft = 0;
   private lastReport = performance.now();
+  private lastStateReport = -Infinity;
 
   constructor(
     private readonly init: WorkerInit,
@@ -318,7 +322,7 @@ export class WorkerRuntime {
       this.fail(e);
       return;
     }
-    this.report();
+    this.report(true);
     this.post({ t: 'done' });
   }
 
@@ -341,7 +345,7 @@ export class WorkerRuntime {
     process.exit(0);
   }
 
-  private report(): void {
+  private report(final = false): void {
     const now = performance.now();
     const interval = Math.max(1, now - this.lastReport);
     this.lastReport = now;
@@ -382,7 +386,13 @@ export class WorkerRuntime {
     }
     const deadLetters = this.deadLetters;
     this.deadLetters = [];
-    this.post({ t: 'report', report: { counters, tasks, previews, deadLetters } });
+    const report: WorkerReport = { counters, tasks, previews, deadLetters };
+    if (final || now - this.lastStateReport >= STATE_REPORT_MS) {
+      this.lastStateReport = now;
+      report.state = [];
+      for (const [nodeId, list] of collectStateSizes(this.built.tasks)) list.forEach((size, s) => report.state!.push([nodeId, s, size]));
+    }
+    this.post({ t: 'report', report });
   }
 
   private previewBuffer(nodeId: string, limit: number): PreviewBuffer {

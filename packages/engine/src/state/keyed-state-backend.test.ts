@@ -23,6 +23,29 @@ const avg: AggregatingStateDescriptor<number, [number, number], number> = {
 const BACKENDS: Array<[string, (o: KeyedStateBackendOptions) => KeyedStateBackend]> = [['heap', (o) => new HeapKeyedStateBackend(o)]];
 
 describe.each(BACKENDS)('keyed state (%s backend)', (_name, make) => {
+  it('sizeMetrics counts keys and entries like metrics(), with one state or several', () => {
+    const b = make(ALL);
+    const v = b.valueState<string>({ name: 'v', kind: 'value', keyed: true });
+    for (let k = 0; k < 40; k++) {
+      b.setCurrentKey(k);
+      v.update('x');
+      v.setNamespace(1).update('y');
+      v.setNamespace(null);
+    }
+    expect(b.sizeMetrics()).toMatchObject({ keys: 40, entries: 80 });
+    const r = b.reducingState(sum);
+    for (let k = 30; k < 50; k++) {
+      b.setCurrentKey(k);
+      r.add(k);
+    }
+    const exact = b.metrics();
+    expect(exact).toMatchObject({ keys: 50, entries: 100 });
+    const approx = b.sizeMetrics(8);
+    expect(approx).toMatchObject({ keys: 50, entries: 100 });
+    expect(approx.approximateBytes).toBeGreaterThan(exact.approximateBytes / 2);
+    expect(approx.approximateBytes).toBeLessThan(exact.approximateBytes * 2);
+  });
+
   it('scopes value state by key and namespace', () => {
     const b = make(ALL);
     const v = b.valueState<string>({ name: 'v', kind: 'value', keyed: true });

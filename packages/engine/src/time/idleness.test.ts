@@ -82,5 +82,18 @@ describe('watermark valve with idle channels', () => {
     expect(v.update(0, IDLE_WATERMARK)).toBeUndefined();
     expect(v.update(1, IDLE_WATERMARK)).toBe(IDLE_WATERMARK);
     expect(v.update(1, IDLE_WATERMARK)).toBeUndefined();
+    expect(v.takeIdleMarker()).toBe(false);
+  });
+
+  it('applies the highest watermark of a channel that went idle behind a silent one, then the idle marker', () => {
+    // Channel 0 reached 100 while channel 1 never sent anything; channel 0 goes idle first.
+    const v = new WatermarkValve(2);
+    expect(v.update(0, 100)).toBeUndefined();
+    expect(v.update(0, IDLE_WATERMARK)).toBeUndefined();
+    expect(v.update(1, IDLE_WATERMARK)).toBe(100);
+    expect(v.takeIdleMarker()).toBe(true);
+    expect(v.takeIdleMarker()).toBe(false);
+    expect(v.update(1, 50)).toBeUndefined(); // back, behind 100: waits to catch up
+    expect(v.update(1, 120)).toBe(120);
   });
 });

@@ -5,7 +5,7 @@ import { Operator, type OperatorContext, type StateDescriptor } from '../operato
 import type { AggregatingStateDescriptor } from '../state/descriptors.js';
 import { HeapKeyedStateBackend } from '../state/heap-backend.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { KeyGroupSnapshot } from '../state/snapshot-format.js';
+import type { KeyGroupSnapshot, StateMetrics } from '../state/snapshot-format.js';
 import type { AggregatingState } from '../state/state-handles.js';
 import type { Namespace } from '../state/state-table.js';
 import type { Timer } from '../timers/timer.js';
@@ -39,6 +39,10 @@ export interface WindowSnapshot {
 export abstract class WindowOperatorBase extends Operator {
   protected readonly agg: WindowAggregate;
   protected readonly backend: KeyedStateBackend;
+
+  override stateMetrics(): StateMetrics {
+    return this.backend.sizeMetrics();
+  }
   protected readonly timers = new TimerService();
   protected readonly acc: AggregatingState<WindowInput, WindowAccumulator, Row>;
   protected readonly processingTime: boolean;
