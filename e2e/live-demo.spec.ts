@@ -19,6 +19,7 @@ test('opening the app while a job runs shows that job live, with windowed counts
   // Each node shows its parallelism and each edge the distribution the planner uses.
   await expect(page.getByTestId('node-parallelism-perWindow')).toHaveText('×2');
   await expect(page.getByTestId('node-load-perWindow')).toContainText(/busy \d+% · bp \d+%/);
+  await expect(page.getByTestId('node-state-perWindow')).toContainText(/keys/);
   await expect(page.locator('.react-flow__edge-text')).toHaveText(['forward', 'forward', 'hash', 'forward']);
 
   // 10-second windows with a 5-second bound: the first results arrive within about 15 s.
