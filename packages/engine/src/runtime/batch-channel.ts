@@ -77,6 +77,11 @@ export class BatchChannel implements OutputChannel {
     this.seal(true);
   }
 
+  writeBarrier(_checkpointId: number): void {
+    // The threaded runtime refuses checkpointDir (engine.ts) until barriers ride in batches.
+    throw new Error('checkpoint barriers are not supported on worker threads yet');
+  }
+
   /** Sends the open batch once it has lingered long enough (and credit allows). */
   flush(): void {
     if (this.values.length === 0 && this.marks.length === 0) return;
