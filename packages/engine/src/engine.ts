@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { RiffleError, validateSpec } from '@riffle/shared';
+import type { CheckpointSetup } from './checkpoint/job-checkpoints.js';
 import { loadForRestore } from './checkpoint/restore.js';
 import { SnapshotStorage } from './checkpoint/snapshot-storage.js';
 import type { EngineLogger, EngineOptions, JobHandle } from './api.js';
@@ -61,12 +62,8 @@ export const Engine = {
     const execution = options.execution ?? 'auto';
     const threads = execution === 'threads' || (execution === 'auto' && plan.chains.some((c) => c.parallelism > 1));
     if (options.restoreFrom !== undefined && options.checkpointDir === undefined) throw checkpointError('restoreFrom needs checkpointDir (the job folder holding the snapshot)');
-    let checkpointing: ConstructorParameters<typeof Job>[5];
+    let checkpointing: CheckpointSetup | undefined;
     if (options.checkpointDir !== undefined) {
-      if (threads)
-        throw checkpointError(
-          "checkpoints are not supported on worker threads yet: run the job with execution: 'in-process' (any parallelism) or without checkpointDir",
-        );
       const bad = valid.nodes.find((n) => NOT_CHECKPOINTABLE[n.kind] !== undefined);
       if (bad !== undefined) throw checkpointError(`node ${bad.id} (${bad.kind}) ${NOT_CHECKPOINTABLE[bad.kind]}: the job cannot run with checkpoints`);
       const restore = options.restoreFrom === undefined ? undefined : await loadForRestore(new SnapshotStorage(options.checkpointDir, jobId), options.restoreFrom, plan);
@@ -78,7 +75,7 @@ export const Engine = {
       };
     }
     const job = threads
-      ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism())
+      ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing)
       : new Job(jobId, valid, plan, baseDir, logger, checkpointing);
     await job.launch();
     logger.info('job started', { jobId: job.id, name: valid.name });

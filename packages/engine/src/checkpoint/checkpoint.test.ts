@@ -40,11 +40,13 @@ function countsOf(job: JobHandle): Map<number, number> {
   return m;
 }
 
+type Execution = 'in-process' | 'threads';
+
 const completed = (job: JobHandle) => job.checkpoints!().filter((c) => c.status === 'completed');
 
 /** Runs until two checkpoints completed, then stops (mid-input); returns the latest checkpoint id. */
-async function runAndStop(dir: string, parallelism: number, mode?: 'exactly-once' | 'at-least-once'): Promise<string> {
-  const job = await Engine.start(countSpec(parallelism, mode), { execution: 'in-process', checkpointDir: dir, jobId: 'j' });
+async function runAndStop(dir: string, parallelism: number, execution: Execution = 'in-process'): Promise<string> {
+  const job = await Engine.start(countSpec(parallelism), { execution, slots: 2, checkpointDir: dir, jobId: 'j' });
   await until(() => completed(job).length >= 2, 10_000);
   await job.stop();
   expect((await job.done).status).toBe('stopped');
@@ -57,16 +59,19 @@ async function runAndStop(dir: string, parallelism: number, mode?: 'exactly-once
   return last.snapshotId!;
 }
 
-describe('checkpoints and restore (in-process runtime)', () => {
-  it.each([
-    [1, 1],
-    [2, 2],
-    [2, 1],
-    [1, 2],
-  ])('a keyed count stopped at p=%i and restored at p=%i from the latest checkpoint equals the offline count', async (before, after) => {
+describe('checkpoints and restore', () => {
+  it.each<[number, Execution, number, Execution]>([
+    [1, 'in-process', 1, 'in-process'],
+    [2, 'in-process', 2, 'in-process'],
+    [2, 'in-process', 1, 'in-process'],
+    [1, 'in-process', 2, 'in-process'],
+    [2, 'threads', 2, 'threads'],
+    [2, 'threads', 1, 'in-process'],
+    [1, 'in-process', 2, 'threads'],
+  ])('a keyed count stopped at p=%i (%s) and restored at p=%i (%s) from the latest checkpoint equals the offline count', async (before, e1, after, e2) => {
     const dir = await tempDir();
-    const chk = await runAndStop(dir, before);
-    const job = await Engine.start(countSpec(after), { execution: 'in-process', checkpointDir: dir, jobId: 'j', restoreFrom: chk });
+    const chk = await runAndStop(dir, before, e1);
+    const job = await Engine.start(countSpec(after), { execution: e2, slots: 2, checkpointDir: dir, jobId: 'j', restoreFrom: chk });
     expect((await job.done).status).toBe('finished');
     const recordsOut = job.metrics().operators.find((o) => o.nodeId === 'gen')!.recordsOut;
     expect(recordsOut).toBeGreaterThan(0);
@@ -124,12 +129,8 @@ describe('checkpoints and restore (in-process runtime)', () => {
     await expect(Engine.start(other, { execution: 'in-process', checkpointDir: dir, restoreFrom: chk })).rejects.toMatchObject({ code: 'incompatible_snapshot' });
   });
 
-  it('refuses checkpointDir on worker threads and for operators whose state is not snapshotted, instead of ignoring it', async () => {
+  it('refuses checkpointDir for operators whose state is not snapshotted, instead of ignoring it', async () => {
     const dir = await tempDir();
-    await expect(Engine.start(countSpec(2), { checkpointDir: dir })).rejects.toMatchObject({
-      code: 'checkpoints_unsupported',
-      message: expect.stringMatching(/not supported on worker threads/),
-    });
     const dedupe = pipeline([
       { id: 'gen', kind: 'source.datagen', params: { ratePerSec: 10 } },
       { id: 'k', kind: 'keyBy', params: { key: 'user_id' } },

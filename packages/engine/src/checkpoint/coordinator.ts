@@ -190,6 +190,12 @@ export class CheckpointCoordinator {
     if (p.expected.size === 0) void this.complete(p);
   }
 
+  /** A task cannot take checkpoint `id` (e.g. it finished): abort it. */
+  decline(id: number, reason: string): void {
+    const p = this.pending;
+    if (p !== undefined && p.id === id) void this.abort(p, `declined: ${reason}`);
+  }
+
   /** The job is ending: aborts the snapshot in progress; no new ones start. */
   async close(reason: string): Promise<void> {
     this.closed = true;

@@ -3,6 +3,8 @@ import type { Row } from '../collector.js';
 import { Operator } from '../operator.js';
 import { RebalancePartitioner } from '../partitioners/index.js';
 import type { OperatorInput } from './chain-collectors.js';
+import { decodeBatch, encodeBatch, type Batch } from './batch.js';
+import { BatchChannel } from './batch-channel.js';
 import type { OutputChannel } from './channel.js';
 import { ExchangeWriter } from './exchange-writer.js';
 import { Task, type TaskSnapshot } from './task.js';
@@ -121,5 +123,27 @@ describe('barrier alignment', () => {
     expect(task.isBlocked(1)).toBe(true);
     task.receiveBarrier(0, 4);
     expect(snapshots.map((s) => s.checkpointId)).toEqual([1, 2, 4]);
+  });
+});
+
+describe('barriers in worker batches', () => {
+  it('a barrier seals the open batch (even an empty one), survives encoding, and reaches the task after the batch records', () => {
+    const sent: Batch[] = [];
+    const ch = new BatchChannel((b) => void sent.push(decodeBatch(encodeBatch(b))), 1);
+    ch.writeRecord({ v: 1 }, 1, undefined);
+    ch.writeWatermark(5);
+    ch.writeBarrier(7); // sent at once (one credit)
+    ch.writeBarrier(8); // no credit left: waits, in order
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ values: [{ v: 1 }], marks: [1, 5], barrier: 7, end: false });
+    ch.addCredits(1);
+    expect(sent[1]).toMatchObject({ values: [], barrier: 8 });
+
+    const { task, seen, out } = twoInputTask('exactly-once');
+    task.processBatch(0, sent[0]!);
+    expect(seen).toEqual(['r1']);
+    expect(task.isBlocked(0)).toBe(true);
+    task.processBatch(1, { values: [{ v: 2 }], timestamps: [2], keys: null, marks: [], end: false, barrier: 7 });
+    expect(out).toEqual(['snapshot7', 'barrier7']);
   });
 });

@@ -1,9 +1,8 @@
 import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
-import type { JobConfig } from '@riffle/shared';
 import type { EngineLogger, JobHandle, JobResult } from '../api.js';
 import { CheckpointCoordinator, type CheckpointStats, type CompletedSnapshot } from '../checkpoint/coordinator.js';
-import { encodeTaskState, restoreOperator, specFingerprint, type RestoreData } from '../checkpoint/restore.js';
-import { SnapshotStorage } from '../checkpoint/snapshot-storage.js';
+import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
+import { restoreOperator } from '../checkpoint/restore.js';
 import { toErrorInfo } from '../errors.js';
 import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
@@ -18,16 +17,6 @@ import { buildTasks, type BuiltTasks } from './task-builder.js';
 /** How often processing-time hooks run (window timers, file sinks rolling). */
 const TICK_MS = 200;
 const SAMPLE_MS = 1000;
-const CHECKPOINT_TIMEOUT_MS = 60_000;
-
-/** Checkpointing of one job run: where, how, and what to start from. */
-export interface CheckpointSetup {
-  dir: string;
-  /** `config.checkpoints` of the spec; undefined: no periodic checkpoints (manual ones only). */
-  config: JobConfig['checkpoints'];
-  restore: RestoreData | undefined;
-  timeoutMs?: number;
-}
 
 /**
  * A running job: owns the tasks, drives the sources, and moves through the lifecycle
@@ -113,54 +102,26 @@ export class Job implements JobHandle {
         for (const m of t.members) restoreOperator(m.operator, graph.byId.get(m.nodeId)!, t.subtaskIndex, graph.maxParallelism, setup.restore);
       this.logger.info('job restored', { jobId: this.id, snapshot: setup.restore.id });
     }
-    const storage = new SnapshotStorage(setup.dir, this.id);
-    await storage.sweep();
-    const existing = await storage.listCheckpoints();
-    const highest = Math.max(setup.restore?.checkpointId ?? 0, ...existing.map((c) => c.metadata.checkpointId));
     const mode = setup.config?.mode ?? 'exactly-once';
-    const chainIndex = new Map(this.physical.chains.map((c, i) => [c.id, i]));
-    const coordinator = new CheckpointCoordinator({
-      storage,
-      logger: this.logger,
-      jobId: this.id,
-      retain: setup.config?.retain ?? 5,
-      timeoutMs: setup.timeoutMs ?? CHECKPOINT_TIMEOUT_MS,
-      firstId: highest + 1,
-      fileName: (chainId, subtask) => `task-${chainIndex.get(chainId)}-${subtask}`,
-      extra: {
-        parallelism: Object.fromEntries(graph.nodes.map((n) => [n.id, n.parallelism])),
-        maxParallelism: graph.maxParallelism,
-        fingerprint: specFingerprint(graph),
-        mode,
+    const coordinator = await createCoordinator(setup, this.physical, this.id, this.logger, {
+      expectedTasks: () => built.tasks.map((t) => `${t.chainId}/${t.subtaskIndex}`),
+      declineReason: () =>
+        !this.running ? 'the job is stopping' : built.tasks.some((t) => t.ended) ? 'a task has finished (end of bounded input)' : undefined,
+      triggerSources: (id) => {
+        for (const t of built.sourceTasks) t.pendingBarriers.push(id);
       },
-      runtime: {
-        expectedTasks: () => built.tasks.map((t) => `${t.chainId}/${t.subtaskIndex}`),
-        declineReason: () =>
-          !this.running ? 'the job is stopping' : built.tasks.some((t) => t.ended) ? 'a task has finished (end of bounded input)' : undefined,
-        triggerSources: (id) => {
-          for (const t of built.sourceTasks) t.pendingBarriers.push(id);
-        },
-        notifyComplete: (id) => {
-          try {
-            for (const t of built.tasks) t.notifyCheckpointComplete(id);
-          } catch (e) {
-            this.fail(e);
-          }
-        },
+      notifyComplete: (id) => {
+        try {
+          for (const t of built.tasks) t.notifyCheckpointComplete(id);
+        } catch (e) {
+          this.fail(e);
+        }
       },
     });
     for (const t of built.tasks) {
       t.checkpointMode = mode;
       const isSource = t.source !== undefined;
-      t.onSnapshot = (s) =>
-        coordinator.acknowledge({
-          checkpointId: s.checkpointId,
-          chainId: s.chainId,
-          subtask: s.subtask,
-          alignmentMs: s.alignmentMs,
-          bytes: encodeTaskState({ chainId: s.chainId, subtask: s.subtask, operators: s.operators }),
-          ...(isSource ? { sourcePosition: { nodeId: s.operators[0]!.nodeId, position: s.operators[0]!.state } } : {}),
-        });
+      t.onSnapshot = (s) => coordinator.acknowledge(toAck(s, isSource));
     }
     this.coordinator = coordinator;
   }

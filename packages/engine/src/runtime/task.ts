@@ -87,7 +87,11 @@ export class Task implements ChannelReceiver {
     if (p !== undefined) p.operator.currentInput = p.portOfChannel[channel] ?? 0;
   }
 
-  /** Delivers a batch from input-gate channel `channel`, element by element, in order. */
+  /**
+   * Delivers a batch from input-gate channel `channel`, element by element, in order. The worker
+   * runtime does not hand over batches of a channel held back by an alignment ({@link isBlocked}):
+   * they wait in its queue with their credit (Flink's approach), so only direct-call channels buffer.
+   */
   processBatch(channel: number, batch: Batch): void {
     const head = this.head!;
     this.selectPort(channel);
@@ -96,6 +100,7 @@ export class Task implements ChannelReceiver {
       (value, timestamp, key) => head.collect(value, timestamp, key),
       (wm) => this.receiveWatermark(channel, wm),
     );
+    if (batch.barrier !== undefined) this.receiveBarrier(channel, batch.barrier);
     if (batch.end) this.receiveEndOfInput(channel);
   }
 
