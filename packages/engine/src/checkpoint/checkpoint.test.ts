@@ -45,8 +45,8 @@ type Execution = 'in-process' | 'threads';
 const completed = (job: JobHandle) => job.checkpoints!().filter((c) => c.status === 'completed');
 
 /** Runs until two checkpoints completed, then stops (mid-input); returns the latest checkpoint id. */
-async function runAndStop(dir: string, parallelism: number, execution: Execution = 'in-process'): Promise<string> {
-  const job = await Engine.start(countSpec(parallelism), { execution, slots: 2, checkpointDir: dir, jobId: 'j' });
+async function runAndStop(dir: string, parallelism: number, execution: Execution = 'in-process', mode?: 'at-least-once'): Promise<string> {
+  const job = await Engine.start(countSpec(parallelism, mode), { execution, slots: 2, checkpointDir: dir, jobId: 'j' });
   await until(() => completed(job).length >= 2, 10_000);
   await job.stop();
   expect((await job.done).status).toBe('stopped');
@@ -77,6 +77,28 @@ describe('checkpoints and restore', () => {
     expect(recordsOut).toBeGreaterThan(0);
     expect(recordsOut).toBeLessThan(N); // resumed, not replayed from the start
     expect(countsOf(job)).toEqual(offlineCounts());
+  });
+
+  it('at-least-once mode restores without losing records (duplicates allowed)', async () => {
+    const dir = await tempDir();
+    const chk = await runAndStop(dir, 2, 'threads', 'at-least-once');
+    const job = await Engine.start(countSpec(2, 'at-least-once'), { execution: 'threads', slots: 2, checkpointDir: dir, jobId: 'j', restoreFrom: chk });
+    expect((await job.done).status).toBe('finished');
+    const got = countsOf(job);
+    for (const [k, n] of offlineCounts()) expect(got.get(k)).toBeGreaterThanOrEqual(n);
+  });
+
+  it('a checkpoint that times out is aborted and recorded; the job keeps running', async () => {
+    const dir = await tempDir();
+    const spec = countSpec(1);
+    delete spec.config!.checkpoints;
+    const job = await Engine.start(spec, { execution: 'in-process', checkpointDir: dir, checkpointTimeoutMs: 1 });
+    await expect(job.triggerCheckpoint!()).rejects.toThrow(/checkpoint 1 failed: timed out after 1 ms/);
+    expect(job.status).toBe('running');
+    expect(job.checkpoints!()).toMatchObject([{ id: 1, status: 'failed', error: 'timed out after 1 ms' }]);
+    await until(() => job.checkpoints!().length === 1);
+    await job.stop();
+    expect((await readdir(join(dir, 'checkpoints'))).filter((d) => d === 'chk-1')).toEqual([]);
   });
 
   it('writes _metadata with source positions, parallelism and a fingerprint; keeps `retain` checkpoints', async () => {

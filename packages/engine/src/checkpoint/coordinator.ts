@@ -110,6 +110,8 @@ export class CheckpointCoordinator {
   private pending: Pending | undefined;
   private readonly history: CheckpointStats[] = [];
   private closed = false;
+  /** Clean-ups of aborted snapshots still running; `close` waits for them. */
+  private readonly cleanups = new Set<Promise<unknown>>();
 
   constructor(private readonly o: CoordinatorOptions) {
     this.nextId = o.firstId;
@@ -200,6 +202,7 @@ export class CheckpointCoordinator {
   async close(reason: string): Promise<void> {
     this.closed = true;
     if (this.pending !== undefined) await this.abort(this.pending, reason);
+    await Promise.all(this.cleanups);
   }
 
   private async complete(p: Pending): Promise<void> {
@@ -234,7 +237,12 @@ export class CheckpointCoordinator {
     Object.assign(p.stats, { status: 'failed', error: reason, durationMs: Math.round(performance.now() - p.started) } satisfies Partial<CheckpointStats>);
     this.o.logger.warn(`${p.kind} ${p.id} failed`, { jobId: this.o.jobId, reason });
     p.reject(new Error(`${p.kind} ${p.id} failed: ${reason}`));
-    await p.snapshot?.abort().catch(() => undefined);
+    // Let writes in flight settle first, so removing the folder does not race with them (a
+    // leftover folder has no _metadata: the next start's sweep removes it anyway).
+    const cleanup = Promise.allSettled(p.writes).then(() => p.snapshot?.abort().catch(() => undefined));
+    this.cleanups.add(cleanup);
+    await cleanup;
+    this.cleanups.delete(cleanup);
   }
 }
 
