@@ -1,3 +1,4 @@
+import type { CheckpointStats, CompletedSnapshot } from './checkpoint/coordinator.js';
 import type { PlanDescription } from './plan/describe-plan.js';
 import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
 
@@ -25,6 +26,23 @@ export interface EngineOptions {
    * workers, `in-process` forces the event-loop thread.
    */
   execution?: 'auto' | 'threads' | 'in-process';
+  /**
+   * The job's folder (e.g. `DATA_DIR/jobs/<id>`): checkpoints go to `checkpoints/chk-<n>/`,
+   * savepoints to `savepoints/sp-…/`. Checkpoints are disabled without it; with it they are taken
+   * every `config.checkpoints.intervalMs` (when the spec has `config.checkpoints`) and on
+   * `triggerCheckpoint()`. For now only the in-process runtime checkpoints: `Engine.start`
+   * refuses a job that would run on worker threads.
+   */
+  checkpointDir?: string;
+  /**
+   * A snapshot of this job to start from: `chk-<n>` or a savepoint id (`sp-…`) under
+   * `checkpointDir`. It is verified (checksums, same topology, same maxParallelism) and each
+   * operator subtask gets its state, also at another parallelism. `Engine.start` rejects with
+   * `corrupt_snapshot`, `snapshot_not_found` or `incompatible_snapshot` when it cannot be used.
+   */
+  restoreFrom?: string;
+  /** A checkpoint not complete after this long is aborted (default 60 000 ms). */
+  checkpointTimeoutMs?: number;
 }
 
 /** How a job ended. */
@@ -61,4 +79,13 @@ export interface JobHandle {
   readonly done: Promise<JobResult>;
   /** The physical plan: tasks (operator chains), and every edge with its distribution. */
   plan?(): PlanDescription;
+  /**
+   * Takes a checkpoint now (needs `checkpointDir`); resolves once its `_metadata` is durable.
+   * Rejects when one is already in progress, a task has finished, or it failed (the job runs on).
+   */
+  triggerCheckpoint?(): Promise<CompletedSnapshot>;
+  /** Same as {@link triggerCheckpoint}, into `savepoints/` (never pruned by `retain`). */
+  triggerSavepoint?(): Promise<CompletedSnapshot>;
+  /** Recent checkpoints and savepoints of this run, oldest first (empty without `checkpointDir`). */
+  checkpoints?(): CheckpointStats[];
 }

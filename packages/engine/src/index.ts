@@ -8,3 +8,6 @@ export type { ClickEvent } from './datagen/clickstream.js';
 export { hashKey, keyGroupOf, subtaskForKeyGroup, keyGroupRange } from './key-groups.js';
 export { describePlan } from './plan/describe-plan.js';
 export type { PlanDescription } from './plan/describe-plan.js';
+export type { CheckpointStats, CompletedSnapshot } from './checkpoint/coordinator.js';
+export { CorruptSnapshotError, SnapshotNotFoundError } from './checkpoint/errors.js';
+export { IncompatibleSnapshotError } from './checkpoint/restore.js';

@@ -84,12 +84,31 @@ export abstract class Operator {
     return undefined;
   }
 
-  /** Snapshot of the declared state; checkpoints (a later issue) store it. */
+  /**
+   * Snapshot of the operator's state (msgpackr-encodable), taken when a checkpoint barrier is
+   * aligned at the task; undefined for stateless operators. Keyed operators return per-key-group
+   * state, so that {@link restoreState} can be called with the snapshots of several old subtasks
+   * after a rescale (it must skip key groups this subtask does not own, and add up the rest).
+   */
   snapshotState(): unknown {
     return undefined;
   }
 
+  /** Restores a snapshot; called after `setup`, before `open`. */
   restoreState(_snapshot: unknown): void {}
+
+  /**
+   * Non-keyed state restored at another parallelism: every old subtask's snapshot (index = old
+   * subtask). The default refuses: an operator whose non-keyed state can be split or merged
+   * (a source's position) overrides it.
+   */
+  restoreRescaled(snapshots: unknown[], _oldParallelism: number): void {
+    if (snapshots.every((s) => s === undefined)) return;
+    throw new Error(`operator ${this.ctx.nodeId} (${this.ctx.kind}) keeps non-keyed state and cannot be restored at another parallelism`);
+  }
+
+  /** Checkpoint `checkpointId` is complete (durable): the hook for two-phase-commit sinks. */
+  notifyCheckpointComplete(_checkpointId: number): void {}
 }
 
 /** Returned by {@link SourceOperator.pollNext} when the source is exhausted. */

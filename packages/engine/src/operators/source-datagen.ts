@@ -9,6 +9,12 @@ import { END_OF_INPUT, SourceOperator, type OperatorContext, type StateDescripto
 export class DatagenSource extends SourceOperator {
   override readonly stateDescriptors: readonly StateDescriptor[] = [{ name: 'next-sequence', kind: 'value', keyed: false }];
   private next: number;
+  /**
+   * After a rescale: indices of this subtask's residue class, at or after `next`, that the old
+   * subtasks already emitted (ascending); `skipAt` is the first one not passed yet.
+   */
+  private skip: number[] = [];
+  private skipAt = 0;
   private readonly step: number;
   private readonly end: number;
 
@@ -31,15 +37,54 @@ export class DatagenSource extends SourceOperator {
       this.out.collect(clickEvent(seed, this.next, ratePerSec, startTime) as unknown as Record<string, unknown>, NaN);
       this.next += this.step;
       n++;
+      while (this.skipAt < this.skip.length && this.skip[this.skipAt] === this.next) {
+        this.skipAt++;
+        this.next += this.step;
+      }
     }
     return n;
   }
 
-  override snapshotState(): unknown {
-    return { next: this.next };
+  /** The position: the next index of this subtask's class, and the already emitted ones after it. */
+  override snapshotState(): DatagenPosition {
+    const skip = this.skip.slice(this.skipAt);
+    return skip.length > 0 ? { next: this.next, skip } : { next: this.next };
   }
 
   override restoreState(snapshot: unknown): void {
-    this.next = (snapshot as { next: number }).next;
+    const s = snapshot as DatagenPosition;
+    this.next = s.next;
+    this.skip = s.skip ?? [];
+    this.skipAt = 0;
   }
+
+  /**
+   * Another parallelism: record i was emitted iff old subtask `i mod oldP` had passed it. This
+   * subtask (class k mod n) starts at its first index not emitted, and skips the emitted ones
+   * after it (there are few: old subtasks run at about the same rate).
+   */
+  override restoreRescaled(snapshots: unknown[], oldParallelism: number): void {
+    const old = snapshots.map((s, i) => (s as DatagenPosition | undefined) ?? { next: i });
+    const oldSkips = old.map((o) => new Set(o.skip ?? []));
+    const emitted = (i: number): boolean => {
+      const o = i % oldParallelism;
+      return i < old[o]!.next || oldSkips[o]!.has(i);
+    };
+    const lo = Math.min(...old.map((o) => o.next));
+    const hi = Math.max(...old.map((o) => Math.max(o.next, ...(o.skip ?? []).map((x) => x + 1))));
+    const k = this.ctx.subtaskIndex;
+    let i = lo <= k ? k : k + Math.ceil((lo - k) / this.step) * this.step;
+    while (i < hi && emitted(i)) i += this.step;
+    this.next = i;
+    const skip: number[] = [];
+    for (let j = i + this.step; j < hi; j += this.step) if (emitted(j)) skip.push(j);
+    this.skip = skip;
+    this.skipAt = 0;
+  }
+}
+
+/** A datagen subtask's checkpointed position. */
+export interface DatagenPosition {
+  next: number;
+  skip?: number[];
 }

@@ -77,6 +77,14 @@ export class BatchChannel implements OutputChannel {
     this.seal(true);
   }
 
+  /**
+   * Seals the open batch (even an empty one) with the barrier at its end: it goes out in order
+   * with the records, against a credit like any batch, without waiting for the linger time.
+   */
+  writeBarrier(checkpointId: number): void {
+    this.seal(false, checkpointId);
+  }
+
   /** Sends the open batch once it has lingered long enough (and credit allows). */
   flush(): void {
     if (this.values.length === 0 && this.marks.length === 0) return;
@@ -95,8 +103,9 @@ export class BatchChannel implements OutputChannel {
     }
   }
 
-  private seal(end: boolean): void {
+  private seal(end: boolean, barrier?: number): void {
     const batch: Batch = { values: this.values, timestamps: this.timestamps, keys: this.hasKeys ? this.keys : null, marks: this.marks, end };
+    if (barrier !== undefined) batch.barrier = barrier;
     this.values = [];
     this.timestamps = [];
     this.keys = [];

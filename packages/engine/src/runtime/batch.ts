@@ -15,6 +15,8 @@ export interface Batch {
   marks: number[];
   /** The producer's last batch on this channel. */
   end: boolean;
+  /** A checkpoint barrier after every element of the batch (a barrier seals the batch it ends). */
+  barrier?: number;
 }
 
 // Records mode: a record's field names are written once per batch (structure), not per record.
@@ -37,23 +39,27 @@ export function encodeBatch(b: Batch): Uint8Array {
     b.keys === null ? null : toColumn(Array.isArray(b.keys) ? b.keys : Array.from(b.keys)),
     b.marks,
     b.end,
+    b.barrier ?? null,
   ]);
   // pack() returns a view into msgpackr's reusable buffer: copy only this batch's bytes.
   return new Uint8Array(packed);
 }
 
 export function decodeBatch(bytes: Uint8Array): Batch {
-  const [rowsOrNames, columns, ts, keys, marks, end] = packr.unpack(bytes) as [
+  const [rowsOrNames, columns, ts, keys, marks, end, barrier] = packr.unpack(bytes) as [
     Row[] | string[],
     Array<Uint8Array | unknown[]> | null,
     Uint8Array,
     Uint8Array | unknown[] | null,
     number[],
     boolean,
+    number | null | undefined,
   ];
   const timestamps = fromF64Bytes(ts);
   const values = columns === null ? (rowsOrNames as Row[]) : fromColumns(rowsOrNames as string[], columns.map(fromColumn), timestamps.length);
-  return { values, timestamps, keys: keys === null ? null : fromColumn(keys), marks, end };
+  const b: Batch = { values, timestamps, keys: keys === null ? null : fromColumn(keys), marks, end };
+  if (typeof barrier === 'number') b.barrier = barrier;
+  return b;
 }
 
 function f64Bytes(numbers: ArrayLike<number>): Uint8Array {

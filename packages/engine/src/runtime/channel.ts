@@ -11,6 +11,8 @@ export interface OutputChannel {
   writeRecord(value: Row, timestamp: number, key: unknown): void;
   writeWatermark(watermark: number): void;
   writeEndOfInput(): void;
+  /** A checkpoint barrier, in order with the records and watermarks. */
+  writeBarrier(checkpointId: number): void;
   /** Called at the end of every source batch: a buffering channel sends what it holds. */
   flush(): void;
   /** A credit-based channel: true while sealed batches wait for the consumer's credit. */
@@ -22,6 +24,7 @@ export interface ChannelReceiver {
   receiveRecord(channel: number, value: Row, timestamp: number, key: unknown): void;
   receiveWatermark(channel: number, watermark: number): void;
   receiveEndOfInput(channel: number): void;
+  receiveBarrier(channel: number, checkpointId: number): void;
 }
 
 /** Same-thread delivery by direct call. */
@@ -41,6 +44,10 @@ export class LocalChannel implements OutputChannel {
 
   writeEndOfInput(): void {
     this.receiver.receiveEndOfInput(this.index);
+  }
+
+  writeBarrier(checkpointId: number): void {
+    this.receiver.receiveBarrier(this.index, checkpointId);
   }
 
   flush(): void {}

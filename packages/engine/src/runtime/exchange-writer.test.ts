@@ -10,6 +10,7 @@ function recordingChannel() {
     writeRecord: (v) => void got.push(v),
     writeWatermark: (w) => void got.push(`wm${w}`),
     writeEndOfInput: () => void got.push('end'),
+    writeBarrier: (id) => void got.push(`barrier${id}`),
     flush() {},
   };
   return { ch, got };

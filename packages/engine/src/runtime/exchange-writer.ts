@@ -25,6 +25,11 @@ export class ExchangeWriter implements Collector {
     for (const c of this.channels) c.writeWatermark(watermark);
   }
 
+  /** A checkpoint barrier goes to every channel, like a watermark. */
+  emitBarrier(checkpointId: number): void {
+    for (const c of this.channels) c.writeBarrier(checkpointId);
+  }
+
   endOfInput(): void {
     for (const c of this.channels) c.writeEndOfInput();
   }

@@ -1,5 +1,8 @@
 import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
 import type { EngineLogger, JobHandle, JobResult } from '../api.js';
+import { CheckpointCoordinator, type CheckpointStats, type CompletedSnapshot } from '../checkpoint/coordinator.js';
+import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
+import { restoreOperator } from '../checkpoint/restore.js';
 import { toErrorInfo } from '../errors.js';
 import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
@@ -32,6 +35,7 @@ export class Job implements JobHandle {
   private failure: unknown;
   private stopRequested = false;
   private timers: NodeJS.Timeout[] = [];
+  private coordinator: CheckpointCoordinator | undefined;
 
   constructor(
     readonly id: string,
@@ -39,6 +43,7 @@ export class Job implements JobHandle {
     private readonly physical: PhysicalPlan,
     private readonly baseDir: string,
     private readonly logger: EngineLogger,
+    private readonly checkpointing?: CheckpointSetup,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: id, error: String(e) }));
@@ -71,6 +76,7 @@ export class Job implements JobHandle {
         },
       });
       for (const node of this.physical.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
+      if (this.checkpointing !== undefined) await this.setUpCheckpoints(this.checkpointing, this.built);
       for (const t of this.built.tasks) await t.open();
     } catch (e) {
       this.failure = e;
@@ -82,6 +88,59 @@ export class Job implements JobHandle {
     const control: SourceControl = { sleeper: this.sleeper, get running() { return job.running; } };
     const drivers = this.built.sourceTasks.map((t) => runSource(t, control));
     void Promise.all(drivers.map((d) => d.catch((e) => this.fail(e)))).then(() => this.finalize());
+  }
+
+  /**
+   * Restores every operator subtask from the snapshot (before `open`, as Flink's
+   * initializeState), then wires the tasks to a checkpoint coordinator: each task's snapshot is
+   * msgpackr-encoded here and written by the coordinator (same thread: no copy to hand over).
+   */
+  private async setUpCheckpoints(setup: CheckpointSetup, built: BuiltTasks): Promise<void> {
+    const { graph } = this.physical;
+    if (setup.restore !== undefined) {
+      for (const t of built.tasks)
+        for (const m of t.members) restoreOperator(m.operator, graph.byId.get(m.nodeId)!, t.subtaskIndex, graph.maxParallelism, setup.restore);
+      this.logger.info('job restored', { jobId: this.id, snapshot: setup.restore.id });
+    }
+    const mode = setup.config?.mode ?? 'exactly-once';
+    const coordinator = await createCoordinator(setup, this.physical, this.id, this.logger, {
+      expectedTasks: () => built.tasks.map((t) => `${t.chainId}/${t.subtaskIndex}`),
+      declineReason: () =>
+        !this.running ? 'the job is stopping' : built.tasks.some((t) => t.ended) ? 'a task has finished (end of bounded input)' : undefined,
+      triggerSources: (id) => {
+        for (const t of built.sourceTasks) t.pendingBarriers.push(id);
+      },
+      notifyComplete: (id) => {
+        try {
+          for (const t of built.tasks) t.notifyCheckpointComplete(id);
+        } catch (e) {
+          this.fail(e);
+        }
+      },
+    });
+    for (const t of built.tasks) {
+      t.checkpointMode = mode;
+      const isSource = t.source !== undefined;
+      t.onSnapshot = (s) => coordinator.acknowledge(toAck(s, isSource));
+    }
+    this.coordinator = coordinator;
+  }
+
+  triggerCheckpoint(): Promise<CompletedSnapshot> {
+    return this.triggerSnapshot('checkpoint');
+  }
+
+  triggerSavepoint(): Promise<CompletedSnapshot> {
+    return this.triggerSnapshot('savepoint');
+  }
+
+  checkpoints(): CheckpointStats[] {
+    return this.coordinator?.stats() ?? [];
+  }
+
+  private triggerSnapshot(kind: 'checkpoint' | 'savepoint'): Promise<CompletedSnapshot> {
+    if (this.coordinator === undefined) return Promise.reject(new Error('checkpoints are disabled: start the job with checkpointDir'));
+    return this.coordinator.trigger(kind);
   }
 
   metrics(): JobMetrics {
@@ -142,11 +201,22 @@ export class Job implements JobHandle {
     tick.unref();
     sample.unref();
     this.timers = [tick, sample];
+    const interval = this.checkpointing?.config?.intervalMs;
+    if (this.coordinator !== undefined && interval !== undefined) {
+      const coordinator = this.coordinator;
+      const periodic = setInterval(() => {
+        // One at a time: a tick that finds one still running skips (Flink's minPause, simplified).
+        if (this.running && !coordinator.inProgress) coordinator.trigger('checkpoint').catch(() => undefined);
+      }, interval);
+      periodic.unref();
+      this.timers.push(periodic);
+    }
   }
 
   /** Called once, after every source driver has returned. */
   private async finalize(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    await this.coordinator?.close(this.failure !== undefined ? 'the job failed' : 'the job ended');
     const tasks = this.built?.tasks ?? [];
     if (this.failure === undefined) {
       try {

@@ -36,6 +36,8 @@ export async function runSource(task: Task, control: SourceControl): Promise<voi
   let lastYield = started;
   const yieldAfter = control.yieldAfterMs ?? YIELD_AFTER_MS;
   while (control.running) {
+    // Checkpoint barriers are injected between polls: the source's position matches what it emitted.
+    if (task.pendingBarriers.length > 0) task.emitPendingBarriers();
     if (control.awaitCredit !== undefined && task.blocked) {
       await control.awaitCredit(task);
       continue;

@@ -9,6 +9,20 @@ import type { ExchangeWriter } from './exchange-writer.js';
 import { IDLE_WATERMARK } from '../time/watermark-status.js';
 import { WatermarkValve } from './watermark-valve.js';
 
+/** What a task hands over once it has snapshotted its chain for checkpoint `checkpointId`. */
+export interface TaskSnapshot {
+  checkpointId: number;
+  chainId: string;
+  subtask: number;
+  /** `snapshotState()` of every chain member, in chain order (undefined: stateless). */
+  operators: Array<{ nodeId: string; state: unknown }>;
+  /** From the first barrier to the last one (0 for a single input or a source). */
+  alignmentMs: number;
+}
+
+/** An element held back from a channel that already delivered the barrier (exactly-once alignment). */
+type Held = { t: 'r'; value: Row; timestamp: number; key: unknown } | { t: 'w'; wm: number } | { t: 'e' } | { t: 'b'; id: number };
+
 /** One operator of a chain, with the id used to attribute its failures. */
 export interface ChainMember {
   nodeId: string;
@@ -32,7 +46,15 @@ export class Task implements ChannelReceiver {
   source: SourceParts | undefined;
   private valve: WatermarkValve;
   private endedChannels = 0;
+  private readonly channelEnded: Uint8Array;
   private inputEnded = false;
+  /** `exactly-once` holds back what arrives behind barrier n until every channel delivered it. */
+  checkpointMode: 'exactly-once' | 'at-least-once' = 'exactly-once';
+  /** Receives the chain's snapshot; the runtime encodes, stores and acknowledges it. */
+  onSnapshot: ((s: TaskSnapshot) => void) | undefined = undefined;
+  private aligning: { id: number; seen: Uint8Array; count: number; startedAt: number; held: Held[][] } | undefined;
+  /** Highest checkpoint this task snapshotted or gave up; older barriers are ignored. */
+  private lastCheckpoint = 0;
 
   constructor(
     readonly chainId: string,
@@ -41,6 +63,7 @@ export class Task implements ChannelReceiver {
     private numChannels: number,
   ) {
     this.valve = new WatermarkValve(numChannels);
+    this.channelEnded = new Uint8Array(numChannels);
   }
 
   get ended(): boolean {
@@ -65,7 +88,11 @@ export class Task implements ChannelReceiver {
     if (p !== undefined) p.operator.currentInput = p.portOfChannel[channel] ?? 0;
   }
 
-  /** Delivers a batch from input-gate channel `channel`, element by element, in order. */
+  /**
+   * Delivers a batch from input-gate channel `channel`, element by element, in order. The worker
+   * runtime does not hand over batches of a channel held back by an alignment ({@link isBlocked}):
+   * they wait in its queue with their credit (Flink's approach), so only direct-call channels buffer.
+   */
   processBatch(channel: number, batch: Batch): void {
     const head = this.head!;
     this.selectPort(channel);
@@ -74,22 +101,140 @@ export class Task implements ChannelReceiver {
       (value, timestamp, key) => head.collect(value, timestamp, key),
       (wm) => this.receiveWatermark(channel, wm),
     );
-    if (batch.end) this.receiveEndOfInput();
+    if (batch.barrier !== undefined) this.receiveBarrier(channel, batch.barrier);
+    if (batch.end) this.receiveEndOfInput(channel);
   }
 
   receiveRecord(channel: number, value: Row, timestamp: number, key: unknown): void {
+    if (this.aligning?.held[channel] !== undefined) {
+      this.aligning.held[channel].push({ t: 'r', value, timestamp, key });
+      return;
+    }
     this.selectPort(channel);
     this.head!.collect(value, timestamp, key);
   }
 
   receiveWatermark(channel: number, watermark: number): void {
+    if (this.aligning?.held[channel] !== undefined) {
+      this.aligning.held[channel].push({ t: 'w', wm: watermark });
+      return;
+    }
     const combined = this.valve.update(channel, watermark);
     if (combined !== undefined) this.head!.emitWatermark(combined);
     if (this.valve.takeIdleMarker()) this.head!.emitWatermark(IDLE_WATERMARK);
   }
 
-  receiveEndOfInput(): void {
-    if (++this.endedChannels === this.numChannels) this.endInput();
+  receiveEndOfInput(channel = 0): void {
+    if (this.aligning?.held[channel] !== undefined) {
+      this.aligning.held[channel].push({ t: 'e' });
+      return;
+    }
+    if (this.channelEnded[channel]) return;
+    this.channelEnded[channel] = 1;
+    if (++this.endedChannels === this.numChannels) {
+      // The last input ended while aligning: no more barriers can come, give the checkpoint up.
+      if (this.aligning !== undefined) this.releaseAlignment();
+      this.endInput();
+      return;
+    }
+    // An ended channel will deliver no barrier: it no longer holds the alignment back.
+    if (this.aligning !== undefined) this.maybeAligned();
+  }
+
+  /**
+   * Checkpoint barrier `id` from input channel `channel` (Flink's barrier handlers). A task with
+   * one input snapshots at once. With several, exactly-once mode holds back everything a channel
+   * delivers after its barrier until every channel delivered it (Flink's aligned checkpoints; in
+   * this runtime channels are direct calls, so "not consuming" means buffering); at-least-once
+   * mode keeps processing and snapshots when the last barrier arrives. A barrier newer than the
+   * one being aligned abandons the older checkpoint (it was aborted or will time out).
+   */
+  receiveBarrier(channel: number, id: number): void {
+    const held = this.aligning?.held[channel];
+    if (held !== undefined) {
+      held.push({ t: 'b', id });
+      return;
+    }
+    if (id <= this.lastCheckpoint) return;
+    if (this.aligning !== undefined && id > this.aligning.id) this.releaseAlignment();
+    // Replaying what was held may have started an alignment for an even newer barrier.
+    if (this.aligning !== undefined && id < this.aligning.id) return;
+    if (this.aligning === undefined) {
+      this.aligning = { id, seen: new Uint8Array(this.numChannels), count: 0, startedAt: performance.now(), held: [] };
+    }
+    const a = this.aligning;
+    if (a.seen[channel]) return;
+    a.seen[channel] = 1;
+    a.count++;
+    if (this.checkpointMode === 'exactly-once') a.held[channel] = [];
+    this.maybeAligned();
+  }
+
+  /** Whether input channel `channel` is held back by an alignment (tests, metrics). */
+  isBlocked(channel: number): boolean {
+    return this.aligning?.held[channel] !== undefined;
+  }
+
+  private maybeAligned(): void {
+    const a = this.aligning!;
+    let pending = 0;
+    for (let c = 0; c < this.numChannels; c++) if (!a.seen[c] && !this.channelEnded[c]) pending++;
+    if (pending > 0) return;
+    this.lastCheckpoint = a.id;
+    this.snapshot(a.id, performance.now() - a.startedAt);
+    this.releaseAlignment();
+  }
+
+  /** Ends the alignment and delivers what was held back, channel by channel, in order. */
+  private releaseAlignment(): void {
+    const a = this.aligning!;
+    this.lastCheckpoint = Math.max(this.lastCheckpoint, a.id);
+    this.aligning = undefined;
+    a.held.forEach((list, channel) => {
+      for (const h of list) {
+        if (h.t === 'r') this.receiveRecord(channel, h.value, h.timestamp, h.key);
+        else if (h.t === 'w') this.receiveWatermark(channel, h.wm);
+        else if (h.t === 'e') this.receiveEndOfInput(channel);
+        else this.receiveBarrier(channel, h.id);
+      }
+    });
+  }
+
+  /**
+   * A source task emits barrier `id`: snapshots its chain (the source's position included) and
+   * sends the barrier downstream, between two polls. Returns false when the task already ended.
+   */
+  /** Barriers the coordinator asked this source task to emit at its next poll boundary. */
+  readonly pendingBarriers: number[] = [];
+
+  /** Emits the requested barriers (the source driver calls this between polls). */
+  emitPendingBarriers(): void {
+    while (this.pendingBarriers.length > 0) this.triggerCheckpoint(this.pendingBarriers.shift()!);
+  }
+
+  triggerCheckpoint(id: number): boolean {
+    if (this.inputEnded) return false;
+    this.lastCheckpoint = id;
+    this.snapshot(id, 0);
+    return true;
+  }
+
+  /** Snapshots every chain member, hands the snapshot over, then forwards the barrier. */
+  private snapshot(id: number, alignmentMs: number): void {
+    const operators = this.members.map((m) => {
+      try {
+        return { nodeId: m.nodeId, state: m.operator.snapshotState() };
+      } catch (e) {
+        throw attribute(m.nodeId, e);
+      }
+    });
+    this.onSnapshot?.({ checkpointId: id, chainId: this.chainId, subtask: this.subtaskIndex, operators, alignmentMs });
+    for (const w of this.writers) w.emitBarrier(id);
+  }
+
+  /** Checkpoint `id` is durable: tells every chain member (two-phase-commit sinks commit here). */
+  notifyCheckpointComplete(id: number): void {
+    this.forEach((m) => m.operator.notifyCheckpointComplete(id));
   }
 
   /** A bounded source ran dry: close event time, then end the chain. */

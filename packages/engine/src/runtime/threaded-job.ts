@@ -2,6 +2,8 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
 import type { EngineLogger, JobHandle, JobResult } from '../api.js';
 import { RiffleError } from '@riffle/shared';
+import type { CheckpointCoordinator, CheckpointStats, CompletedSnapshot } from '../checkpoint/coordinator.js';
+import { createCoordinator, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
 import { OperatorFailure, toErrorInfo } from '../errors.js';
 import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
@@ -43,6 +45,8 @@ export class ThreadedJob implements JobHandle {
   private stopRequested = false;
   private finalizing = false;
   private sampler: NodeJS.Timeout | undefined;
+  private periodic: NodeJS.Timeout | undefined;
+  private coordinator: CheckpointCoordinator | undefined;
 
   constructor(
     readonly id: string,
@@ -51,6 +55,7 @@ export class ThreadedJob implements JobHandle {
     private readonly baseDir: string,
     private readonly logger: EngineLogger,
     private readonly slots: number,
+    private readonly checkpointing?: CheckpointSetup,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: id, error: String(e) }));
@@ -85,11 +90,35 @@ export class ThreadedJob implements JobHandle {
     this.lifecycle.transition('running');
     const maxParallelism = Math.max(...this.physical.chains.map((c) => c.parallelism));
     const count = Math.max(1, Math.min(this.slots, maxParallelism));
+    const setup = this.checkpointing;
+    if (setup !== undefined) {
+      try {
+        this.coordinator = await createCoordinator(setup, this.physical, this.id, this.logger, {
+          expectedTasks: () => this.physical.chains.flatMap((c) => Array.from({ length: c.parallelism }, (_, s) => `${c.id}/${s}`)),
+          declineReason: () => (this.stopRequested || this.failure !== undefined || this.finalizing ? 'the job is stopping' : undefined),
+          triggerSources: (id) => this.broadcast({ t: 'trigger', id }),
+          notifyComplete: (id) => this.broadcast({ t: 'notify', id }),
+        });
+      } catch (e) {
+        this.fail(e);
+        await this.done;
+        return;
+      }
+    }
     const inits: WorkerInit[] = [];
     for (let i = 0; i < count; i++) {
       const running = new SharedArrayBuffer(4);
       this.running.push(new Int32Array(running));
-      inits.push({ jobId: this.id, spec: this.spec, baseDir: this.baseDir, index: i, workers: count, running });
+      inits.push({
+        jobId: this.id,
+        spec: this.spec,
+        baseDir: this.baseDir,
+        index: i,
+        workers: count,
+        running,
+        checkpoints: setup !== undefined,
+        ...(setup?.restore !== undefined ? { restore: setup.restore } : {}),
+      });
     }
     const pool = (this.pool = new WorkerPool(inits));
     const ready = pool.workers.map((w, i) => this.watch(w, i));
@@ -112,6 +141,14 @@ export class ThreadedJob implements JobHandle {
     this.sampler = setInterval(() => this.registry.sample(), SAMPLE_MS);
     this.sampler.unref();
     this.broadcast({ t: 'start' });
+    const interval = setup?.config?.intervalMs;
+    const coordinator = this.coordinator;
+    if (coordinator !== undefined && interval !== undefined) {
+      this.periodic = setInterval(() => {
+        if (!this.stopRequested && this.failure === undefined && !coordinator.inProgress) coordinator.trigger('checkpoint').catch(() => undefined);
+      }, interval);
+      this.periodic.unref();
+    }
   }
 
   /** Wires a worker's messages and exit; resolves once it is ready (or the job failed). */
@@ -128,6 +165,12 @@ export class ThreadedJob implements JobHandle {
           case 'failed':
             this.fail(new RiffleError(msg.error));
             ready();
+            return;
+          case 'ack':
+            this.coordinator?.acknowledge(msg.ack);
+            return;
+          case 'decline':
+            this.coordinator?.decline(msg.id, msg.reason);
             return;
           case 'done':
             this.finishedWorkers.add(index);
@@ -229,6 +272,23 @@ export class ThreadedJob implements JobHandle {
     await this.done;
   }
 
+  triggerCheckpoint(): Promise<CompletedSnapshot> {
+    return this.triggerSnapshot('checkpoint');
+  }
+
+  triggerSavepoint(): Promise<CompletedSnapshot> {
+    return this.triggerSnapshot('savepoint');
+  }
+
+  checkpoints(): CheckpointStats[] {
+    return this.coordinator?.stats() ?? [];
+  }
+
+  private triggerSnapshot(kind: 'checkpoint' | 'savepoint'): Promise<CompletedSnapshot> {
+    if (this.coordinator === undefined) return Promise.reject(new Error('checkpoints are disabled: start the job with checkpointDir'));
+    return this.coordinator.trigger(kind);
+  }
+
   /** Test hook: makes operator `nodeId` throw (a bug), kill its worker thread (a crash), or run slowly. */
   injectFault(nodeId: string, kind: FaultKind, micros = 0): void {
     this.broadcast({ t: 'fault', nodeId, kind, micros });
@@ -249,6 +309,8 @@ export class ThreadedJob implements JobHandle {
     if (this.finalizing) return;
     this.finalizing = true;
     if (this.sampler !== undefined) clearInterval(this.sampler);
+    if (this.periodic !== undefined) clearInterval(this.periodic);
+    await this.coordinator?.close(this.failure !== undefined ? 'the job failed' : 'the job ended');
     await this.pool?.shutdown(this.failure === undefined ? 0 : ABORT_GRACE_MS);
     this.registry.sample();
     this.registry.clearRates();

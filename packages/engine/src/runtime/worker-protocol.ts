@@ -1,5 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { DeadLetter, JobSpec, RiffleErrorInfo } from '@riffle/shared';
+import type { TaskAck } from '../checkpoint/coordinator.js';
+import type { RestoreData } from '../checkpoint/restore.js';
 import type { NodeCounters, StateSize } from './metrics.js';
 
 /** `workerData` of a worker thread. */
@@ -15,6 +17,10 @@ export interface WorkerInit {
    * hard crash the main thread reads it to name the operator that was running.
    */
   running: SharedArrayBuffer;
+  /** Whether the coordinator takes checkpoints: tasks then acknowledge snapshots. */
+  checkpoints: boolean;
+  /** The snapshot to start from (each worker restores the subtasks it runs). */
+  restore?: RestoreData;
 }
 
 /** Main thread → worker. */
@@ -23,6 +29,10 @@ export type ToWorker =
   | { t: 'start' }
   | { t: 'stop' }
   | { t: 'abort' }
+  /** Emit checkpoint barrier `id` at every source subtask here. */
+  | { t: 'trigger'; id: number }
+  /** Checkpoint `id` is complete. */
+  | { t: 'notify'; id: number }
   /** Test hook: make an operator fail like a bug, kill its thread, or spend `micros` per record. */
   | { t: 'fault'; nodeId: string; kind: FaultKind; micros?: number };
 
@@ -60,6 +70,10 @@ export type FromWorker =
   | { t: 'ready' }
   | { t: 'report'; report: WorkerReport }
   | { t: 'failed'; error: RiffleErrorInfo }
+  /** A task snapshotted its chain (bytes transferred; the main thread writes the file). */
+  | { t: 'ack'; ack: TaskAck }
+  /** This worker cannot take checkpoint `id`. */
+  | { t: 'decline'; id: number; reason: string }
   /** Every task here ended (or the job was stopped) and closed; the final report came just before. */
   | { t: 'done' };
 

@@ -2,6 +2,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { validateSpec, type DeadLetter } from '@riffle/shared';
 import type { EngineLogger } from '../api.js';
 import type { Row } from '../collector.js';
+import { toAck } from '../checkpoint/job-checkpoints.js';
+import { restoreOperator } from '../checkpoint/restore.js';
 import { toErrorInfo } from '../errors.js';
 import { buildLogicalGraph } from '../plan/logical-graph.js';
 import { buildPhysicalPlan, type ChainPlan, type PhysicalPlan } from '../plan/physical-plan.js';
@@ -112,6 +114,22 @@ export class WorkerRuntime {
       const chain = this.plan.chainOf.get(t.chainId)!;
       pending.push([t, chain, taskIndex(chain, t.subtaskIndex)]);
     }
+    const { graph } = this.plan;
+    if (init.restore !== undefined)
+      for (const t of this.built.tasks)
+        for (const m of t.members) restoreOperator(m.operator, graph.byId.get(m.nodeId)!, t.subtaskIndex, graph.maxParallelism, init.restore);
+    if (init.checkpoints) {
+      // Workers send their tasks' encoded state to the main thread, which writes every file: the
+      // storage (one PendingSnapshot per checkpoint, checksums for _metadata) stays in one place.
+      for (const t of this.built.tasks) {
+        t.checkpointMode = v.spec!.config.checkpoints?.mode ?? 'exactly-once';
+        const isSource = t.source !== undefined;
+        t.onSnapshot = (s) => {
+          const ack = toAck(s, isSource);
+          this.post({ t: 'ack', ack });
+        };
+      }
+    }
     for (const [task, , index] of pending) {
       const slot: TaskSlot = { task, index, queue: [], channels: [], busyMs: 0, blockedMs: 0, blockedSince: -1 };
       for (const w of task.writers) for (const c of w.channels) if (c instanceof BatchChannel) slot.channels.push(c);
@@ -153,6 +171,22 @@ export class WorkerRuntime {
       case 'abort':
         this.abort();
         return;
+      case 'trigger': {
+        const ended = this.built.tasks.find((t) => t.ended);
+        if (ended !== undefined || this.stopping || this.failed) {
+          this.post({ t: 'decline', id: msg.id, reason: ended ? `task ${ended.chainId}/${ended.subtaskIndex} has finished (end of bounded input)` : 'the job is stopping' });
+          return;
+        }
+        for (const t of this.built.sourceTasks) t.pendingBarriers.push(msg.id);
+        return;
+      }
+      case 'notify':
+        try {
+          for (const t of this.built.tasks) t.notifyCheckpointComplete(msg.id);
+        } catch (e) {
+          this.fail(e);
+        }
+        return;
       case 'fault':
         this.injectFault(msg.nodeId, msg.kind, msg.micros ?? 0);
         return;
@@ -162,6 +196,8 @@ export class WorkerRuntime {
   private start(): void {
     const flush = setInterval(() => {
       for (const slot of this.slots.values()) for (const c of slot.channels) c.flush();
+      // An alignment may have completed from another task's direct call: queued batches can go on.
+      this.schedule();
       this.checkFinished();
     }, LINGER_MS);
     const tick = setInterval(() => {
@@ -277,7 +313,11 @@ export class WorkerRuntime {
             queue.length = 0;
             break;
           }
-          const p = queue.shift()!;
+          // Batches of a channel held back by a barrier alignment stay queued, credit unreturned.
+          let at = 0;
+          while (at < queue.length && task.isBlocked(queue[at]!.gate)) at++;
+          if (at === queue.length) break;
+          const p = at === 0 ? queue.shift()! : queue.splice(at, 1)[0]!;
           const t0 = performance.now();
           const prev = this.running[0]!;
           this.running[0] = slot.index + 1;

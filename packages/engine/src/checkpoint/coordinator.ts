@@ -1,0 +1,251 @@
+import type { EngineLogger } from '../api.js';
+import type { PendingSnapshot, SnapshotStorage } from './snapshot-storage.js';
+
+/** One checkpoint or savepoint as `job.checkpoints()` lists it. */
+export interface CheckpointStats {
+  /** Checkpoint number (savepoints share the counter). */
+  id: number;
+  /** `chk-<n>` or the savepoint id (`sp-…`), the value `restoreFrom` takes; set once storage began. */
+  snapshotId?: string;
+  kind: 'checkpoint' | 'savepoint';
+  status: 'in_progress' | 'completed' | 'failed';
+  /** Wall-clock ms when it was triggered. */
+  startedAt: number;
+  /** Trigger → `_metadata` durable (or → failure). */
+  durationMs?: number;
+  /** State files plus metadata. */
+  bytes: number;
+  /** Longest barrier alignment over the tasks. */
+  alignmentMs: number;
+  /** Why it failed. */
+  error?: string;
+}
+
+/** What `triggerCheckpoint()` / `triggerSavepoint()` resolve with. */
+export interface CompletedSnapshot {
+  id: number;
+  snapshotId: string;
+  kind: 'checkpoint' | 'savepoint';
+  bytes: number;
+  durationMs: number;
+}
+
+/** A task's acknowledgement: its encoded chain state, written as one file. */
+export interface TaskAck {
+  checkpointId: number;
+  chainId: string;
+  subtask: number;
+  bytes: Uint8Array;
+  alignmentMs: number;
+  /** Source tasks: the source's position (its `snapshotState()`), also kept in `_metadata`. */
+  sourcePosition?: { nodeId: string; position: unknown };
+}
+
+/** The runtime side the coordinator drives (in-process today; worker threads later). */
+export interface CheckpointRuntime {
+  /** `${chainId}/${subtask}` of every task that must acknowledge. */
+  expectedTasks(): string[];
+  /** Why no checkpoint can be taken now (e.g. a task finished), or undefined. */
+  declineReason(): string | undefined;
+  /** Injects barrier `id` at every source subtask. */
+  triggerSources(id: number): void;
+  /** Checkpoint `id` is complete: tell every task. */
+  notifyComplete(id: number): void;
+}
+
+/** Coordinator data written into `_metadata.extra`. */
+export interface CheckpointExtra {
+  /** Source node → position per subtask. */
+  sources: Record<string, unknown[]>;
+  /** Parallelism of every node when the snapshot was taken. */
+  parallelism: Record<string, number>;
+  maxParallelism: number;
+  /** Hash of the job's topology (node ids and kinds, edges); restore refuses a different one. */
+  fingerprint: string;
+  mode: 'exactly-once' | 'at-least-once';
+}
+
+export interface CoordinatorOptions {
+  storage: SnapshotStorage;
+  runtime: CheckpointRuntime;
+  logger: EngineLogger;
+  jobId: string;
+  /** Completed checkpoints kept (`config.checkpoints.retain`). */
+  retain: number;
+  timeoutMs: number;
+  /** Everything in `_metadata.extra` except the source positions. */
+  extra: Omit<CheckpointExtra, 'sources'>;
+  /** The first checkpoint id (one past the highest one already in the folder). */
+  firstId: number;
+  /** Task key → file name stem (`task-<chain index>-<subtask>`). */
+  fileName(chainId: string, subtask: number): string;
+}
+
+interface Pending {
+  id: number;
+  kind: CheckpointStats['kind'];
+  stats: CheckpointStats;
+  snapshot: PendingSnapshot | undefined;
+  expected: Set<string>;
+  writes: Array<Promise<unknown>>;
+  sources: Record<string, unknown[]>;
+  started: number;
+  timer: NodeJS.Timeout | undefined;
+  resolve(c: CompletedSnapshot): void;
+  reject(e: Error): void;
+  done: Promise<CompletedSnapshot>;
+}
+
+const MAX_STATS = 100;
+
+/**
+ * The checkpoint coordinator (Flink's CheckpointCoordinator), on the main thread: triggers a
+ * checkpoint by injecting barrier n at every source subtask, collects the acknowledgements (each
+ * one task's state, written as one file), writes `_metadata` last — only then is the checkpoint
+ * complete —, prunes to `retain`, and tells the tasks. One snapshot at a time; a failed or
+ * timed-out one is aborted (its folder removed) and recorded, and the job keeps running.
+ */
+export class CheckpointCoordinator {
+  private nextId: number;
+  private pending: Pending | undefined;
+  private readonly history: CheckpointStats[] = [];
+  private closed = false;
+  /** Clean-ups of aborted snapshots still running; `close` waits for them. */
+  private readonly cleanups = new Set<Promise<unknown>>();
+
+  constructor(private readonly o: CoordinatorOptions) {
+    this.nextId = o.firstId;
+  }
+
+  get inProgress(): boolean {
+    return this.pending !== undefined;
+  }
+
+  stats(): CheckpointStats[] {
+    return this.history.map((s) => ({ ...s }));
+  }
+
+  /** Triggers a checkpoint or savepoint; rejects when one is running, the job ended, or it failed. */
+  async trigger(kind: CheckpointStats['kind']): Promise<CompletedSnapshot> {
+    if (this.closed) throw new Error('the job is not running: no checkpoint can be taken');
+    if (this.pending !== undefined) throw new Error(`checkpoint ${this.pending.id} is still in progress`);
+    const id = this.nextId++;
+    const stats: CheckpointStats = { id, kind, status: 'in_progress', startedAt: Date.now(), bytes: 0, alignmentMs: 0 };
+    this.history.push(stats);
+    if (this.history.length > MAX_STATS) this.history.shift();
+    let resolve!: (c: CompletedSnapshot) => void;
+    let reject!: (e: Error) => void;
+    const done = new Promise<CompletedSnapshot>((res, rej) => ((resolve = res), (reject = rej)));
+    // Rejections are the caller's to observe (returned below); this only keeps a rejection that
+    // happens before the caller attached its handler from counting as unhandled.
+    done.catch(() => undefined);
+    const p: Pending = {
+      id,
+      kind,
+      stats,
+      snapshot: undefined,
+      expected: new Set(this.o.runtime.expectedTasks()),
+      writes: [],
+      sources: {},
+      started: performance.now(),
+      timer: undefined,
+      resolve,
+      reject,
+      done,
+    };
+    this.pending = p;
+    const declined = this.o.runtime.declineReason();
+    if (declined !== undefined) {
+      await this.abort(p, `declined: ${declined}`);
+      return done;
+    }
+    try {
+      p.snapshot = await this.o.storage.begin(id, kind);
+      stats.snapshotId = p.snapshot.target.id;
+    } catch (e) {
+      await this.abort(p, `storage: ${message(e)}`);
+      return done;
+    }
+    if (this.pending !== p) return done; // aborted meanwhile (job stopping)
+    const late = this.o.runtime.declineReason();
+    if (late !== undefined) {
+      await this.abort(p, `declined: ${late}`);
+      return done;
+    }
+    p.timer = setTimeout(() => void this.abort(p, `timed out after ${this.o.timeoutMs} ms`), this.o.timeoutMs);
+    p.timer.unref();
+    this.o.runtime.triggerSources(id);
+    return done;
+  }
+
+  /** A task snapshotted its chain for checkpoint `ack.checkpointId`. Late or unknown acks are dropped. */
+  acknowledge(ack: TaskAck): void {
+    const p = this.pending;
+    if (p === undefined || p.id !== ack.checkpointId || p.snapshot === undefined) return;
+    const key = `${ack.chainId}/${ack.subtask}`;
+    if (!p.expected.delete(key)) return;
+    p.stats.alignmentMs = Math.max(p.stats.alignmentMs, Math.round(ack.alignmentMs * 1000) / 1000);
+    if (ack.sourcePosition !== undefined) (p.sources[ack.sourcePosition.nodeId] ??= [])[ack.subtask] = ack.sourcePosition.position;
+    const write = p.snapshot.writeFile(this.o.fileName(ack.chainId, ack.subtask), ack.bytes, { nodeId: ack.chainId, subtask: ack.subtask });
+    write.catch(() => undefined); // observed by complete(); an aborted snapshot's writes may fail
+    p.writes.push(write);
+    if (p.expected.size === 0) void this.complete(p);
+  }
+
+  /** A task cannot take checkpoint `id` (e.g. it finished): abort it. */
+  decline(id: number, reason: string): void {
+    const p = this.pending;
+    if (p !== undefined && p.id === id) void this.abort(p, `declined: ${reason}`);
+  }
+
+  /** The job is ending: aborts the snapshot in progress; no new ones start. */
+  async close(reason: string): Promise<void> {
+    this.closed = true;
+    if (this.pending !== undefined) await this.abort(this.pending, reason);
+    await Promise.all(this.cleanups);
+  }
+
+  private async complete(p: Pending): Promise<void> {
+    try {
+      await Promise.all(p.writes);
+      if (this.pending !== p) return;
+      const extra: CheckpointExtra = { ...this.o.extra, sources: p.sources };
+      const info = await p.snapshot!.complete(extra as unknown as Record<string, unknown>);
+      if (p.timer !== undefined) clearTimeout(p.timer);
+      this.pending = undefined;
+      const durationMs = Math.round(performance.now() - p.started);
+      Object.assign(p.stats, { status: 'completed', durationMs, bytes: info.totalBytes } satisfies Partial<CheckpointStats>);
+      this.o.logger.info(`${p.kind} completed`, { jobId: this.o.jobId, id: info.id, bytes: info.totalBytes, durationMs });
+      if (p.kind === 'checkpoint') {
+        try {
+          await this.o.storage.retain(this.o.retain);
+        } catch (e) {
+          this.o.logger.warn('pruning old checkpoints failed', { jobId: this.o.jobId, error: message(e) });
+        }
+      }
+      p.resolve({ id: p.id, snapshotId: info.id, kind: p.kind, bytes: info.totalBytes, durationMs });
+      this.o.runtime.notifyComplete(p.id);
+    } catch (e) {
+      await this.abort(p, `storage: ${message(e)}`);
+    }
+  }
+
+  private async abort(p: Pending, reason: string): Promise<void> {
+    if (p.stats.status !== 'in_progress') return;
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    if (this.pending === p) this.pending = undefined;
+    Object.assign(p.stats, { status: 'failed', error: reason, durationMs: Math.round(performance.now() - p.started) } satisfies Partial<CheckpointStats>);
+    this.o.logger.warn(`${p.kind} ${p.id} failed`, { jobId: this.o.jobId, reason });
+    p.reject(new Error(`${p.kind} ${p.id} failed: ${reason}`));
+    // Let writes in flight settle first, so removing the folder does not race with them (a
+    // leftover folder has no _metadata: the next start's sweep removes it anyway).
+    const cleanup = Promise.allSettled(p.writes).then(() => p.snapshot?.abort().catch(() => undefined));
+    this.cleanups.add(cleanup);
+    await cleanup;
+    this.cleanups.delete(cleanup);
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
