@@ -1,14 +1,11 @@
-import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
+import type { JobMetrics, JobSpec } from '@riffle/shared';
 import type { EngineLogger, JobHandle, JobResult } from '../api.js';
-import { CheckpointCoordinator, type CheckpointStats, type CompletedSnapshot } from '../checkpoint/coordinator.js';
 import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
 import { restoreOperator } from '../checkpoint/restore.js';
 import { toErrorInfo } from '../errors.js';
-import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
-import { DeadLetterBuffer } from './dead-letters.js';
-import { JobLifecycle, type StatusListener } from './lifecycle.js';
-import { addStateMetrics, collectStateSizes, MetricsRegistry } from './metrics.js';
+import { JobBase } from './job-base.js';
+import { addStateMetrics, collectStateSizes } from './metrics.js';
 import { PreviewBuffer } from './preview-buffer.js';
 import { Sleeper } from './sleeper.js';
 import { runSource, type SourceControl } from './source-driver.js';
@@ -23,38 +20,21 @@ const SAMPLE_MS = 1000;
  * (created → running → stopping → stopped | finished | failed). Every task runs on the
  * event-loop thread in this runtime; nothing here depends on that except the channels.
  */
-export class Job implements JobHandle {
-  readonly done: Promise<JobResult>;
-  private resolveDone!: (r: JobResult) => void;
-  private readonly lifecycle: JobLifecycle;
-  private readonly registry = new MetricsRegistry();
-  private readonly dead = new DeadLetterBuffer();
+export class Job extends JobBase implements JobHandle {
   private readonly previews = new Map<string, PreviewBuffer>();
   private readonly sleeper = new Sleeper();
   private built: BuiltTasks | undefined;
-  private failure: unknown;
-  private stopRequested = false;
   private timers: NodeJS.Timeout[] = [];
-  private coordinator: CheckpointCoordinator | undefined;
 
   constructor(
-    readonly id: string,
-    readonly spec: JobSpec,
-    private readonly physical: PhysicalPlan,
+    id: string,
+    spec: JobSpec,
+    physical: PhysicalPlan,
     private readonly baseDir: string,
-    private readonly logger: EngineLogger,
+    logger: EngineLogger,
     private readonly checkpointing?: CheckpointSetup,
   ) {
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: id, error: String(e) }));
-  }
-
-  get status(): JobStatus {
-    return this.lifecycle.status;
-  }
-
-  get error(): RiffleErrorInfo | undefined {
-    return this.failure === undefined ? undefined : toErrorInfo(this.failure);
+    super(id, spec, physical, logger);
   }
 
   /** Whether sources should keep polling. */
@@ -126,23 +106,6 @@ export class Job implements JobHandle {
     this.coordinator = coordinator;
   }
 
-  triggerCheckpoint(): Promise<CompletedSnapshot> {
-    return this.triggerSnapshot('checkpoint');
-  }
-
-  triggerSavepoint(): Promise<CompletedSnapshot> {
-    return this.triggerSnapshot('savepoint');
-  }
-
-  checkpoints(): CheckpointStats[] {
-    return this.coordinator?.stats() ?? [];
-  }
-
-  private triggerSnapshot(kind: 'checkpoint' | 'savepoint'): Promise<CompletedSnapshot> {
-    if (this.coordinator === undefined) return Promise.reject(new Error('checkpoints are disabled: start the job with checkpointDir'));
-    return this.coordinator.trigger(kind);
-  }
-
   metrics(): JobMetrics {
     const m = this.registry.snapshot(this.id, this.status);
     if (this.built !== undefined) addStateMetrics(m.operators, collectStateSizes(this.built.tasks));
@@ -153,25 +116,8 @@ export class Job implements JobHandle {
     return this.previews.get(nodeId)?.list() ?? [];
   }
 
-  deadLetters(): DeadLetter[] {
-    return this.dead.list();
-  }
-
-  plan(): PlanDescription {
-    return describePhysicalPlan(this.physical);
-  }
-
-  onStatus(listener: StatusListener): () => void {
-    return this.lifecycle.subscribe(listener);
-  }
-
-  async stop(): Promise<void> {
-    if (this.lifecycle.canTransition('stopping') && !this.stopRequested && this.failure === undefined) {
-      this.stopRequested = true;
-      this.lifecycle.transition('stopping');
-      this.sleeper.wakeAll();
-    }
-    await this.done;
+  protected onStopRequested(): void {
+    this.sleeper.wakeAll();
   }
 
   private fail(e: unknown): void {

@@ -1,15 +1,12 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
-import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
+import type { JobMetrics, JobSpec } from '@riffle/shared';
 import type { EngineLogger, JobHandle, JobResult } from '../api.js';
 import { RiffleError } from '@riffle/shared';
-import type { CheckpointCoordinator, CheckpointStats, CompletedSnapshot } from '../checkpoint/coordinator.js';
 import { createCoordinator, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
 import { OperatorFailure, toErrorInfo } from '../errors.js';
-import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
-import { DeadLetterBuffer } from './dead-letters.js';
-import { JobLifecycle, type StatusListener } from './lifecycle.js';
-import { addStateMetrics, MetricsRegistry, newCounters, type NodeCounters, type OperatorLoadMetrics, type StateSize } from './metrics.js';
+import { JobBase } from './job-base.js';
+import { addStateMetrics, newCounters, type NodeCounters, type OperatorLoadMetrics, type StateSize } from './metrics.js';
 import { WorkerPool } from './worker-pool.js';
 import type { FaultKind, FromWorker, TaskReport, ToWorker, WorkerInit, WorkerReport } from './worker-protocol.js';
 import { taskIndexer } from './worker-runtime.js';
@@ -24,12 +21,7 @@ const ABORT_GRACE_MS = 2000;
  * coordinates: it starts and stops the workers, aggregates their reports into `metrics()`,
  * `preview()` and `deadLetters()`, and turns a worker failure or crash into a failed job.
  */
-export class ThreadedJob implements JobHandle {
-  readonly done: Promise<JobResult>;
-  private resolveDone!: (r: JobResult) => void;
-  private readonly lifecycle: JobLifecycle;
-  private readonly registry = new MetricsRegistry();
-  private readonly dead = new DeadLetterBuffer();
+export class ThreadedJob extends JobBase implements JobHandle {
   /** node → subtask → counters, overwritten by each worker report. */
   private readonly counters = new Map<string, NodeCounters[]>();
   /** node → worker → that worker's latest preview contents. */
@@ -41,38 +33,26 @@ export class ThreadedJob implements JobHandle {
   private pool: WorkerPool | undefined;
   private readonly running: Int32Array[] = [];
   private readonly finishedWorkers = new Set<number>();
-  private failure: unknown;
-  private stopRequested = false;
   private finalizing = false;
   private sampler: NodeJS.Timeout | undefined;
   private periodic: NodeJS.Timeout | undefined;
-  private coordinator: CheckpointCoordinator | undefined;
 
   constructor(
-    readonly id: string,
-    readonly spec: JobSpec,
-    private readonly physical: PhysicalPlan,
+    id: string,
+    spec: JobSpec,
+    physical: PhysicalPlan,
     private readonly baseDir: string,
-    private readonly logger: EngineLogger,
+    logger: EngineLogger,
     private readonly slots: number,
     private readonly checkpointing?: CheckpointSetup,
   ) {
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: id, error: String(e) }));
+    super(id, spec, physical, logger);
     for (const node of physical.graph.nodes) {
       const list = Array.from({ length: node.parallelism }, newCounters);
       this.counters.set(node.id, list);
       this.registry.register(node.id, node.kind, list);
       if (node.kind === 'sink.collect') this.previewLimits.set(node.id, (node.params as { limit: number }).limit);
     }
-  }
-
-  get status(): JobStatus {
-    return this.lifecycle.status;
-  }
-
-  get error(): RiffleErrorInfo | undefined {
-    return this.failure === undefined ? undefined : toErrorInfo(this.failure);
   }
 
   /** Worker threads still alive (0 once the job has ended). */
@@ -251,44 +231,6 @@ export class ThreadedJob implements JobHandle {
     return all.slice(-(this.previewLimits.get(nodeId) ?? all.length));
   }
 
-  deadLetters(): DeadLetter[] {
-    return this.dead.list();
-  }
-
-  plan(): PlanDescription {
-    return describePhysicalPlan(this.physical);
-  }
-
-  onStatus(listener: StatusListener): () => void {
-    return this.lifecycle.subscribe(listener);
-  }
-
-  async stop(): Promise<void> {
-    if (this.lifecycle.canTransition('stopping') && !this.stopRequested && this.failure === undefined) {
-      this.stopRequested = true;
-      this.lifecycle.transition('stopping');
-      this.broadcast({ t: 'stop' });
-    }
-    await this.done;
-  }
-
-  triggerCheckpoint(): Promise<CompletedSnapshot> {
-    return this.triggerSnapshot('checkpoint');
-  }
-
-  triggerSavepoint(): Promise<CompletedSnapshot> {
-    return this.triggerSnapshot('savepoint');
-  }
-
-  checkpoints(): CheckpointStats[] {
-    return this.coordinator?.stats() ?? [];
-  }
-
-  private triggerSnapshot(kind: 'checkpoint' | 'savepoint'): Promise<CompletedSnapshot> {
-    if (this.coordinator === undefined) return Promise.reject(new Error('checkpoints are disabled: start the job with checkpointDir'));
-    return this.coordinator.trigger(kind);
-  }
-
   /** Test hook: makes operator `nodeId` throw (a bug), kill its worker thread (a crash), or run slowly. */
   injectFault(nodeId: string, kind: FaultKind, micros = 0): void {
     this.broadcast({ t: 'fault', nodeId, kind, micros });
@@ -296,6 +238,10 @@ export class ThreadedJob implements JobHandle {
 
   private broadcast(msg: ToWorker): void {
     for (const w of this.pool?.workers ?? []) w.postMessage(msg);
+  }
+
+  protected onStopRequested(): void {
+    this.broadcast({ t: 'stop' });
   }
 
   private fail(e: unknown): void {

@@ -1,0 +1,84 @@
+import type { DeadLetter, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
+import type { EngineLogger, JobResult } from '../api.js';
+import type { CheckpointCoordinator, CheckpointStats, CompletedSnapshot } from '../checkpoint/coordinator.js';
+import { toErrorInfo } from '../errors.js';
+import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
+import type { PhysicalPlan } from '../plan/physical-plan.js';
+import { DeadLetterBuffer } from './dead-letters.js';
+import { JobLifecycle, type StatusListener } from './lifecycle.js';
+import { MetricsRegistry } from './metrics.js';
+
+/**
+ * What both runtimes share behind the `JobHandle` API: the lifecycle, dead letters, the plan, the
+ * checkpoint coordinator's controls and the stop request. Each runtime says how a stop reaches
+ * its tasks ({@link onStopRequested}) and how it runs, reports metrics and previews.
+ */
+export abstract class JobBase {
+  readonly done: Promise<JobResult>;
+  protected resolveDone!: (r: JobResult) => void;
+  protected readonly lifecycle: JobLifecycle;
+  protected readonly registry = new MetricsRegistry();
+  protected readonly dead = new DeadLetterBuffer();
+  protected failure: unknown;
+  protected stopRequested = false;
+  protected coordinator: CheckpointCoordinator | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly spec: JobSpec,
+    protected readonly physical: PhysicalPlan,
+    protected readonly logger: EngineLogger,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: id, error: String(e) }));
+  }
+
+  get status(): JobStatus {
+    return this.lifecycle.status;
+  }
+
+  get error(): RiffleErrorInfo | undefined {
+    return this.failure === undefined ? undefined : toErrorInfo(this.failure);
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.dead.list();
+  }
+
+  plan(): PlanDescription {
+    return describePhysicalPlan(this.physical);
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    return this.lifecycle.subscribe(listener);
+  }
+
+  triggerCheckpoint(): Promise<CompletedSnapshot> {
+    return this.triggerSnapshot('checkpoint');
+  }
+
+  triggerSavepoint(): Promise<CompletedSnapshot> {
+    return this.triggerSnapshot('savepoint');
+  }
+
+  checkpoints(): CheckpointStats[] {
+    return this.coordinator?.stats() ?? [];
+  }
+
+  async stop(): Promise<void> {
+    if (this.lifecycle.canTransition('stopping') && !this.stopRequested && this.failure === undefined) {
+      this.stopRequested = true;
+      this.lifecycle.transition('stopping');
+      this.onStopRequested();
+    }
+    await this.done;
+  }
+
+  /** Tells the running tasks to stop (wake sleeping sources, message the workers). */
+  protected abstract onStopRequested(): void;
+
+  private triggerSnapshot(kind: 'checkpoint' | 'savepoint'): Promise<CompletedSnapshot> {
+    if (this.coordinator === undefined) return Promise.reject(new Error('checkpoints are disabled: start the job with checkpointDir'));
+    return this.coordinator.trigger(kind);
+  }
+}
