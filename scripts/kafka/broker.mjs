@@ -8,10 +8,11 @@
 //
 // By hand: `node scripts/kafka/broker.mjs` starts one and prints its address until Ctrl-C.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { alive, freePort } from '../lib/process-utils.mjs';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,18 +62,7 @@ function cdsArchive(classpathFile, classpath, javaVersion) {
   };
 }
 
-/** A free TCP port on 127.0.0.1 (bound and released; good enough for a test broker). */
-export function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
+export { freePort };
 
 function portAnswers(port) {
   return new Promise((ok) => {
@@ -84,9 +74,6 @@ function portAnswers(port) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid) {
-  try { process.kill(pid, 0); return true; } catch (err) { return err.code === 'EPERM'; }
-}
 
 /**
  * Removes what brokers of test processes that died without stop() left behind (their temp

@@ -9,8 +9,8 @@
 //
 // By hand: `node scripts/postgres/postgres.mjs` starts one and prints its URL until Ctrl-C.
 import { execFileSync } from 'node:child_process';
+import { alive, freePort } from '../lib/process-utils.mjs';
 import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,21 +27,7 @@ export function postgresBinDir() {
   }
 }
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
 
-function alive(pid) {
-  try { process.kill(pid, 0); return true; } catch (err) { return err.code === 'EPERM'; }
-}
 
 /**
  * pg_ctl daemonizes the server, so it outlives a test process that dies without stop(): stop and

@@ -74,6 +74,25 @@ export abstract class JobBase {
     await this.done;
   }
 
+  /**
+   * The last step of every job: final metrics sample, then finished / stopped / failed in the
+   * lifecycle, and `done` settles. Called once the tasks have ended.
+   */
+  protected settle(): void {
+    this.registry.sample();
+    this.registry.clearRates();
+    let result: JobResult;
+    if (this.failure !== undefined) {
+      result = { status: 'failed', error: toErrorInfo(this.failure) };
+      this.logger.error('job failed', { jobId: this.id, ...result.error });
+    } else {
+      result = { status: this.stopRequested ? 'stopped' : 'finished' };
+      this.logger.info(`job ${result.status}`, { jobId: this.id });
+    }
+    this.lifecycle.transition(result.status, result.error);
+    this.resolveDone(result);
+  }
+
   /** Tells the running tasks to stop (wake sleeping sources, message the workers). */
   protected abstract onStopRequested(): void;
 

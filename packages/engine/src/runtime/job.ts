@@ -1,8 +1,7 @@
 import type { JobMetrics, JobSpec } from '@riffle/shared';
-import type { EngineLogger, JobHandle, JobResult } from '../api.js';
+import type { EngineLogger, JobHandle } from '../api.js';
 import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
 import { restoreOperator } from '../checkpoint/restore.js';
-import { toErrorInfo } from '../errors.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { JobBase } from './job-base.js';
 import { addStateMetrics, collectStateSizes } from './metrics.js';
@@ -172,17 +171,6 @@ export class Job extends JobBase implements JobHandle {
       }
     }
     if (this.failure !== undefined) for (const t of tasks) t.abort();
-    this.registry.sample();
-    this.registry.clearRates();
-    let result: JobResult;
-    if (this.failure !== undefined) {
-      result = { status: 'failed', error: toErrorInfo(this.failure) };
-      this.logger.error('job failed', { jobId: this.id, ...result.error });
-    } else {
-      result = { status: this.stopRequested ? 'stopped' : 'finished' };
-      this.logger.info(`job ${result.status}`, { jobId: this.id });
-    }
-    this.lifecycle.transition(result.status, result.error);
-    this.resolveDone(result);
+    this.settle();
   }
 }

@@ -1,9 +1,9 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { JobMetrics, JobSpec } from '@riffle/shared';
-import type { EngineLogger, JobHandle, JobResult } from '../api.js';
+import type { EngineLogger, JobHandle } from '../api.js';
 import { RiffleError } from '@riffle/shared';
 import { createCoordinator, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
-import { OperatorFailure, toErrorInfo } from '../errors.js';
+import { OperatorFailure } from '../errors.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { JobBase } from './job-base.js';
 import { addStateMetrics, newCounters, type NodeCounters, type OperatorLoadMetrics, type StateSize } from './metrics.js';
@@ -258,17 +258,6 @@ export class ThreadedJob extends JobBase implements JobHandle {
     if (this.periodic !== undefined) clearInterval(this.periodic);
     await this.coordinator?.close(this.failure !== undefined ? 'the job failed' : 'the job ended');
     await this.pool?.shutdown(this.failure === undefined ? 0 : ABORT_GRACE_MS);
-    this.registry.sample();
-    this.registry.clearRates();
-    let result: JobResult;
-    if (this.failure !== undefined) {
-      result = { status: 'failed', error: toErrorInfo(this.failure) };
-      this.logger.error('job failed', { jobId: this.id, ...result.error });
-    } else {
-      result = { status: this.stopRequested ? 'stopped' : 'finished' };
-      this.logger.info(`job ${result.status}`, { jobId: this.id });
-    }
-    this.lifecycle.transition(result.status, result.error);
-    this.resolveDone(result);
+    this.settle();
   }
 }

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { DeadLetter, JobSpec, RiffleErrorInfo } from '@riffle/shared';
 import type { TaskAck } from '../checkpoint/coordinator.js';
 import type { RestoreData } from '../checkpoint/restore.js';
+import type { SubtaskMetrics } from '@riffle/shared';
 import type { NodeCounters, StateSize } from './metrics.js';
 
 /** `workerData` of a worker thread. */
@@ -38,21 +39,11 @@ export type ToWorker =
 
 export type FaultKind = 'throw' | 'exit' | 'slow';
 
-/** Per-task load figures over the last report interval. */
-export interface TaskReport {
-  chainId: string;
-  subtask: number;
-  worker: number;
-  busyRatio: number;
-  backPressuredRatio: number;
-  idleRatio: number;
-  /** Batches received and not yet processed. */
-  inputQueue: number;
-  /** Sealed batches waiting for credit, over the task's output channels. */
-  outputQueue: number;
-  /** Records buffered in the task's output channels, including those in flight to consumers. */
-  bufferedRecords: number;
-}
+/** Per-task load figures over the last report interval (the shared protocol's subtask fields, per chain). */
+export type TaskReport = { chainId: string } & Pick<
+  SubtaskMetrics,
+  'subtask' | 'worker' | 'busyRatio' | 'backPressuredRatio' | 'idleRatio' | 'inputQueue' | 'outputQueue' | 'bufferedRecords'
+>;
 
 export interface WorkerReport {
   counters: Array<[nodeId: string, subtask: number, counters: NodeCounters]>;
