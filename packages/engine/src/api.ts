@@ -30,8 +30,8 @@ export interface EngineOptions {
    * The job's folder (e.g. `DATA_DIR/jobs/<id>`): checkpoints go to `checkpoints/chk-<n>/`,
    * savepoints to `savepoints/sp-…/`. Checkpoints are disabled without it; with it they are taken
    * every `config.checkpoints.intervalMs` (when the spec has `config.checkpoints`) and on
-   * `triggerCheckpoint()`. For now only the in-process runtime checkpoints: `Engine.start`
-   * refuses a job that would run on worker threads.
+   * `triggerCheckpoint()`, in both runtimes. `Engine.start` refuses (`checkpoints_unsupported`) a
+   * job with an operator whose state checkpoints do not capture yet.
    */
   checkpointDir?: string;
   /**

@@ -48,3 +48,8 @@ export function toErrorInfo(e: unknown): RiffleErrorInfo {
   if (e instanceof RiffleError) return e.toJSON();
   return { code: 'internal', domain: 'internal', retryable: false, message: e instanceof Error ? e.message : String(e) };
 }
+
+/** The message of any thrown value. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -35,6 +35,11 @@ export interface OperatorContext {
    * it, otherwise undefined (the operator then dead-letters what it would have sent there).
    */
   sideOutput?(port: string): Collector | undefined;
+  /**
+   * Fails the job from asynchronous work of the operator (a transaction commit that failed after
+   * the fact); the job then recovers per its restart strategy. Synchronous code just throws.
+   */
+  fail?(error: unknown): void;
 }
 
 /**
@@ -107,7 +112,22 @@ export abstract class Operator {
     throw new Error(`operator ${this.ctx.nodeId} (${this.ctx.kind}) keeps non-keyed state and cannot be restored at another parallelism`);
   }
 
-  /** Checkpoint `checkpointId` is complete (durable): the hook for two-phase-commit sinks. */
+  /**
+   * Pre-commit of checkpoint `checkpointId` (Flink's `preCommit`), called right after
+   * {@link snapshotState} when the barrier is aligned. A two-phase-commit sink seals the
+   * transaction that holds everything before the barrier and returns a promise that settles once
+   * that transaction's writes are flushed; the task's acknowledgement waits for it while
+   * processing goes on (records after the barrier belong to the next transaction). A rejection
+   * declines the checkpoint: it fails, the job runs on, and the sealed transaction is committed
+   * with the next checkpoint that completes.
+   */
+  prepareCommit(_checkpointId: number): void | Promise<void> {}
+
+  /**
+   * Checkpoint `checkpointId` is complete (its `_metadata` is durable): two-phase-commit sinks
+   * commit every transaction sealed at or before it. Must not throw for a commit that fails
+   * asynchronously; report it through {@link OperatorContext.fail} instead.
+   */
   notifyCheckpointComplete(_checkpointId: number): void {}
 }
 

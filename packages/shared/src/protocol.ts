@@ -138,11 +138,64 @@ export function jobRoom(jobId: string): string {
   return `job:${jobId}`;
 }
 
+/**
+ * One checkpoint or savepoint of a job, as `GET /api/jobs/:id/checkpoints` lists it and the
+ * `checkpoint:*` events carry it.
+ */
+export interface CheckpointInfo {
+  jobId: string;
+  /** Checkpoint number (savepoints share the counter). */
+  id: number;
+  /** `chk-<n>` or `sp-…`: what `POST /api/jobs/:id/restore` takes. Set once storage began. */
+  snapshotId?: string;
+  kind: 'checkpoint' | 'savepoint';
+  status: 'in_progress' | 'completed' | 'failed';
+  /** Epoch ms when triggered. */
+  startedAt: number;
+  /** Trigger → `_metadata` durable (or → failure). */
+  durationMs?: number;
+  /** Bytes of state files plus metadata. */
+  bytes: number;
+  /** Longest barrier alignment over the tasks, ms. */
+  alignmentMs: number;
+  /** Subtasks that acknowledged / that must (progress of one in progress). */
+  acknowledged?: number;
+  total?: number;
+  /** State bytes per operator (completed ones). */
+  operators?: Array<{ nodeId: string; bytes: number }>;
+  /** Still on disk (within `retain`, or a savepoint): it can be restored. */
+  retained: boolean;
+  /** Why it failed. */
+  error?: string;
+}
+
+/** Body of `GET /api/jobs/:id/checkpoints`: newest first. */
+export interface CheckpointList {
+  checkpoints: CheckpointInfo[];
+}
+
+/** A job restarted on its own (automatic recovery) or from a user's restore. */
+export interface RestartEvent {
+  jobId: string;
+  /** `failure` (restart strategy), `restore` (user), `server-restart` (resumed after the server started again). */
+  reason: 'failure' | 'restore' | 'server-restart';
+  /** The snapshot it restarted from; undefined when it started from scratch. */
+  snapshotId?: string;
+  /** Attempt number within the restart strategy (failure only). */
+  attempt?: number;
+  error?: RiffleErrorInfo;
+  ts: number;
+}
+
 /** Events the server emits (socket.io typed event map). */
 export interface ServerToClientEvents {
   'job:metrics': (m: JobMetrics) => void;
   'job:status': (s: StatusUpdate) => void;
   'job:preview': (p: PreviewUpdate) => void;
+  'job:restarted': (e: RestartEvent) => void;
+  'checkpoint:started': (c: CheckpointInfo) => void;
+  'checkpoint:completed': (c: CheckpointInfo) => void;
+  'checkpoint:failed': (c: CheckpointInfo) => void;
 }
 
 /** Events a client emits (socket.io typed event map). */

@@ -147,3 +147,59 @@ describe('barriers in worker batches', () => {
     expect(out).toEqual(['snapshot7', 'barrier7']);
   });
 });
+
+/** A sink that seals a "transaction" at each barrier and flushes it when the test says so. */
+class SealingSink extends Operator {
+  pendingRecords: number[] = [];
+  sealed: Array<{ id: number; records: number[]; flush: () => void; fail: (e: Error) => void }> = [];
+  processElement(value: Row): void {
+    this.pendingRecords.push(value.v as number);
+  }
+  override prepareCommit(id: number): Promise<void> {
+    const records = this.pendingRecords;
+    this.pendingRecords = [];
+    return new Promise<void>((flush, fail) => this.sealed.push({ id, records, flush, fail }));
+  }
+}
+
+describe('prepareCommit (two-phase-commit pre-commit)', () => {
+  function sinkTask() {
+    const sink = new SealingSink();
+    const task = new Task('s', 0, [{ nodeId: 'sink', operator: sink }], 1);
+    task.head = { collect: (v: Row) => sink.processElement(v), emitWatermark: () => undefined } as unknown as OperatorInput;
+    const snapshots: TaskSnapshot[] = [];
+    task.onSnapshot = (s) => void snapshots.push(s);
+    return { sink, task, snapshots };
+  }
+
+  it('hands the snapshot over with a pending promise that settles when the sealed writes are flushed; input after the barrier goes on', async () => {
+    const { sink, task, snapshots } = sinkTask();
+    rec(task, 0, 1);
+    rec(task, 0, 2);
+    task.receiveBarrier(0, 1);
+    rec(task, 0, 3);
+    expect(sink.sealed.map((t) => t.records)).toEqual([[1, 2]]);
+    expect(sink.pendingRecords).toEqual([3]);
+    expect(snapshots).toHaveLength(1);
+    let settled = false;
+    void snapshots[0]!.pending!.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    sink.sealed[0]!.flush();
+    await snapshots[0]!.pending;
+    expect(settled).toBe(true);
+  });
+
+  it('a failed flush rejects the pending promise, attributed to the operator', async () => {
+    const { sink, task, snapshots } = sinkTask();
+    task.receiveBarrier(0, 1);
+    sink.sealed[0]!.fail(new Error('broker unreachable'));
+    await expect(snapshots[0]!.pending).rejects.toThrow(/operator "sink" failed: broker unreachable/);
+  });
+
+  it('operators without pre-commit work leave pending undefined (acknowledged at once)', () => {
+    const { task, snapshots } = twoInputTask('exactly-once', 1);
+    task.receiveBarrier(0, 1);
+    expect(snapshots[0]!.pending).toBeUndefined();
+  });
+});

@@ -3,6 +3,7 @@ import type { EngineLogger, JobHandle } from '../api.js';
 import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
 import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
+import { errorMessage } from '../errors.js';
 import { JobBase } from './job-base.js';
 import { addStateMetrics, collectStateSizes } from './metrics.js';
 import { PreviewBuffer } from './preview-buffer.js';
@@ -49,6 +50,7 @@ export class Job extends JobBase implements JobHandle {
         baseDir: this.baseDir,
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
+        fail: (error) => this.fail(error),
         deadLetter: (nodeId, counters, record, error) => {
           counters.deadLettered++;
           this.dead.add(nodeId, record, error);
@@ -100,7 +102,11 @@ export class Job extends JobBase implements JobHandle {
     for (const t of built.tasks) {
       t.checkpointMode = mode;
       const isSource = t.source !== undefined;
-      t.onSnapshot = (s) => coordinator.acknowledge(toAck(s, isSource));
+      t.onSnapshot = (s) => {
+        const ack = toAck(s, isSource);
+        if (s.pending === undefined) coordinator.acknowledge(ack);
+        else s.pending.then(() => coordinator.acknowledge(ack), (e: unknown) => coordinator.decline(s.checkpointId, errorMessage(e)));
+      };
     }
     this.coordinator = coordinator;
   }

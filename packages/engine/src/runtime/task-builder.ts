@@ -9,6 +9,7 @@ import { SourceOutput } from '../time/source-output.js';
 import { watermarkEmission, watermarkGenerator, type SourceWatermarkParams } from '../time/watermark-strategy.js';
 import { NodeOutput, OperatorInput } from './chain-collectors.js';
 import { LocalChannel, type OutputChannel } from './channel.js';
+import { attribute } from '../errors.js';
 import { ExchangeWriter } from './exchange-writer.js';
 import { newCounters, type NodeCounters } from './metrics.js';
 import { Task, type ChainMember } from './task.js';
@@ -19,6 +20,8 @@ export interface TaskEnvironment {
   logger: OperatorContext['logger'];
   services: JobServices;
   deadLetter(nodeId: string, counters: NodeCounters, record: unknown, error: unknown): void;
+  /** Fails the job (an operator's asynchronous work failed); see {@link OperatorContext.fail}. */
+  fail(error: unknown): void;
 }
 
 /**
@@ -170,6 +173,7 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     counters,
     deadLetter: (record, error) => env.deadLetter(node.id, counters, record, error),
     sideOutput: (port) => sideOutputs.get(port),
+    fail: (error) => env.fail(attribute(node.id, error)),
   };
   const factory = OPERATORS[node.kind];
   if (factory === undefined) throw new Error(`no runtime implementation for operator kind "${node.kind}"`);

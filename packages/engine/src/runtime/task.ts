@@ -18,6 +18,12 @@ export interface TaskSnapshot {
   operators: Array<{ nodeId: string; state: unknown }>;
   /** From the first barrier to the last one (0 for a single input or a source). */
   alignmentMs: number;
+  /**
+   * Settles once every chain member's {@link Operator.prepareCommit} work is done (sinks flushing
+   * a sealed transaction); undefined when none returned a promise. Acknowledge only after it
+   * resolved; a rejection declines the checkpoint.
+   */
+  pending?: Promise<void>;
 }
 
 /** An element held back from a channel that already delivered the barrier (exactly-once alignment). */
@@ -228,7 +234,19 @@ export class Task implements ChannelReceiver {
         throw attribute(m.nodeId, e);
       }
     });
-    this.onSnapshot?.({ checkpointId: id, chainId: this.chainId, subtask: this.subtaskIndex, operators, alignmentMs });
+    let pending: Array<Promise<void>> | undefined;
+    for (const m of this.members) {
+      let p: void | Promise<void>;
+      try {
+        p = m.operator.prepareCommit(id);
+      } catch (e) {
+        throw attribute(m.nodeId, e);
+      }
+      if (p !== undefined) (pending ??= []).push(p.catch((e: unknown) => Promise.reject(attribute(m.nodeId, e))));
+    }
+    const snapshot: TaskSnapshot = { checkpointId: id, chainId: this.chainId, subtask: this.subtaskIndex, operators, alignmentMs };
+    if (pending !== undefined) snapshot.pending = Promise.all(pending).then(() => undefined);
+    this.onSnapshot?.(snapshot);
     for (const w of this.writers) w.emitBarrier(id);
   }
 

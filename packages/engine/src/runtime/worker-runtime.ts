@@ -4,7 +4,7 @@ import type { EngineLogger } from '../api.js';
 import type { Row } from '../collector.js';
 import { toAck } from '../checkpoint/job-checkpoints.js';
 import { restoreOperator } from '../checkpoint/restore.js';
-import { toErrorInfo } from '../errors.js';
+import { errorMessage, toErrorInfo } from '../errors.js';
 import { buildLogicalGraph } from '../plan/logical-graph.js';
 import { buildPhysicalPlan, type ChainPlan, type PhysicalPlan } from '../plan/physical-plan.js';
 import { decodeBatch, encodeBatch, type Batch } from './batch.js';
@@ -89,6 +89,7 @@ export class WorkerRuntime {
         baseDir: init.baseDir,
         logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
+        fail: (error) => this.fail(error),
         deadLetter: (nodeId, counters, record, error) => {
           counters.deadLettered++;
           if (this.deadLetters.length >= DEAD_LETTER_SAMPLE) this.deadLetters.shift();
@@ -126,7 +127,12 @@ export class WorkerRuntime {
         const isSource = t.source !== undefined;
         t.onSnapshot = (s) => {
           const ack = toAck(s, isSource);
-          this.post({ t: 'ack', ack });
+          if (s.pending === undefined) this.post({ t: 'ack', ack });
+          else
+            s.pending.then(
+              () => this.post({ t: 'ack', ack }),
+              (e: unknown) => this.post({ t: 'decline', id: s.checkpointId, reason: errorMessage(e) }),
+            );
         };
       }
     }
