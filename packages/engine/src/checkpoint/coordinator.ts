@@ -1,25 +1,12 @@
+import type { CheckpointInfo } from '@riffle/shared';
 import type { EngineLogger } from '../api.js';
 import type { PendingSnapshot, SnapshotStorage } from './snapshot-storage.js';
 
-/** One checkpoint or savepoint as `job.checkpoints()` lists it. */
-export interface CheckpointStats {
-  /** Checkpoint number (savepoints share the counter). */
-  id: number;
-  /** `chk-<n>` or the savepoint id (`sp-…`), the value `restoreFrom` takes; set once storage began. */
-  snapshotId?: string;
-  kind: 'checkpoint' | 'savepoint';
-  status: 'in_progress' | 'completed' | 'failed';
-  /** Wall-clock ms when it was triggered. */
-  startedAt: number;
-  /** Trigger → `_metadata` durable (or → failure). */
-  durationMs?: number;
-  /** State files plus metadata. */
-  bytes: number;
-  /** Longest barrier alignment over the tasks. */
-  alignmentMs: number;
-  /** Why it failed. */
-  error?: string;
-}
+/**
+ * One checkpoint or savepoint as `job.checkpoints()` lists it: the protocol's
+ * {@link CheckpointInfo} without what only the server knows (job id, retention on disk).
+ */
+export type CheckpointStats = Omit<CheckpointInfo, 'jobId' | 'retained'>;
 
 /** What `triggerCheckpoint()` / `triggerSavepoint()` resolve with. */
 export interface CompletedSnapshot {
