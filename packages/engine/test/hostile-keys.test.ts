@@ -63,4 +63,20 @@ describe('hostile keys and field names (T19)', () => {
       for (const [k, n] of expected) expect(got.get(k), `count of ${k.slice(0, 20)}`).toBe(n);
     });
   }
+
+  it('a map with keepInput copies a field named __proto__ as a field, not as the prototype of its output', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'in.ndjson'), '{"a":1,"__proto__":{"polluted":true}}\n');
+    const spec = pipeline([
+      { id: 'src', kind: 'source.file', params: { path: 'in.ndjson' } },
+      { id: 'm', kind: 'map', params: { fields: [{ as: 'b', expr: '2' }], keepInput: true } },
+      { id: 'out', kind: 'sink.collect', params: { limit: 10 } },
+    ]);
+    const { job, result } = await runToEnd(spec, { baseDir: dir });
+    expect(result.status).toBe('finished');
+    const [row] = job.preview('out') as Array<Record<string, unknown>>;
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(row!.polluted).toBeUndefined();
+    expect(Object.keys(row!).sort()).toEqual(['__proto__', 'a', 'b']);
+  });
 });

@@ -32,7 +32,9 @@ export class MapOperator extends Operator {
       this.ctx.deadLetter(value, e);
       return;
     }
-    const out: Row = this.keepInput ? Object.assign({}, value) : {};
+    // Spread, not Object.assign: a field named __proto__ (JSON.parse makes it an own property) must
+    // stay a field, not become the copy's prototype.
+    const out: Row = this.keepInput ? { ...value } : {};
     for (let i = 0; i < exprs.length; i++) out[this.names[i]!] = results[i];
     this.out.collect(out, timestamp, key);
   }

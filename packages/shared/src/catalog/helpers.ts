@@ -5,6 +5,15 @@ import { fieldType, type FieldType, type RecordSchema } from '../fields.js';
 import type { ParamIssue } from './types.js';
 
 /** A CEL expression as it appears in params. */
+/**
+ * The name of a field an operator writes. `__proto__` is refused: assigning it on a plain object
+ * changes the object's prototype instead of adding a field (CWE-1321).
+ */
+export const OutputFieldName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a field name: letters, digits and _, not starting with a digit')
+  .refine((n) => n !== '__proto__', 'the field name __proto__ is reserved');
+
 export const Expr = z.string().min(1, 'expression is empty').meta({ format: 'cel' });
 
 /** Params every source takes: where event time comes from and how watermarks are generated. */

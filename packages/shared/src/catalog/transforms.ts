@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import type { Field } from '../fields.js';
-import { checkExpr, checkFieldOrExpr, Expr, single } from './helpers.js';
+import { checkExpr, checkFieldOrExpr, Expr, OutputFieldName, single } from './helpers.js';
 import type { OperatorDef, ParamIssue } from './types.js';
 
-const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a field name: letters, digits and _, not starting with a digit');
 
 const MapParams = z.strictObject({
-  fields: z.array(z.strictObject({ as: FieldName, expr: Expr })).min(1, 'add at least one output field'),
+  fields: z.array(z.strictObject({ as: OutputFieldName, expr: Expr })).min(1, 'add at least one output field'),
   /** Keep the input fields and add/overwrite the computed ones, instead of projecting. */
   keepInput: z.boolean().default(false),
 });

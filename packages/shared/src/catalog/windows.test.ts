@@ -127,3 +127,11 @@ describe('reduce and dedupe catalog entries', () => {
     expect(problems(s)).toContainEqual(expect.objectContaining({ code: 'bad_params', message: expect.stringMatching(/keyBy/) }));
   });
 });
+
+describe('output field names', () => {
+  it('refuses __proto__ as a computed or aggregate field name (it would set a prototype, not a field)', () => {
+    expect(problems(withWindow('window.tumbling', { size: '1m', aggregate: [{ fn: 'count', as: '__proto__' }] }))).toContainEqual(
+      expect.objectContaining({ path: '$.nodes[3].params.aggregate[0].as' }),
+    );
+  });
+});

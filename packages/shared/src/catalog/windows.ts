@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Duration, PositiveDuration, parseDuration } from '../duration.js';
 import type { Field, FieldType, RecordSchema } from '../fields.js';
-import { checkExpr, checkFieldOrExpr, Expr, single } from './helpers.js';
+import { checkExpr, checkFieldOrExpr, Expr, OutputFieldName, single } from './helpers.js';
 import type { OperatorDef, ParamIssue, SchemaContext, SchemaResult } from './types.js';
 
 export const AGGREGATE_FNS = ['count', 'sum', 'min', 'max', 'avg', 'first', 'last', 'count_distinct', 'top_n'] as const;
@@ -11,7 +11,7 @@ export const AggregateSpec = z.strictObject({
   fn: z.enum(AGGREGATE_FNS),
   /** Input field (or expression) aggregated; not used by count. top_n ranks records by it. */
   field: z.string().min(1).optional(),
-  as: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a field name: letters, digits and _'),
+  as: OutputFieldName,
   /** top_n only: how many records to keep. */
   n: z.number().int().min(1).max(1000).optional(),
 });
