@@ -4,9 +4,13 @@ import { expect, test } from '@playwright/test';
 test('selecting a non-sink node of a running job shows a live sample of its output', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
   await expect(page.locator('.react-flow__node')).toHaveCount(5);
+  // A node selected while editing, before Run, is not a request for its preview.
+  await page.locator('.react-flow__node[data-id="byProduct"]').click();
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('job-status')).toHaveText(/running/i);
   try {
+    await expect(page.locator('.preview .panel-title')).toContainText('preview');
+    await expect(page.getByTestId('preview-node')).toHaveCount(0);
     const table = page.getByTestId('preview-table');
     // The filter node: its sample holds click events, and only purchases.
     await page.locator('.react-flow__node[data-id="purchases"]').click();
