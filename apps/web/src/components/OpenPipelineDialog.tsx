@@ -3,12 +3,14 @@ import { useEffect, useState } from 'react';
 import { listPipelines } from '../api/pipelines-api';
 import { openSaved } from '../api/save-flow';
 import { useEditorStore } from '../hooks/useEditorStore';
+import { useEscape } from '../hooks/useEscape';
 
 /** The saved pipelines, newest save first; picking one opens its latest version. */
 export function OpenPipelineDialog({ onClose }: { onClose(): void }) {
   const store = useEditorStore();
   const [list, setList] = useState<PipelineSummary[]>();
   const [error, setError] = useState<string>();
+  useEscape(onClose);
   useEffect(() => {
     let live = true;
     void listPipelines().then((r) => {

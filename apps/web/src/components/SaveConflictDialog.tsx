@@ -1,6 +1,8 @@
+import { useCallback } from 'react';
 import { openSaved, saveCanvas } from '../api/save-flow';
 import { useEditor } from '../hooks/useEditor';
 import { useEditorStore } from '../hooks/useEditorStore';
+import { useEscape } from '../hooks/useEscape';
 
 /** Shown when a save was refused as stale (409): load the newer version, or overwrite it. */
 export function SaveConflictDialog() {
@@ -9,6 +11,8 @@ export function SaveConflictDialog() {
   const id = useEditor((s) => s.saved.id);
   const base = useEditor((s) => s.saved.version);
   const name = useEditor((s) => s.graph.name);
+  const dismiss = useCallback(() => store.getState().dismissConflict(), [store]);
+  useEscape(dismiss);
   if (!conflict || !id) return null;
   return (
     <div className="dialog-backdrop">
@@ -19,7 +23,7 @@ export function SaveConflictDialog() {
           see their version (your unsaved changes are lost), or overwrite it with yours as version {conflict.currentVersion + 1}.
         </p>
         <div className="dialog__actions">
-          <button type="button" data-testid="conflict-cancel" onClick={() => store.getState().dismissConflict()}>
+          <button type="button" data-testid="conflict-cancel" onClick={dismiss}>
             Cancel
           </button>
           <button

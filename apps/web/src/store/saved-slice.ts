@@ -60,6 +60,7 @@ export const createSavedSlice: StateCreator<EditorState, [], [], SavedSlice> = (
   saveConflict: (conflict) => set({ saved: { ...get().saved, busy: false, conflict } }),
   saveFailed: () => set({ saved: { ...get().saved, busy: false } }),
   dismissConflict() {
+    if (get().saved.conflict === undefined) return;
     const { conflict: _, ...rest } = get().saved;
     set({ saved: rest });
   },
