@@ -57,14 +57,14 @@ export function pipelinesRouter(store: PipelineStore): Router {
     if (!Number.isInteger(base) || (base as number) < 1)
       throw new HttpError('bad_base_version', 'send `baseVersion`: the version you loaded or last saved (a whole number from 1)');
     const result = await store.update(id, { spec, baseVersion: base as number, ...(name === undefined ? {} : { name }) });
-    if (!result.ok && result.reason === 'not_found') throw notFound(req);
-    if (!result.ok && result.reason === 'conflict')
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw notFound(req);
       throw new HttpError(
         'version_conflict',
         `someone saved version ${result.currentVersion} of this pipeline after the version ${String(base)} you edited; load their version, or save again with baseVersion ${result.currentVersion} to overwrite it`,
         { status: 409, extra: { currentVersion: result.currentVersion } },
       );
-    if (!result.ok) throw notFound(req);
+    }
     res.json({ id, version: result.summary.version, problems: problemsOf(spec) } satisfies PipelineSaved);
   });
 
