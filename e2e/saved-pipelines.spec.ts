@@ -68,5 +68,21 @@ test('saves versions on the server and answers a stale save with a conflict and 
   expect(saved.version).toBe(4);
   const latest = await (await page.request.get(`/api/pipelines/${saved.id}`, { headers: auth })).json();
   expect(latest.spec.nodes.find((n: { id: string }) => n.id === 'purchases').params.expr).toBe("event_type == 'purchase'");
+
+  // Restoring an older version: open version 2 from the list, save it as version 5.
+  await page.getByTestId('open-button').click();
+  const row = page.getByTestId('open-dialog').locator('li').filter({ hasText: name });
+  await row.getByTestId('versions-toggle').click();
+  await row.getByTestId('open-version-2').click();
+  await expect(page.getByTestId('open-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('saved-version')).toHaveText('v4');
+  await page.locator('.react-flow__node[data-id="purchases"]').click();
+  await expect(page.getByTestId('inspector').getByTestId('param-expr')).toHaveValue("event_type == 'view'");
+  await page.keyboard.press('Control+s');
+  await expect(page.getByTestId('saved-version')).toHaveText('v5');
+  await expect(page.getByTestId('save-conflict')).toHaveCount(0);
+  const restored = await (await page.request.get(`/api/pipelines/${saved.id}`, { headers: auth })).json();
+  expect(restored.version).toBe(5);
+  expect(restored.spec.nodes.find((n: { id: string }) => n.id === 'purchases').params.expr).toBe("event_type == 'view'");
   await other.close();
 });

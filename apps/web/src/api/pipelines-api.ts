@@ -1,4 +1,4 @@
-import type { JobSpecInput, PipelineSaved, PipelineSummary, PipelineVersion, VersionConflictBody } from '@riffle/shared';
+import type { JobSpecInput, PipelineSaved, PipelineSummary, PipelineVersion, PipelineVersionInfo, VersionConflictBody } from '@riffle/shared';
 import { authHeaders } from './access-token';
 
 /** The answer to a save: saved, refused as stale (409), or failed with the server's message. */
@@ -54,9 +54,17 @@ export async function listPipelines(): Promise<{ ok: true; pipelines: PipelineSu
   return { ok: true, pipelines: (r.body as { pipelines: PipelineSummary[] }).pipelines };
 }
 
-/** `GET /api/pipelines/:id`: the latest version. */
-export async function fetchPipeline(id: string): Promise<{ ok: true; pipeline: PipelineVersion } | { ok: false; error: string }> {
-  const r = await call('GET', `/api/pipelines/${encodeURIComponent(id)}`);
+/** `GET /api/pipelines/:id/versions`, oldest first. */
+export async function listVersions(id: string): Promise<{ ok: true; versions: PipelineVersionInfo[] } | { ok: false; error: string }> {
+  const r = await call('GET', `/api/pipelines/${encodeURIComponent(id)}/versions`);
+  if (!r) return { ok: false, error: UNREACHABLE };
+  if (!r.res.ok) return { ok: false, error: messageOf(r) };
+  return { ok: true, versions: (r.body as { versions: PipelineVersionInfo[] }).versions };
+}
+
+/** `GET /api/pipelines/:id` (the latest version) or `/versions/:v`. */
+export async function fetchPipeline(id: string, version?: number): Promise<{ ok: true; pipeline: PipelineVersion } | { ok: false; error: string }> {
+  const r = await call('GET', `/api/pipelines/${encodeURIComponent(id)}${version === undefined ? '' : `/versions/${version}`}`);
   if (!r) return { ok: false, error: UNREACHABLE };
   if (!r.res.ok) return { ok: false, error: messageOf(r) };
   return { ok: true, pipeline: r.body as PipelineVersion };

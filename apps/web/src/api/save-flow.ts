@@ -29,19 +29,25 @@ export async function saveCanvas(store: EditorStore, opts: { overwrite?: boolean
   }
 }
 
-/** Open…, and "Load theirs" after a conflict: the latest version replaces the canvas. */
-export async function openSaved(store: EditorStore, id: string): Promise<boolean> {
-  const r = await fetchPipeline(id);
+/**
+ * Open…, and "Load theirs" after a conflict: the latest version replaces the canvas. With
+ * `version` (an older one, `latest` being the newest), the canvas shows that version but is based
+ * on the latest, so Save restores it as a new version instead of reporting a conflict.
+ */
+export async function openSaved(store: EditorStore, id: string, older?: { version: number; latest: number }): Promise<boolean> {
+  const r = await fetchPipeline(id, older?.version);
   const s = store.getState();
   if (!r.ok) {
     s.setNotice({ kind: 'error', text: `Could not open the pipeline: ${r.error}` });
     return false;
   }
-  const opened = s.pipelineOpened(r.pipeline);
+  const p = r.pipeline;
+  const opened = s.pipelineOpened({ id: p.id, spec: p.spec, version: older?.latest ?? p.version });
   if (!opened.ok) {
-    s.setNotice({ kind: 'error', text: `Cannot open ${r.pipeline.name}: ${opened.error}` });
+    s.setNotice({ kind: 'error', text: `Cannot open ${p.name}: ${opened.error}` });
     return false;
   }
-  s.setNotice({ kind: 'info', text: `Opened ${r.pipeline.name} version ${r.pipeline.version}${problemsNote(r.pipeline.problems.length)}` });
+  const restore = older && older.version !== older.latest ? `; Save makes it version ${older.latest + 1}` : '';
+  s.setNotice({ kind: 'info', text: `Opened ${p.name} version ${p.version}${problemsNote(p.problems.length)}${restore}` });
   return true;
 }

@@ -4,12 +4,14 @@ import { listPipelines } from '../api/pipelines-api';
 import { openSaved } from '../api/save-flow';
 import { useEditorStore } from '../hooks/useEditorStore';
 import { useEscape } from '../hooks/useEscape';
+import { PipelineVersions } from './PipelineVersions';
 
 /** The saved pipelines, newest save first; picking one opens its latest version. */
 export function OpenPipelineDialog({ onClose }: { onClose(): void }) {
   const store = useEditorStore();
   const [list, setList] = useState<PipelineSummary[]>();
   const [error, setError] = useState<string>();
+  const [expanded, setExpanded] = useState<string>();
   useEscape(onClose);
   useEffect(() => {
     let live = true;
@@ -32,12 +34,25 @@ export function OpenPipelineDialog({ onClose }: { onClose(): void }) {
           <ul className="pipeline-list">
             {list.map((p) => (
               <li key={p.id}>
-                <button type="button" data-testid="open-item" onClick={() => void openSaved(store, p.id).then((ok) => ok && onClose())}>
-                  <span>{p.name}</span>
-                  <span className="muted">
-                    v{p.version} · {new Date(p.updatedAt).toLocaleString()}
-                  </span>
-                </button>
+                <div className="pipeline-row">
+                  <button type="button" data-testid="open-item" onClick={() => void openSaved(store, p.id).then((ok) => ok && onClose())}>
+                    <span>{p.name}</span>
+                    <span className="muted">
+                      v{p.version} · {new Date(p.updatedAt).toLocaleString()}
+                    </span>
+                  </button>
+                  <button
+                    type="button"
+                    className="versions-toggle"
+                    data-testid="versions-toggle"
+                    aria-expanded={expanded === p.id}
+                    title="Earlier versions"
+                    onClick={() => setExpanded(expanded === p.id ? undefined : p.id)}
+                  >
+                    versions
+                  </button>
+                </div>
+                {expanded === p.id && <PipelineVersions pipeline={p} onOpened={onClose} />}
               </li>
             ))}
           </ul>
