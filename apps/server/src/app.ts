@@ -3,15 +3,19 @@ import { requireToken, type Access } from './auth.js';
 import { HttpError, toHttpError } from './http-errors.js';
 import type { JobManager } from './job-manager.js';
 import type { Logger } from './logger.js';
+import type { PipelineStore } from './pipeline-store.js';
 import type { HostPolicy } from './security/hosts.js';
 import { corsPolicy, hostCheck, postRateLimit, securityHeaders, type RateLimitOptions } from './security/http-guards.js';
 import { catalogRouter } from './routes/catalog.js';
 import { jobsRouter } from './routes/jobs.js';
+import { pipelinesRouter } from './routes/pipelines.js';
 import { webApp } from './static.js';
 import { VERSION } from './version.js';
 
 export interface AppDeps {
   jobs: JobManager;
+  /** The builder's saved pipelines. */
+  pipelines: PipelineStore;
   logger: Logger;
   /** Folder of the built web app. */
   webDir: string;
@@ -24,7 +28,7 @@ export interface AppDeps {
 }
 
 /** The express app: JSON API under `/api`, the web app everywhere else. */
-export function createApp({ jobs, logger, webDir, access, hosts, baseDir, rateLimit }: AppDeps): Express {
+export function createApp({ jobs, pipelines, logger, webDir, access, hosts, baseDir, rateLimit }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(hostCheck(hosts));
@@ -43,6 +47,7 @@ export function createApp({ jobs, logger, webDir, access, hosts, baseDir, rateLi
   app.use('/api', requireToken(access));
   app.use('/api/jobs', jobsRouter(jobs, baseDir));
   app.use('/api/catalog', catalogRouter());
+  app.use('/api/pipelines', pipelinesRouter(pipelines));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `there is no API route ${req.method} ${req.originalUrl}; see apps/server/README.md for the routes`, { status: 404 }));
   });

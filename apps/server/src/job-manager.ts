@@ -9,6 +9,7 @@ import {
   type JobStatus,
   type PreviewUpdate,
   type RiffleErrorInfo,
+  type SampledRecord,
   type SpecProblem,
   type StatusUpdate,
 } from '@riffle/shared';
@@ -174,6 +175,24 @@ export class JobManager extends Emitter<ManagerEvents> {
     const job = this.jobs.get(id);
     if (!job) return undefined;
     return { job: this.info(job), history: job.history.toArray(), previews: this.previewsOf(job) };
+  }
+
+  /**
+   * Live preview of one node (see `JobHandle.sample`): keeps the node's tap on and returns its
+   * recent output records; `[]` when the job is not running; undefined when there is no such job
+   * or node.
+   */
+  sampleNode(id: string, nodeId: string): SampledRecord[] | undefined {
+    const job = this.jobs.get(id);
+    if (!job || !job.record.spec.nodes.some((n) => n.id === nodeId)) return undefined;
+    const handle = job.handle;
+    if (!handle?.sample || isTerminal(job.record.status)) return [];
+    try {
+      return handle.sample(nodeId);
+    } catch (err) {
+      this.opts.logger.warn({ jobId: id, nodeId, err: String(err) }, 'could not sample the node');
+      return [];
+    }
   }
 
   /** Stops a job and resolves with its details once the engine stopped it (or the wait timed out). */

@@ -9,6 +9,8 @@ import { ensureDemoJob } from './demo.js';
 import { JobManager, type StartJob } from './job-manager.js';
 import { JobStore } from './job-store.js';
 import { attachLive, type RiffleIo } from './live.js';
+import { attachSamples } from './live-samples.js';
+import { PipelineStore } from './pipeline-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { listRoutes, type RouteInfo } from './routes/list-routes.js';
 import { hostPolicy } from './security/hosts.js';
@@ -89,6 +91,7 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
 
   const app = createApp({
     jobs,
+    pipelines: new PipelineStore(dataDir),
     logger,
     access,
     hosts,
@@ -108,7 +111,9 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
     ...(options.corsOrigins?.length ? { cors: { origin: options.corsOrigins } } : {}),
   });
   io.of(JOBS_NAMESPACE).use(socketAuth(access));
-  const detach = attachLive(io, jobs);
+  const detachLive = attachLive(io, jobs);
+  const detachSamples = attachSamples(io, jobs, options.sampleIntervalMs);
+  const detach = () => (detachLive(), detachSamples());
   try {
     await new Promise<void>((res, rej) => {
       http.once('error', rej);

@@ -11,6 +11,7 @@ const TOKEN = 'test-token-0123456789abcdef';
 let dir: string;
 let server: RiffleServer;
 let jobId: string;
+let pipelineId: string;
 let logs = '';
 
 beforeAll(async () => {
@@ -20,13 +21,23 @@ beforeAll(async () => {
   const r = await api(server, '/api/jobs', { json: boundedSpec(50), headers: { authorization: `Bearer ${TOKEN}` } });
   expect(r.status).toBe(201);
   jobId = r.body.id;
+  const p = await api(server, '/api/pipelines', { json: { name: 'auth', spec: boundedSpec(5) }, headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(p.status).toBe(201);
+  pipelineId = p.body.id;
 });
 afterAll(async () => {
   await server.close();
   await removeDir(dir);
 });
 
-const concrete = (path: string) => path.replace(':id', jobId);
+const concrete = (path: string) => (path.startsWith('/api/pipelines') ? path.replace(':id', pipelineId).replace(':v', '1') : path.replace(':id', jobId));
+/** A body each mutating route accepts (PUT: based on the pipeline's current version). */
+async function bodyFor(method: string, path: string): Promise<{ json?: unknown }> {
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  if (method === 'PUT') return { json: { spec: boundedSpec(5), baseVersion: (await api(server, concrete('/api/pipelines/:id'), { headers: auth })).body.version } };
+  if (method !== 'POST') return {};
+  return { json: path === '/api/pipelines' ? { name: 'auth', spec: boundedSpec(5) } : boundedSpec(5) };
+}
 const attempts: Array<[string, Record<string, string>]> = [
   ['no token', {}],
   ['a wrong token', { authorization: 'Bearer wrong-token-0123456789abcdef' }],
@@ -39,24 +50,37 @@ describe('access token (T23)', () => {
     const routes = server.routes().filter((r) => r.path.startsWith('/api'));
     // A new route must be added here on purpose: that is the point of this list.
     expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
-      ['GET /api/catalog', 'GET /api/health', 'GET /api/jobs', 'GET /api/jobs/:id', 'GET /api/jobs/:id/plan', 'POST /api/jobs', 'POST /api/jobs/:id/stop'].sort(),
+      [
+        'GET /api/catalog',
+        'GET /api/health',
+        'GET /api/jobs',
+        'GET /api/jobs/:id',
+        'GET /api/jobs/:id/plan',
+        'POST /api/jobs',
+        'POST /api/jobs/:id/stop',
+        'GET /api/pipelines',
+        'POST /api/pipelines',
+        'GET /api/pipelines/:id',
+        'GET /api/pipelines/:id/versions',
+        'GET /api/pipelines/:id/versions/:v',
+        'PUT /api/pipelines/:id',
+        'DELETE /api/pipelines/:id',
+      ].sort(),
     );
     for (const route of routes.filter((r) => r.path !== '/api/health')) {
       for (const [what, headers] of attempts) {
-        const init: RequestInit & { json?: unknown } = { method: route.method, headers };
-        if (route.method === 'POST') init.json = boundedSpec(5);
-        const r = await api(server, concrete(route.path), init);
+        const r = await api(server, concrete(route.path), { method: route.method, headers, ...(await bodyFor(route.method, route.path)) });
         expect(r.status, `${route.method} ${route.path} with ${what}`).toBe(401);
         expect(r.body.error).toBe('unauthorized');
         expect(JSON.stringify(r.body)).not.toContain(jobId);
+        expect(JSON.stringify(r.body)).not.toContain(pipelineId);
         expect(r.body.message).toMatch(/\?token=/);
       }
-      const ok = await api(server, concrete(route.path), {
-        method: route.method,
-        headers: { authorization: `Bearer ${TOKEN}` },
-        ...(route.method === 'POST' ? { json: boundedSpec(5) } : {}),
-      });
+      const ok = await api(server, concrete(route.path), { method: route.method, headers: { authorization: `Bearer ${TOKEN}` }, ...(await bodyFor(route.method, route.path)) });
       expect(ok.status, `${route.method} ${route.path} with the token`).toBeLessThan(300);
+      // The routes after DELETE still need a pipeline to act on.
+      if (route.method === 'DELETE' && route.path.startsWith('/api/pipelines'))
+        pipelineId = (await api(server, '/api/pipelines', { json: { name: 'auth', spec: boundedSpec(5) }, headers: { authorization: `Bearer ${TOKEN}` } })).body.id;
     }
   });
 

@@ -149,7 +149,7 @@ describe('security headers (T24)', () => {
 });
 
 describe('rate limit on mutating routes (T25)', () => {
-  it('answers 429 with Retry-After past the limit, for POSTs only', async () => {
+  it('answers 429 with Retry-After past the limit, for POST, PUT and DELETE only', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await api(server, '/api/jobs', { json: { nope: i } });
@@ -161,6 +161,9 @@ describe('rate limit on mutating routes (T25)', () => {
     expect(limited.body).toMatchObject({ error: 'rate_limited', retryable: true });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await api(server, '/api/jobs/zzz-unknown/stop', { method: 'POST' })).status).toBe(429);
+    expect((await api(server, '/api/pipelines/zzz-unknown', { method: 'PUT', json: { spec: {}, baseVersion: 1 } })).status).toBe(429);
+    expect((await api(server, '/api/pipelines/zzz-unknown', { method: 'DELETE' })).status).toBe(429);
+    expect((await api(server, '/api/pipelines')).status).toBe(200);
     expect((await api(server, '/api/jobs')).status).toBe(200);
     expect((await api(server, '/api/health')).status).toBe(200);
   });

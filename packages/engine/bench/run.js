@@ -3,6 +3,8 @@
 // Parallelism 1 runs in-process (execution 'auto'); parallelism 2 runs on worker threads.
 // Keyed rows run on event time with a 5 s watermark bound (the generator's jitter is < 3 s), so
 // nothing is late and p=1 and p=2 must emit the same windows: the bench compares them.
+// A "map (previewed)" row runs the map scenario with the live preview of its map node on
+// (`job.sample`), to show what watching a node costs (an unwatched node costs nothing).
 // Then a latency run: the 100k-key sliding window at a fixed offered rate below capacity
 // (p=1), p50/p99 end-to-end latency, and the heap backend's state bytes per key.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -59,10 +61,12 @@ function spec(name, steps, parallelism, gen = { ratePerSec: 100_000_000, count: 
   return { specVersion: 1, name: `bench-${name}`, config: { parallelism }, nodes, edges };
 }
 
-async function measure(name, steps, parallelism) {
+async function measure(name, steps, parallelism, previewNode) {
   const keyed = steps.some((s) => s.kind === 'keyBy');
   // Small keyed outputs are kept whole to compare p=1 with p=2; everything else keeps one record.
   const job = await Engine.start(spec(name, steps, parallelism, undefined, keyed ? COMPARE_LIMIT : 1));
+  // One call keeps the tap on for 30 s, longer than a run.
+  if (previewNode !== undefined) job.sample(previewNode);
   const t0 = performance.now();
   const result = await job.done;
   const secs = (performance.now() - t0) / 1000;
@@ -182,7 +186,10 @@ const rows = [];
 await measure('warm-up', [], 1); // JIT warm-up, not reported
 await measure('warm-up', [], 2);
 // BENCH_LATENCY_ONLY=1 skips the throughput table (the latency run then needs BENCH_LATENCY_RATE or uses 10k/s).
-if (!process.env.BENCH_LATENCY_ONLY) for (const [name, steps] of Object.entries(STEPS)) for (const p of PARALLELISM) rows.push(await measure(name, steps, p));
+if (!process.env.BENCH_LATENCY_ONLY) {
+  for (const [name, steps] of Object.entries(STEPS)) for (const p of PARALLELISM) rows.push(await measure(name, steps, p));
+  for (const p of PARALLELISM) rows.push(await measure('map (previewed)', STEPS.map, p, 'step'));
+}
 
 console.log(`events per run: ${N.toLocaleString('en-US')} (node ${process.version}, ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores)`);
 console.log(`batches: ${BATCH_RECORDS} records or ${LINGER_MS} ms, ${INITIAL_CREDITS} credits per channel; slots: ${availableParallelism()}`);

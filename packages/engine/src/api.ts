@@ -1,6 +1,6 @@
 import type { CheckpointStats, CompletedSnapshot } from './checkpoint/coordinator.js';
 import type { PlanDescription } from './plan/describe-plan.js';
-import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
+import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo, SampledRecord } from '@riffle/shared';
 
 /** Structured logging goes through this; the engine imports no logging library. */
 export interface EngineLogger {
@@ -69,6 +69,15 @@ export interface JobHandle {
   metrics(): JobMetrics;
   /** Latest records that reached a `sink.collect` node (oldest first); empty for other nodes. */
   preview(nodeId: string): unknown[];
+  /**
+   * Live preview of any node: its recent output records (oldest first, at most 50, sampled at
+   * about 20 a second over all subtasks). Each call keeps the node's tap on for 30 s more; the
+   * first one turns it on and returns what an earlier tap kept, if anything. Untapped nodes cost
+   * nothing. Throws `unknown_node` for an id the spec does not have.
+   * @example
+   * setInterval(() => console.log(job.sample?.('enrich')), 1000);
+   */
+  sample?(nodeId: string): SampledRecord[];
   /** The most recent dead-lettered records (bounded sample, newest last). */
   deadLetters(): DeadLetter[];
   /** Called on every status change; returns an unsubscribe function. */

@@ -21,3 +21,4 @@ export { demoSpec } from './demo.js';
 export { TEMPLATES } from './templates.js';
 export type { Template } from './templates.js';
 export * from './protocol.js';
+export * from './pipelines.js';

@@ -187,6 +187,32 @@ export interface RestartEvent {
   ts: number;
 }
 
+/**
+ * One record a node emitted, kept by a live-preview tap (see `sample:subscribe`). `timestamp` is
+ * the record's event timestamp (`null` when it has none); `at` is when it was sampled.
+ */
+export interface SampledRecord {
+  value: unknown;
+  timestamp: number | null;
+  subtask: number;
+  at: number;
+}
+
+/** The latest sampled output records of one node of a running job (oldest first). */
+export interface NodeSampleUpdate {
+  jobId: string;
+  nodeId: string;
+  records: SampledRecord[];
+}
+
+/** The `sample:subscribe` acknowledgement: the records sampled so far, or why not. */
+export type SampleSubscribeAck = ({ ok: true } & NodeSampleUpdate) | { ok: false; error: string; message: string };
+
+/** Room of the live preview of one node inside {@link JOBS_NAMESPACE}. */
+export function sampleRoom(jobId: string, nodeId: string): string {
+  return `sample:${jobId}:${nodeId}`;
+}
+
 /** Events the server emits (socket.io typed event map). */
 export interface ServerToClientEvents {
   'job:metrics': (m: JobMetrics) => void;
@@ -196,12 +222,20 @@ export interface ServerToClientEvents {
   'checkpoint:started': (c: CheckpointInfo) => void;
   'checkpoint:completed': (c: CheckpointInfo) => void;
   'checkpoint:failed': (c: CheckpointInfo) => void;
+  /** About once a second to the subscribers of a node's live preview. */
+  'node:sample': (s: NodeSampleUpdate) => void;
 }
 
 /** Events a client emits (socket.io typed event map). */
 export interface ClientToServerEvents {
   subscribe: (req: { jobId: string }, ack: (res: SubscribeAck) => void) => void;
   unsubscribe: (req: { jobId: string }) => void;
+  /**
+   * Live preview of any node: the server turns on the node's sampling tap (bounded, ~20 records/s)
+   * for as long as someone subscribes, acks the records so far, then sends `node:sample`.
+   */
+  'sample:subscribe': (req: { jobId: string; nodeId: string }, ack: (res: SampleSubscribeAck) => void) => void;
+  'sample:unsubscribe': (req: { jobId: string; nodeId: string }) => void;
 }
 
 /** Body of a 400 answer to an invalid spec. */

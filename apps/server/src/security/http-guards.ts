@@ -52,7 +52,7 @@ export function corsPolicy(policy: HostPolicy): RequestHandler {
     res.vary('Origin');
     res.setHeader('Access-Control-Allow-Origin', origin!);
     if (req.method !== 'OPTIONS') return next();
-    res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
     res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
     res.setHeader('Access-Control-Max-Age', '600');
     res.status(204).end();
@@ -67,7 +67,7 @@ export interface RateLimitOptions {
 }
 
 /**
- * Mutating requests (POST) per client address: 429 with `Retry-After` past the limit. Reads are
+ * Mutating requests (POST, PUT, DELETE) per client address: 429 with `Retry-After` past the limit. Reads are
  * not limited. Behind a proxy every client shares the proxy's address (no `trust proxy`).
  */
 export function postRateLimit(opts: RateLimitOptions = {}): RequestHandler {
@@ -76,7 +76,7 @@ export function postRateLimit(opts: RateLimitOptions = {}): RequestHandler {
     limit: opts.limit ?? 60,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skip: (req) => req.method !== 'POST',
+    skip: (req) => req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS',
     handler: (_req, _res, next, options) =>
       next(new HttpError('rate_limited', `more than ${options.limit} changes per ${Math.round(options.windowMs / 1000)} s from this client; wait for the time in the Retry-After header and try again`, { status: 429, retryable: true })),
   });

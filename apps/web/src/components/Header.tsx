@@ -3,6 +3,7 @@ import { EditToolbar } from './EditToolbar';
 import { FileActions } from './FileActions';
 import { Notice } from './Notice';
 import { RunControls } from './RunControls';
+import { SavedPipelineActions } from './SavedPipelineActions';
 
 export function Header() {
   const name = useEditor((s) => s.graph.name);
@@ -18,6 +19,7 @@ export function Header() {
         {name}
       </div>
       <FileActions />
+      <SavedPipelineActions />
       <EditToolbar />
       <Notice />
       <div className="spacer" />

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useEditor } from '../hooks/useEditor';
+import { useNodeSample } from '../hooks/useNodeSample';
 import { formatCell } from '../lib/format';
 
 const MAX_ROWS = 200;
@@ -19,7 +20,10 @@ function columnsOf(records: readonly unknown[]): string[] {
 
 const cellOf = (r: unknown, c: string) => (isRecord(r) ? r[c] : c === 'value' ? r : undefined);
 
-/** The latest records reaching a `sink.collect` node, newest first. */
+/**
+ * The latest records reaching a `sink.collect` node, newest first; while a job runs and another
+ * node is selected, a live sample of that node's output instead.
+ */
 export function PreviewTable() {
   const nodes = useEditor((s) => s.graph.nodes);
   const previews = useEditor((s) => s.job.previews);
@@ -30,7 +34,8 @@ export function PreviewTable() {
   }, [nodes, previews]);
   const [picked, setPicked] = useState<string>();
   const sinkId = picked && sinks.includes(picked) ? picked : (sinks.find((id) => (previews[id]?.length ?? 0) > 0) ?? sinks[0]);
-  const records = (sinkId && previews[sinkId]) || EMPTY;
+  const sample = useNodeSample();
+  const records = sample ? sample.records : (sinkId && previews[sinkId]) || EMPTY;
   const columns = useMemo(() => columnsOf(records), [records]);
   const rows = useMemo(() => records.slice(-MAX_ROWS).reverse(), [records]);
 
@@ -38,7 +43,11 @@ export function PreviewTable() {
     <section className="bottom-section preview" aria-label="Preview">
       <h2 className="panel-title">
         Preview
-        {sinks.length > 1 ? (
+        {sample ? (
+          <span className="muted mono" data-testid="preview-node" title="A live sample of the records this node emits (about 20 per second)">
+            {sample.nodeId} · sampled output
+          </span>
+        ) : sinks.length > 1 ? (
           <select value={sinkId} onChange={(e) => setPicked(e.target.value)} data-testid="preview-sink">
             {sinks.map((id) => (
               <option key={id}>{id}</option>
@@ -68,7 +77,8 @@ export function PreviewTable() {
             ))}
           </tbody>
         </table>
-        {rows.length === 0 && <p className="muted empty">{sinks.length === 0 ? 'Add a Preview sink to see records here.' : 'Records reaching the preview sink appear here while the job runs.'}</p>}
+        {rows.length === 0 && sample && <p className="muted empty">{sample.error ?? `Waiting for records from ${sample.nodeId}…`}</p>}
+        {rows.length === 0 && !sample && <p className="muted empty">{sinks.length === 0 ? 'Add a Preview sink to see records here.' : 'Records reaching the preview sink appear here while the job runs.'}</p>}
       </div>
     </section>
   );

@@ -5,10 +5,11 @@ import type { EditorGraph } from './graph-types';
 import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createHistorySlice, HISTORY_LIMIT, type HistoryEntry, type HistorySlice } from './history-slice';
 import { createJobSlice, type JobSlice } from './job-slice';
+import { createSavedSlice, type SavedSlice } from './saved-slice';
 import { createSelectionSlice, type SelectionSlice } from './selection-slice';
 import { createViewSlice, type ViewSlice } from './view-slice';
 
-export type EditorState = GraphSlice & HistorySlice & ClipboardSlice & SelectionSlice & ViewSlice & JobSlice;
+export type EditorState = GraphSlice & HistorySlice & ClipboardSlice & SelectionSlice & ViewSlice & JobSlice & SavedSlice;
 /** The store plus zundo's history store (`store.temporal`), which only ever holds the graph. */
 export type EditorStore = StoreApi<EditorState> & { temporal: StoreApi<TemporalState<HistoryEntry>> };
 
@@ -31,6 +32,7 @@ export function createEditorStore(initial?: EditorGraph): EditorStore {
         ...createSelectionSlice(...a),
         ...createViewSlice(...a),
         ...createJobSlice(...a),
+        ...createSavedSlice(...a),
       }),
       { partialize: (s): HistoryEntry => ({ graph: s.graph }), equality: (a, b) => a.graph === b.graph, limit: HISTORY_LIMIT },
     ),

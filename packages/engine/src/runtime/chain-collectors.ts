@@ -48,6 +48,12 @@ export class NodeOutput implements Collector {
     this.single = this.targets.length === 1 ? target : undefined;
   }
 
+  /** Takes a target out again (a live-preview tap whose time is up). */
+  removeTarget(target: Collector): void {
+    this.targets = this.targets.filter((t) => t !== target);
+    this.single = this.targets.length === 1 ? this.targets[0] : undefined;
+  }
+
   collect(value: Row, timestamp: number, key?: unknown): void {
     this.counters.recordsOut++;
     // The common case (one target) avoids the loop.

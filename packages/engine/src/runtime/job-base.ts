@@ -1,4 +1,4 @@
-import type { DeadLetter, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
+import { RiffleError, type DeadLetter, type JobSpec, type JobStatus, type RiffleErrorInfo, type SampledRecord } from '@riffle/shared';
 import type { EngineLogger, JobResult } from '../api.js';
 import type { CheckpointCoordinator, CheckpointStats, CompletedSnapshot } from '../checkpoint/coordinator.js';
 import { toErrorInfo } from '../errors.js';
@@ -7,6 +7,7 @@ import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { DeadLetterBuffer } from './dead-letters.js';
 import { JobLifecycle, type StatusListener } from './lifecycle.js';
 import { MetricsRegistry } from './metrics.js';
+import { SampleRings, TAP_MS } from './sample-rings.js';
 
 /**
  * What both runtimes share behind the `JobHandle` API: the lifecycle, dead letters, the plan, the
@@ -22,6 +23,9 @@ export abstract class JobBase {
   protected failure: unknown;
   protected stopRequested = false;
   protected coordinator: CheckpointCoordinator | undefined;
+  protected readonly samples = new SampleRings();
+  /** Live-preview taps: node → when its tap goes off (epoch ms). */
+  private readonly tapUntil = new Map<string, number>();
 
   constructor(
     readonly id: string,
@@ -47,6 +51,26 @@ export abstract class JobBase {
 
   plan(): PlanDescription {
     return describePhysicalPlan(this.physical);
+  }
+
+  /**
+   * The node's recent output records, and keeps its tap on for {@link TAP_MS} more. The first
+   * call turns the tap on (and returns nothing yet); call it about once a second while watching.
+   * @throws {RiffleError} `unknown_node` when the job has no such node.
+   */
+  sample(nodeId: string): SampledRecord[] {
+    if (!this.physical.graph.byId.has(nodeId))
+      throw new RiffleError({ code: 'unknown_node', domain: 'user', retryable: false, message: `the job has no node "${nodeId}"; pick one of its spec's node ids` });
+    const now = Date.now();
+    const until = this.tapUntil.get(nodeId) ?? 0;
+    if (until <= now) this.samples.reset(nodeId);
+    // Re-arm once a third of the window has passed, not on every call: in the threaded runtime
+    // each re-arm is a message to every worker.
+    if (until - now < (TAP_MS * 2) / 3) {
+      this.tapUntil.set(nodeId, now + TAP_MS);
+      this.tap(nodeId, now + TAP_MS);
+    }
+    return this.samples.list(nodeId);
   }
 
   onStatus(listener: StatusListener): () => void {
@@ -92,6 +116,9 @@ export abstract class JobBase {
     this.lifecycle.transition(result.status, result.error);
     this.resolveDone(result);
   }
+
+  /** Turns the live-preview tap of `nodeId` on in every subtask until `until` (epoch ms). */
+  protected abstract tap(nodeId: string, until: number): void;
 
   /** Tells the running tasks to stop (wake sleeping sources, message the workers). */
   protected abstract onStopRequested(): void;

@@ -5,6 +5,7 @@ import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { errorMessage } from '../errors.js';
 import { JobBase } from './job-base.js';
+import { NodeTaps } from './node-taps.js';
 import { addStateMetrics, collectStateSizes } from './metrics.js';
 import { PreviewBuffer } from './preview-buffer.js';
 import { Sleeper } from './sleeper.js';
@@ -24,6 +25,7 @@ export class Job extends JobBase implements JobHandle {
   private readonly previews = new Map<string, PreviewBuffer>();
   private readonly sleeper = new Sleeper();
   private built: BuiltTasks | undefined;
+  private taps: NodeTaps | undefined;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -57,6 +59,8 @@ export class Job extends JobBase implements JobHandle {
         },
       });
       for (const node of this.physical.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
+      const { byId } = this.physical.graph;
+      this.taps = new NodeTaps(this.built.outputs, (id) => byId.get(id)!.parallelism, (id, r) => this.samples.add(id, r));
       if (this.checkpointing !== undefined) await this.setUpCheckpoints(this.checkpointing, this.built);
       for (const t of this.built.tasks) await t.open();
     } catch (e) {
@@ -121,6 +125,10 @@ export class Job extends JobBase implements JobHandle {
     return this.previews.get(nodeId)?.list() ?? [];
   }
 
+  protected tap(nodeId: string, until: number): void {
+    this.taps?.enable(nodeId, until);
+  }
+
   protected onStopRequested(): void {
     this.sleeper.wakeAll();
   }
@@ -141,6 +149,7 @@ export class Job extends JobBase implements JobHandle {
     const tick = setInterval(() => {
       if (!this.running) return;
       const now = Date.now();
+      this.taps?.expire(now);
       try {
         for (const t of this.built!.tasks) t.onProcessingTime(now);
       } catch (e) {

@@ -43,6 +43,8 @@ export interface BuiltTasks {
   sourceTasks: Task[];
   /** Counters of every node, one entry per subtask. */
   counters: Map<string, NodeCounters[]>;
+  /** The main output collector of every node, per subtask built here (live-preview taps go there). */
+  outputs: Map<string, Array<NodeOutput | undefined>>;
 }
 
 interface Instance {
@@ -63,6 +65,7 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment, placement?:
   const { graph } = plan;
   const counters = new Map<string, NodeCounters[]>(graph.nodes.map((n) => [n.id, []]));
   const instances = new Map<string, Instance[]>(graph.nodes.map((n) => [n.id, []]));
+  const outputs = new Map<string, Array<NodeOutput | undefined>>(graph.nodes.map((n) => [n.id, []]));
   const tasksOf = new Map<ChainPlan, Array<Task | undefined>>();
   const tasks: Task[] = [];
   const sourceTasks: Task[] = [];
@@ -80,6 +83,7 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment, placement?:
         const inst = instantiate(node, s, graph.maxParallelism, graph.time, env);
         instances.get(id)![s] = inst;
         counters.get(id)![s] = inst.counters;
+        outputs.get(id)![s] = inst.output;
         members.push({ nodeId: id, operator: inst.operator });
       }
       const task = new Task(chain.id, s, members, gateChannels(plan, chain));
@@ -123,7 +127,7 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment, placement?:
       }
     });
   }
-  return { tasks, sourceTasks, counters };
+  return { tasks, sourceTasks, counters, outputs };
 }
 
 /**

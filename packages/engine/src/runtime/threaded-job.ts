@@ -190,6 +190,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
       byWorker.set(worker, records);
     }
     for (const d of r.deadLetters) this.dead.addEntry(d);
+    for (const [nodeId, record] of r.samples ?? []) this.samples.add(nodeId, record);
     for (const [nodeId, s, size] of r.state ?? []) {
       let list = this.state.get(nodeId);
       if (list === undefined) this.state.set(nodeId, (list = []));
@@ -238,6 +239,10 @@ export class ThreadedJob extends JobBase implements JobHandle {
 
   private broadcast(msg: ToWorker): void {
     for (const w of this.pool?.workers ?? []) w.postMessage(msg);
+  }
+
+  protected tap(nodeId: string, until: number): void {
+    this.broadcast({ t: 'tap', nodeId, until });
   }
 
   protected onStopRequested(): void {

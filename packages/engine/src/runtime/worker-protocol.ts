@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { DeadLetter, JobSpec, RiffleErrorInfo } from '@riffle/shared';
+import type { DeadLetter, JobSpec, RiffleErrorInfo, SampledRecord } from '@riffle/shared';
 import type { TaskAck } from '../checkpoint/coordinator.js';
 import type { RestoreData } from '../checkpoint/restore.js';
 import type { SubtaskMetrics } from '@riffle/shared';
@@ -34,6 +34,8 @@ export type ToWorker =
   | { t: 'trigger'; id: number }
   /** Checkpoint `id` is complete. */
   | { t: 'notify'; id: number }
+  /** Turn on (or extend) the live-preview tap of a node's subtasks here until `until` (epoch ms). */
+  | { t: 'tap'; nodeId: string; until: number }
   /** Test hook: make an operator fail like a bug, kill its thread, or spend `micros` per record. */
   | { t: 'fault'; nodeId: string; kind: FaultKind; micros?: number };
 
@@ -54,6 +56,8 @@ export interface WorkerReport {
   deadLetters: DeadLetter[];
   /** Keyed operators' state size per subtask here (about once a second, and in the final report). */
   state?: Array<[nodeId: string, subtask: number, size: StateSize]>;
+  /** Records the live-preview taps kept since the previous report (rate-limited at the tap). */
+  samples?: Array<[nodeId: string, record: SampledRecord]>;
 }
 
 /** Worker → main thread. */

@@ -12,6 +12,7 @@ import { BatchChannel, LINGER_MS } from './batch-channel.js';
 import { LocalChannel } from './channel.js';
 import { deadLetterOf, DEAD_LETTER_SAMPLE } from './dead-letters.js';
 import { collectStateSizes } from './metrics.js';
+import { NodeTaps } from './node-taps.js';
 import { PreviewBuffer } from './preview-buffer.js';
 import { Sleeper } from './sleeper.js';
 import { runSource, type SourceControl } from './source-driver.js';
@@ -25,6 +26,8 @@ const REPORT_MS = 250;
 const STATE_REPORT_MS = 1000;
 /** Longest stretch of input processing before the worker lets messages (credits, batches) in. */
 const SLICE_MS = 2;
+/** Sampled records held between two reports at most (taps keep ~20/s, reports go 4 times a second). */
+const MAX_PENDING_SAMPLES = 200;
 
 /** A received batch waiting for its task: decoded only when processed, acknowledged after. */
 interface Pending {
@@ -60,6 +63,8 @@ export class WorkerRuntime {
   private readonly ports = new Map<number, MessagePort>();
   private readonly previews = new Map<string, { buffer: PreviewBuffer; reported: number }>();
   private deadLetters: DeadLetter[] = [];
+  private readonly taps: NodeTaps;
+  private samples: NonNullable<WorkerReport['samples']> = [];
   private readonly creditWaiters: Array<{ task: Task; resolve: () => void }> = [];
   private readonly sleeper = new Sleeper();
   private readonly running: Int32Array;
@@ -111,6 +116,12 @@ export class WorkerRuntime {
         },
       },
     );
+    const { byId } = this.plan.graph;
+    this.taps = new NodeTaps(this.built.outputs, (id) => byId.get(id)!.parallelism, (nodeId, record) => {
+      // The taps limit the rate; this only guards against reports that stop going out.
+      if (this.samples.length >= MAX_PENDING_SAMPLES) this.samples.shift();
+      this.samples.push([nodeId, record]);
+    });
     for (const t of this.built.tasks) {
       const chain = this.plan.chainOf.get(t.chainId)!;
       pending.push([t, chain, taskIndex(chain, t.subtaskIndex)]);
@@ -195,6 +206,9 @@ export class WorkerRuntime {
         return;
       case 'fault':
         this.injectFault(msg.nodeId, msg.kind, msg.micros ?? 0);
+        return;
+      case 'tap':
+        this.taps.enable(msg.nodeId, msg.until);
         return;
     }
   }
@@ -433,6 +447,11 @@ export class WorkerRuntime {
     const deadLetters = this.deadLetters;
     this.deadLetters = [];
     const report: WorkerReport = { counters, tasks, previews, deadLetters };
+    this.taps.expire();
+    if (this.samples.length > 0) {
+      report.samples = this.samples;
+      this.samples = [];
+    }
     if (final || now - this.lastStateReport >= STATE_REPORT_MS) {
       this.lastStateReport = now;
       report.state = [];
