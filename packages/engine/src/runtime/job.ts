@@ -4,6 +4,7 @@ import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/jo
 import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { JobBase } from './job-base.js';
+import { LocalLoad } from './local-load.js';
 import { addStateMetrics, collectStateSizes } from './metrics.js';
 import { PreviewBuffer } from './preview-buffer.js';
 import { Sleeper } from './sleeper.js';
@@ -24,6 +25,7 @@ export class Job extends JobBase implements JobHandle {
   private readonly sleeper = new Sleeper();
   private built: BuiltTasks | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private readonly load: LocalLoad;
 
   constructor(
     id: string,
@@ -34,6 +36,7 @@ export class Job extends JobBase implements JobHandle {
     private readonly checkpointing?: CheckpointSetup,
   ) {
     super(id, spec, physical, logger);
+    this.load = new LocalLoad(physical);
   }
 
   /** Whether sources should keep polling. */
@@ -45,6 +48,7 @@ export class Job extends JobBase implements JobHandle {
   async launch(): Promise<void> {
     this.lifecycle.transition('running');
     try {
+      const taskOf = (chainId: string, s: number) => this.built?.tasks.find((t) => t.chainId === chainId && t.subtaskIndex === s);
       this.built = buildTasks(this.physical, {
         baseDir: this.baseDir,
         logger: this.logger,
@@ -53,7 +57,7 @@ export class Job extends JobBase implements JobHandle {
           counters.deadLettered++;
           this.dead.add(nodeId, record, error);
         },
-      });
+      }, this.load.placement(taskOf));
       for (const node of this.physical.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
       if (this.checkpointing !== undefined) await this.setUpCheckpoints(this.checkpointing, this.built);
       for (const t of this.built.tasks) await t.open();
@@ -64,7 +68,13 @@ export class Job extends JobBase implements JobHandle {
     }
     this.startTimers();
     const job = this;
-    const control: SourceControl = { sleeper: this.sleeper, get running() { return job.running; } };
+    const control: SourceControl = {
+      sleeper: this.sleeper,
+      get running() {
+        return job.running;
+      },
+      onBusy: (task, ms) => this.load.polled(task, ms),
+    };
     const drivers = this.built.sourceTasks.map((t) => runSource(t, control));
     void Promise.all(drivers.map((d) => d.catch((e) => this.fail(e)))).then(() => this.finalize());
   }
@@ -107,7 +117,10 @@ export class Job extends JobBase implements JobHandle {
 
   metrics(): JobMetrics {
     const m = this.registry.snapshot(this.id, this.status);
-    if (this.built !== undefined) addStateMetrics(m.operators, collectStateSizes(this.built.tasks));
+    if (this.built !== undefined) {
+      addStateMetrics(m.operators, collectStateSizes(this.built.tasks));
+      this.load.addTo(m.operators, this.built.tasks, this.built.counters);
+    }
     return m;
   }
 
@@ -141,7 +154,10 @@ export class Job extends JobBase implements JobHandle {
         this.fail(e);
       }
     }, TICK_MS);
-    const sample = setInterval(() => this.registry.sample(), SAMPLE_MS);
+    const sample = setInterval(() => {
+      this.registry.sample();
+      this.load.sample(this.built!.tasks);
+    }, SAMPLE_MS);
     // Timers must not keep a process alive on their own: sources do that while the job runs.
     tick.unref();
     sample.unref();
