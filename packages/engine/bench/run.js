@@ -23,6 +23,10 @@ const BOUND_MS = 5000;
 /** Keyed rows whose full output is small enough to compare record by record between p=1 and p=2. */
 const COMPARE_LIMIT = 10_000; // sink.collect's maximum
 const PARALLELISM = (process.env.BENCH_PARALLELISM ?? '1,2').split(',').map(Number);
+/** BENCH_SCENARIOS=filter,map runs only the named rows (to compare a change A/B, one shape at a time). */
+const ONLY = process.env.BENCH_SCENARIOS?.split(',');
+/** BENCH_NO_LATENCY=1 skips the 40 s latency run. */
+const NO_LATENCY = process.env.BENCH_NO_LATENCY === '1';
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = join(resolve(here, '../../..'), 'bench', 'results', 'latest.json');
 
@@ -187,8 +191,8 @@ await measure('warm-up', [], 1); // JIT warm-up, not reported
 await measure('warm-up', [], 2);
 // BENCH_LATENCY_ONLY=1 skips the throughput table (the latency run then needs BENCH_LATENCY_RATE or uses 10k/s).
 if (!process.env.BENCH_LATENCY_ONLY) {
-  for (const [name, steps] of Object.entries(STEPS)) for (const p of PARALLELISM) rows.push(await measure(name, steps, p));
-  for (const p of PARALLELISM) rows.push(await measure('map (previewed)', STEPS.map, p, 'step'));
+  for (const [name, steps] of Object.entries(STEPS)) if (ONLY === undefined || ONLY.includes(name)) for (const p of PARALLELISM) rows.push(await measure(name, steps, p));
+  if (ONLY === undefined || ONLY.includes('map (previewed)')) for (const p of PARALLELISM) rows.push(await measure('map (previewed)', STEPS.map, p, 'step'));
 }
 
 console.log(`events per run: ${N.toLocaleString('en-US')} (node ${process.version}, ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores)`);
@@ -213,13 +217,14 @@ if (mismatches === 0) console.log('p=1 and p=2 outputs: identical for every scen
 // The bounded run fires almost every window once, at its end; a steady stream fires 100k keys'
 // windows every 2 s, which costs more, so the steady capacity is well below that throughput.
 const capacity = rows.find((r) => r.scenario === 'sliding 10s/2s 100k keys' && r.parallelism === 1)?.eventsPerSec ?? 30_000;
-const latency = await latencyRun(Number(process.env.BENCH_LATENCY_RATE ?? Math.min(10_000, Math.max(1000, Math.round(capacity / 3 / 1000) * 1000))));
-console.log(
-  `latency (${latency.scenario}, p=1, ${latency.offeredPerSec.toLocaleString('en-US')} events/s offered for ${latency.seconds} s): ` +
-    `p50 ${latency.p50LatencyMs} ms, p99 ${latency.p99LatencyMs} ms, max ${latency.maxLatencyMs} ms over ${latency.windowRowsTimed.toLocaleString('en-US')} window rows; ` +
-    `state ${latency.peakStateKeys.toLocaleString('en-US')} keys, ~${latency.stateBytesPerKey} bytes/key (heap backend estimate); ` +
-    `source ended ${latency.endLagMs} ms behind its schedule${latency.endLagMs > 1000 ? ' — ABOVE CAPACITY, latency is queueing' : ''}`,
-);
+const latency = NO_LATENCY ? undefined : await latencyRun(Number(process.env.BENCH_LATENCY_RATE ?? Math.min(10_000, Math.max(1000, Math.round(capacity / 3 / 1000) * 1000))));
+if (latency !== undefined)
+  console.log(
+    `latency (${latency.scenario}, p=1, ${latency.offeredPerSec.toLocaleString('en-US')} events/s offered for ${latency.seconds} s): ` +
+      `p50 ${latency.p50LatencyMs} ms, p99 ${latency.p99LatencyMs} ms, max ${latency.maxLatencyMs} ms over ${latency.windowRowsTimed.toLocaleString('en-US')} window rows; ` +
+      `state ${latency.peakStateKeys.toLocaleString('en-US')} keys, ~${latency.stateBytesPerKey} bytes/key (heap backend estimate); ` +
+      `source ended ${latency.endLagMs} ms behind its schedule${latency.endLagMs > 1000 ? ' — ABOVE CAPACITY, latency is queueing' : ''}`,
+  );
 const scalingAfter = await threadScaling();
 console.log(`two-thread CPU scaling of this machine (2.00 = ideal): ${scalingBefore} before, ${scalingAfter} after`);
 const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);

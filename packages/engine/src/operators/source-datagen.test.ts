@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metricsOf, pipeline, runToEnd } from '../../test/helpers.js';
-import { clickEvent } from '../datagen/clickstream.js';
+import { clickEvent, ClickstreamGenerator } from '../datagen/clickstream.js';
 
 const START = Date.UTC(2026, 0, 1);
 
@@ -37,6 +37,15 @@ describe('source.datagen', () => {
     const low = events.filter((e) => e.product_id <= 10).length;
     const high = events.filter((e) => e.product_id > 90).length;
     expect(low).toBeGreaterThan(2 * high);
+  });
+
+  it('the per-seed generator the source runs emits exactly clickEvent(seed, i)', () => {
+    for (const seed of [0, 1, 42, -7, 2 ** 31 - 1]) {
+      const gen = new ClickstreamGenerator(seed);
+      for (const i of [0, 1, 2, 999, 123_456, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 5, 2 ** 40 + 3, 2 ** 52])
+        expect(gen.event(i, 1000, START), `seed ${seed}, i ${i}`).toEqual(clickEvent(seed, i, 1000, START));
+      for (let i = 0; i < 5000; i++) expect(gen.event(i, 1e8, START)).toEqual(clickEvent(seed, i, 1e8, START));
+    }
   });
 
   it('emits the same bounded sequence on every run, and at any parallelism', async () => {

@@ -1,5 +1,5 @@
 import type { DatagenParams } from '@riffle/shared';
-import { clickEvent } from '../datagen/clickstream.js';
+import { ClickstreamGenerator } from '../datagen/clickstream.js';
 import { END_OF_INPUT, SourceOperator, type OperatorContext, type StateDescriptor } from '../operator.js';
 
 /**
@@ -17,6 +17,7 @@ export class DatagenSource extends SourceOperator {
   private skipAt = 0;
   private readonly step: number;
   private readonly end: number;
+  private readonly gen: ClickstreamGenerator;
 
   constructor(
     private readonly params: DatagenParams,
@@ -26,15 +27,16 @@ export class DatagenSource extends SourceOperator {
     this.next = ctx.subtaskIndex;
     this.step = ctx.parallelism;
     this.end = params.count ?? Infinity;
+    this.gen = new ClickstreamGenerator(params.seed);
     this.ratePerSec = params.ratePerSec / ctx.parallelism;
   }
 
   pollNext(max: number): number {
     if (this.next >= this.end) return END_OF_INPUT;
-    const { seed, ratePerSec, startTime } = this.params;
+    const { ratePerSec, startTime } = this.params;
     let n = 0;
     while (n < max && this.next < this.end) {
-      this.out.collect(clickEvent(seed, this.next, ratePerSec, startTime) as unknown as Record<string, unknown>, NaN);
+      this.out.collect(this.gen.event(this.next, ratePerSec, startTime) as unknown as Record<string, unknown>, NaN);
       this.next += this.step;
       n++;
       while (this.skipAt < this.skip.length && this.skip[this.skipAt] === this.next) {

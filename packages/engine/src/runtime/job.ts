@@ -5,6 +5,7 @@ import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { errorMessage } from '../errors.js';
 import { JobBase } from './job-base.js';
+import { LocalLoad } from './local-load.js';
 import { NodeTaps } from './node-taps.js';
 import { addStateMetrics, collectStateSizes } from './metrics.js';
 import { PreviewBuffer } from './preview-buffer.js';
@@ -27,6 +28,7 @@ export class Job extends JobBase implements JobHandle {
   private built: BuiltTasks | undefined;
   private taps: NodeTaps | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private readonly load: LocalLoad;
 
   constructor(
     id: string,
@@ -37,6 +39,7 @@ export class Job extends JobBase implements JobHandle {
     private readonly checkpointing?: CheckpointSetup,
   ) {
     super(id, spec, physical, logger);
+    this.load = new LocalLoad(physical);
   }
 
   /** Whether sources should keep polling. */
@@ -48,6 +51,7 @@ export class Job extends JobBase implements JobHandle {
   async launch(): Promise<void> {
     this.lifecycle.transition('running');
     try {
+      const taskOf = (chainId: string, s: number) => this.built?.tasks.find((t) => t.chainId === chainId && t.subtaskIndex === s);
       this.built = buildTasks(this.physical, {
         baseDir: this.baseDir,
         logger: this.logger,
@@ -57,7 +61,7 @@ export class Job extends JobBase implements JobHandle {
           counters.deadLettered++;
           this.dead.add(nodeId, record, error);
         },
-      });
+      }, this.load.placement(taskOf));
       for (const node of this.physical.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
       const { byId } = this.physical.graph;
       this.taps = new NodeTaps(this.built.outputs, (id) => byId.get(id)!.parallelism, (id, r) => this.samples.add(id, r));
@@ -70,7 +74,13 @@ export class Job extends JobBase implements JobHandle {
     }
     this.startTimers();
     const job = this;
-    const control: SourceControl = { sleeper: this.sleeper, get running() { return job.running; } };
+    const control: SourceControl = {
+      sleeper: this.sleeper,
+      get running() {
+        return job.running;
+      },
+      onBusy: (task, ms) => this.load.polled(task, ms),
+    };
     const drivers = this.built.sourceTasks.map((t) => runSource(t, control));
     void Promise.all(drivers.map((d) => d.catch((e) => this.fail(e)))).then(() => this.finalize());
   }
@@ -117,7 +127,10 @@ export class Job extends JobBase implements JobHandle {
 
   metrics(): JobMetrics {
     const m = this.registry.snapshot(this.id, this.status);
-    if (this.built !== undefined) addStateMetrics(m.operators, collectStateSizes(this.built.tasks));
+    if (this.built !== undefined) {
+      addStateMetrics(m.operators, collectStateSizes(this.built.tasks));
+      this.load.addTo(m.operators, this.built.tasks, this.built.counters);
+    }
     return m;
   }
 
@@ -156,7 +169,10 @@ export class Job extends JobBase implements JobHandle {
         this.fail(e);
       }
     }, TICK_MS);
-    const sample = setInterval(() => this.registry.sample(), SAMPLE_MS);
+    const sample = setInterval(() => {
+      this.registry.sample();
+      this.load.sample(this.built!.tasks);
+    }, SAMPLE_MS);
     // Timers must not keep a process alive on their own: sources do that while the job runs.
     tick.unref();
     sample.unref();

@@ -85,14 +85,19 @@ export function findAstProblem(ast: unknown): AstProblem | undefined {
 /**
  * The expression that is actually evaluated: `x.matches(p)` calls the RE2 implementation (cel-js
  * does not let an environment replace its built-in, RegExp-based `matches`), and each
- * comprehension's range goes through the budget counter. Mutates and serializes `ast`.
+ * comprehension's range goes through the budget counter. Mutates and serializes `ast`; returns
+ * undefined when nothing needed rewriting, so the caller keeps the original text (serializing
+ * escapes non-BMP characters as surrogate pairs, which cel-js's parser then refuses).
  */
-export function rewriteForEvaluation(ast: unknown): string {
+export function rewriteForEvaluation(ast: unknown): string | undefined {
+  let changed = false;
   walk(ast, (n) => {
     if (n.op !== 'rcall' || !Array.isArray(n.args)) return;
     const args = n.args as [string, Node, Node[]];
     if (args[0] === 'matches' && args[2].length === 1) args[0] = RE2_MATCHES_FN;
     else if (COMPREHENSIONS.has(args[0]) && args[2].length >= 2) args[1] = { op: 'call', args: [ITER_FN, [args[1]]] };
+    else return;
+    changed = true;
   });
-  return serialize(ast as Parameters<typeof serialize>[0]);
+  return changed ? serialize(ast as Parameters<typeof serialize>[0]) : undefined;
 }

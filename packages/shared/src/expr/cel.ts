@@ -1,6 +1,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { FieldType, RecordSchema } from '../fields.js';
 import { findAstProblem, ITER_FN, RE2_MATCHES_FN, rewriteForEvaluation } from './ast-guard.js';
+import { BAIL, compileFastPath } from './fast-path.js';
 import { re2Matches } from './regex.js';
 
 /**
@@ -273,20 +274,31 @@ export interface CompiledExpression {
   evaluate(record: Record<string, unknown>): unknown;
 }
 
+/** Options of {@link compileExpression}. */
+export interface CompileOptions {
+  /**
+   * Always evaluate with cel-js, never the closure fast path (tests and benchmarks compare the two).
+   */
+  interpretOnly?: boolean;
+}
+
 /**
  * Compiles a CEL expression for repeated evaluation against records of the given schema.
- * Throws an Error with the checker's message when the expression is invalid.
+ * Throws an Error with the checker's message when the expression is invalid. Common shapes
+ * (scalar fields and literals, comparisons, boolean logic, arithmetic) evaluate through a tree of
+ * closures built from the checked AST; a record that path does not handle, and every other
+ * expression, is evaluated by cel-js, so results and errors are cel-js's.
  * @example
  * const isPurchase = compileExpression("event_type == 'purchase'", schema);
  * isPurchase.evaluate(record) // true
  */
-export function compileExpression(expr: string, schema: RecordSchema): CompiledExpression {
+export function compileExpression(expr: string, schema: RecordSchema, options: CompileOptions = {}): CompiledExpression {
   const check = checkExpression(expr, schema);
   if (!check.valid) throw new Error(`invalid expression "${expr}": ${check.message}`);
   const budget: Budget = { iterations: 0 };
   const env = makeEnvironment(schema, budget);
   const original = (env.parse(expr) as unknown as { ast: unknown }).ast;
-  const fn = env.parse(rewriteForEvaluation(original)) as unknown as CelFn & { ast: unknown };
+  const fn = env.parse(rewriteForEvaluation(original) ?? expr) as unknown as CelFn & { ast: unknown };
   const ids = new Set<string>();
   collectIdentifiers(fn.ast, ids);
   const declared = new Map(schema.fields.map((f) => [f.name, f.type] as const));
@@ -298,7 +310,7 @@ export function compileExpression(expr: string, schema: RecordSchema): CompiledE
   }
   const resultType = check.type ?? 'dyn';
   const convertResult = resultType !== 'string' && resultType !== 'bool';
-  const evaluate = (record: Record<string, unknown>): unknown => {
+  const interpret = (record: Record<string, unknown>): unknown => {
     // A fresh null-prototype context holds only the record's own fields the expression names,
     // so nothing on Object.prototype is ever visible to the expression.
     const ctx: Record<string, unknown> = Object.create(null);
@@ -321,5 +333,14 @@ export function compileExpression(expr: string, schema: RecordSchema): CompiledE
       throw new ExpressionEvaluationError(firstLine((e as Error).message ?? String(e)), expr);
     }
   };
+  // From the checked AST: the evaluation rewrite only touched calls, which never take the fast path.
+  const fast = options.interpretOnly ? undefined : compileFastPath(original, new Map(vars), EXPRESSION_LIMITS.maxInputStringLength);
+  const evaluate =
+    fast === undefined
+      ? interpret
+      : (record: Record<string, unknown>): unknown => {
+          const v = fast(record);
+          return v === BAIL ? interpret(record) : v;
+        };
   return { source: expr, type: resultType, evaluate };
 }

@@ -6,4 +6,4 @@ export {
   ExpressionEvaluationError,
   EXPRESSION_LIMITS,
 } from './cel.js';
-export type { CompiledExpression, ExpressionCheck } from './cel.js';
+export type { CompiledExpression, CompileOptions, ExpressionCheck } from './cel.js';

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBatch, encodeBatch, type Batch } from './batch.js';
+import { ColumnWriter, DICT, F64, ANY } from './batch-columns.js';
+
+const batch = (values: Batch['values'], keys: Batch['keys'] = null): Batch => ({ values, timestamps: values.map((_, i) => i), keys, marks: [], end: false });
+const roundTrip = (b: Batch) => decodeBatch(encodeBatch(b));
+
+describe('column encoding', () => {
+  it('picks float64 for numbers, a dictionary for repeated strings, msgpack otherwise', () => {
+    const w = new ColumnWriter();
+    expect(w.column([1, 2.5, NaN, -0], 4)[0]).toBe(F64);
+    const few = Array.from({ length: 1000 }, (_, i) => ['view', 'click', 'purchase'][i % 3]!);
+    expect(w.column(few, 1000).slice(0, 1)).toEqual([DICT]);
+    const many = Array.from({ length: 1000 }, (_, i) => `user-${i}`); // every value distinct
+    expect(w.column(many, 1000)[0]).toBe(ANY);
+    expect(w.column([1, 'a', null], 3)[0]).toBe(ANY);
+  });
+
+  it('round-trips every column kind in one batch, including wide dictionaries', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => ({
+      n: i % 3 === 0 ? i + 0.5 : -i,
+      kind: ['a', 'b', 'é', '😀'][i % 4]!,
+      wide: `w${i % 300}`, // 300 distinct: 16-bit codes
+      id: `id-${i}`, // all distinct: msgpack
+      mixed: i % 2 === 0 ? i : String(i),
+      nested: { i, list: [i, 'x'] },
+    }));
+    const d = roundTrip(batch(rows, rows.map((r) => r.kind)));
+    expect(d.values).toEqual(rows);
+    expect(Array.from(d.keys!)).toEqual(rows.map((r) => r.kind));
+    expect(Array.from(d.timestamps)).toEqual(rows.map((_, i) => i));
+  });
+
+  it('keeps -0, NaN and infinities in number columns', () => {
+    const rows = [{ x: -0 }, { x: NaN }, { x: Infinity }, { x: -Infinity }];
+    const d = roundTrip(batch(rows));
+    expect(Object.is(d.values[0]!.x, -0)).toBe(true);
+    expect(d.values.slice(1)).toEqual(rows.slice(1));
+  });
+
+  it('handles field names that are not identifiers without generating code from them', () => {
+    const rows = [{ 'a b': 1, 'x"); throw 1; ("': 'v', '0': true }, { 'a b': 2, 'x"); throw 1; ("': 'w', '0': false }];
+    expect(roundTrip(batch(rows)).values).toEqual(rows);
+  });
+
+  it('decodes a batch that does not start on an 8-byte boundary', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => ({ v: i * 1.5, s: 'k' }));
+    const bytes = encodeBatch(batch(rows, rows.map((r) => r.v)));
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3);
+    const d = decodeBatch(shifted.subarray(3));
+    expect(d.values).toEqual(rows);
+    expect(Array.from(d.keys!)).toEqual(rows.map((r) => r.v));
+  });
+});
