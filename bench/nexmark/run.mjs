@@ -3,7 +3,9 @@
 // alternating, several rounds; prints a table and writes bench/results/nexmark.json.
 //
 // Options: --quick (fewer events), --rounds N (default 3), --queries q0,q1,… (default: every
-// bench/nexmark/q*.json that bench/flink knows), --parallelism 1,2 (default 1,2), --events N.
+// bench/nexmark/q*.json that bench/flink knows), --parallelism 1,2 (default 1,2), --events N,
+// --latency-rate R (offered events/s for the latency runs, default 10000), --skip-throughput
+// (only the hash checks and the latency runs), --results FILE (default bench/results/nexmark.json).
 //
 // Correctness first: both generators must hash-equal, and on every query the sorted rows of
 // both systems must hash-equal; a mismatch is printed as FAILED and the exit code is 1.
@@ -11,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventLine, NexmarkGenerator } from '../../packages/engine/dist/nexmark/generator.js';
 
@@ -27,12 +29,17 @@ const { values: opt } = parseArgs({
     queries: { type: 'string' },
     parallelism: { type: 'string', default: '1,2' },
     events: { type: 'string' },
+    'latency-rate': { type: 'string', default: '10000' },
+    'skip-throughput': { type: 'boolean', default: false },
+    results: { type: 'string', default: 'bench/results/nexmark.json' },
   },
 });
 const events = Number(opt.events ?? (opt.quick ? 200_000 : 2_000_000));
 // 20 s of event time whatever the event count: windows fire many times, window state stays bounded.
 const rate = events / 20;
-const rounds = Number(opt.rounds);
+const rounds = opt['skip-throughput'] ? 0 : Number(opt.rounds);
+const latencyRate = Number(opt['latency-rate']);
+const latencyEvents = latencyRate * (opt.quick ? 5 : 10);
 const parallelisms = opt.parallelism.split(',').map(Number);
 const available = readdirSync(HERE).filter((f) => /^q\d+\.json$/.test(f)).map((f) => f.slice(0, -5));
 const queries = (opt.queries?.split(',') ?? available).filter((q) => available.includes(q) && FLINK_QUERIES.includes(q));
@@ -58,10 +65,14 @@ const CP = flinkClasspath();
 // Java 17 needs these opens for Flink's serializers.
 const JVM = ['--add-opens=java.base/java.util=ALL-UNNAMED', '--add-opens=java.base/java.lang=ALL-UNNAMED', '-cp', CP];
 
-const riffle = (q, p, out) =>
-  run('node', [join(HERE, 'run-riffle.mjs'), '--query', q, '--events', String(events), '--rate', String(rate), '--parallelism', String(p), ...(out ? ['--out', out] : [])], `riffle ${q}`);
-const flink = (q, p, out) =>
-  run('java', [...JVM, 'dev.riffle.bench.nexmark.NexmarkFlink', '--query', q, '--events', String(events), '--rate', String(rate), '--parallelism', String(p), ...(out ? ['--out', out] : [])], `flink ${q}`);
+const common = (q, p, n = events, r = rate) => ['--query', q, '--events', String(n), '--rate', String(r), '--parallelism', String(p)];
+const riffle = (q, p, out) => run('node', [join(HERE, 'run-riffle.mjs'), ...common(q, p), ...(out ? ['--out', out] : [])], `riffle ${q}`);
+const flink = (q, p, out) => run('java', [...JVM, 'dev.riffle.bench.nexmark.NexmarkFlink', ...common(q, p), ...(out ? ['--out', out] : [])], `flink ${q}`);
+// At a fixed offered rate (event time paced by the wall clock), parallelism 1.
+const riffleLatency = (q) => run('node', [join(HERE, 'run-riffle.mjs'), ...common(q, 1, latencyEvents, latencyRate), '--latency'], `riffle ${q} latency`);
+const flinkLatency = (q) => run('java', [...JVM, 'dev.riffle.bench.nexmark.NexmarkFlink', ...common(q, 1, latencyEvents, latencyRate), '--latency'], `flink ${q} latency`);
+/** Queries whose rows carry the event's dateTime, from which latency is measured. */
+const LATENCY_QUERIES = ['q0', 'q1', 'q7'];
 
 /** sha256 of the rows sorted, each row's fields in name order; non-integers to 3 decimals (Flink's q1 is DECIMAL). */
 function rowsHash(file) {
@@ -105,30 +116,43 @@ for (const p of parallelisms) {
       runs.flink.push(flink(q, p));
       process.stdout.write(`  round ${k + 1}/${rounds}: riffle ${runs.riffle.at(-1).runCpuSec.toFixed(2)} cpu-s, flink ${runs.flink.at(-1).runCpuSec.toFixed(2)} cpu-s\n`);
     }
-    const summary = (xs) => ({
-      eventsPerCoreSec: Math.round(median(xs.map((x) => events / Math.max(x.runCpuSec, 0.01)))),
-      eventsPerSec: Math.round(median(xs.map((x) => events / (x.runWallMs / 1000)))),
-      peakRssMb: Math.round(median(xs.map((x) => x.peakRssKb)) / 1024),
+    const summary = (xs, lat) => ({
+      eventsPerCoreSec: xs.length ? Math.round(median(xs.map((x) => events / Math.max(x.runCpuSec, 0.01)))) : undefined,
+      eventsPerSec: xs.length ? Math.round(median(xs.map((x) => events / (x.runWallMs / 1000)))) : undefined,
+      peakRssMb: xs.length ? Math.round(median(xs.map((x) => x.peakRssKb)) / 1024) : undefined,
+      latencyP50Ms: lat?.latencyP50Ms,
+      latencyP99Ms: lat?.latencyP99Ms,
       runs: xs,
+      latencyRun: lat,
     });
-    results.push({ query: q, parallelism: p, events, eventsPerSec: rate, outputsEqual: equal, rows: rh.rows, riffleHash: rh.sha256, flinkHash: fh.sha256, riffle: summary(runs.riffle), flink: summary(runs.flink) });
+    let lat = {};
+    if (p === 1 && LATENCY_QUERIES.includes(q)) {
+      lat = { riffle: riffleLatency(q), flink: flinkLatency(q) };
+      console.log(`  latency at ${latencyRate}/s: riffle p50 ${lat.riffle.latencyP50Ms} ms p99 ${lat.riffle.latencyP99Ms} ms, flink p50 ${lat.flink.latencyP50Ms} ms p99 ${lat.flink.latencyP99Ms} ms`);
+    }
+    results.push({ query: q, parallelism: p, events, eventsPerSec: rate, latencyRate, outputsEqual: equal, rows: rh.rows, riffleHash: rh.sha256, flinkHash: fh.sha256, riffle: summary(runs.riffle, lat.riffle), flink: summary(runs.flink, lat.flink) });
   }
 }
 rmSync(tmp, { recursive: true, force: true });
 
 const pad = (s, n) => String(s).padStart(n);
 console.log(`\nNexmark, ${events} events (${rate}/s of event time), median of ${rounds} rounds, ${cpus().length} cores: ${cpus()[0]?.model ?? ''}`);
-console.log(`${'query'.padEnd(6)}${pad('p', 3)}${pad('riffle ev/s/core', 18)}${pad('flink ev/s/core', 17)}${pad('ratio', 7)}${pad('riffle ev/s', 13)}${pad('flink ev/s', 12)}${pad('riffle RSS MB', 15)}${pad('flink RSS MB', 14)}  outputs`);
+const ms = (x) => (x === undefined ? '–' : `${x}`);
+const latencyText = (s) => (s.latencyP50Ms === undefined ? '–' : `${s.latencyP50Ms}/${s.latencyP99Ms}`);
+console.log(`latency: p50/p99 ms at ${latencyRate} events/s offered, parallelism 1, from each row's planned emit time`);
+console.log(`${'query'.padEnd(6)}${pad('p', 3)}${pad('riffle ev/s/core', 18)}${pad('flink ev/s/core', 17)}${pad('ratio', 7)}${pad('riffle lat', 13)}${pad('flink lat', 13)}${pad('riffle RSS MB', 15)}${pad('flink RSS MB', 14)}  outputs`);
 for (const r of results) {
+  const ratio = r.riffle.eventsPerCoreSec && r.flink.eventsPerCoreSec ? (r.riffle.eventsPerCoreSec / r.flink.eventsPerCoreSec).toFixed(2) : '–';
   console.log(
-    `${r.query.padEnd(6)}${pad(r.parallelism, 3)}${pad(r.riffle.eventsPerCoreSec, 18)}${pad(r.flink.eventsPerCoreSec, 17)}${pad((r.riffle.eventsPerCoreSec / r.flink.eventsPerCoreSec).toFixed(2), 7)}` +
-      `${pad(r.riffle.eventsPerSec, 13)}${pad(r.flink.eventsPerSec, 12)}${pad(r.riffle.peakRssMb, 15)}${pad(r.flink.peakRssMb, 14)}  ${r.outputsEqual ? 'equal' : 'DIFFER'}`,
+    `${r.query.padEnd(6)}${pad(r.parallelism, 3)}${pad(ms(r.riffle.eventsPerCoreSec), 18)}${pad(ms(r.flink.eventsPerCoreSec), 17)}${pad(ratio, 7)}` +
+      `${pad(latencyText(r.riffle), 13)}${pad(latencyText(r.flink), 13)}${pad(ms(r.riffle.peakRssMb), 15)}${pad(ms(r.flink.peakRssMb), 14)}  ${r.outputsEqual ? 'equal' : 'DIFFER'}`,
   );
 }
-mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+const resultsFile = join(ROOT, opt.results);
+mkdirSync(dirname(resultsFile), { recursive: true });
 const report = { date: new Date().toISOString(), machine: { cores: cpus().length, cpu: cpus()[0]?.model, load: readFileSync('/proc/loadavg', 'utf8').trim() }, events, rate, rounds, generator, results, failures };
-writeFileSync(join(ROOT, 'bench/results/nexmark.json'), `${JSON.stringify(report, null, 2)}\n`);
-console.log('wrote bench/results/nexmark.json');
+writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`wrote ${opt.results}`);
 if (failures.length > 0) {
   console.error(`\nFAILED:\n${failures.map((f) => `  ${f}`).join('\n')}`);
   process.exit(1);

@@ -51,6 +51,9 @@ public final class NexmarkFlink {
     String sql = Queries.SQL.get(query);
     if (sql == null) throw new IllegalArgumentException("unknown query " + query);
     if (events % parallelism != 0) throw new IllegalArgumentException("--events must be a multiple of --parallelism");
+    // --latency: events are emitted at their event time's pace (the event-time rate is the offered
+    // rate), and each row's latency is taken from its dateTime's planned emit time.
+    boolean latency = args.containsKey("latency");
 
     Configuration conf = new Configuration();
     conf.setString("table.exec.mini-batch.enabled", "false");
@@ -59,7 +62,7 @@ public final class NexmarkFlink {
     StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
 
     DataStream<Event> source = env.fromSequence(0, events - 1)
-        .map(new Generate(seed, rate, baseTime, events / parallelism, parallelism))
+        .map(new Generate(seed, rate, baseTime, events / parallelism, parallelism, latency))
         .name("nexmark")
         .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofSeconds(4))
             .withTimestampAssigner((e, t) -> e.dateTimeMs));
@@ -72,7 +75,9 @@ public final class NexmarkFlink {
     tEnv.executeSql("CREATE TEMPORARY VIEW person AS SELECT id, name, emailAddress, creditCard, city, state, rowtime AS `dateTime`, extra FROM events WHERE event_type = 0");
 
     Table result = tEnv.sqlQuery(sql);
-    DataStream<String> lines = tEnv.toDataStream(result).map(new ToJson()).returns(Types.STRING);
+    DataStream<Row> resultRows = tEnv.toDataStream(result);
+    if (latency) resultRows = resultRows.map(new Latency(baseTime)).returns(resultRows.getType());
+    DataStream<String> lines = resultRows.map(new ToJson()).returns(Types.STRING);
 
     long rows = 0;
     long wallStart = System.nanoTime();
@@ -94,9 +99,9 @@ public final class NexmarkFlink {
     long wallEnd = System.nanoTime();
     // The MiniCluster runs in this JVM, so the source's first-event marks are visible here.
     System.out.printf("{\"system\":\"flink\",\"query\":\"%s\",\"events\":%d,\"parallelism\":%d,\"wallMs\":%d,\"cpuSec\":%.3f,"
-            + "\"runWallMs\":%d,\"runCpuSec\":%.3f,\"peakRssKb\":%d,\"rows\":%d}%n",
+            + "\"runWallMs\":%d,\"runCpuSec\":%.3f,\"peakRssKb\":%d,\"rows\":%d%s}%n",
         query, events, parallelism, (wallEnd - wallStart) / 1_000_000, cpuEnd - cpuStart,
-        (wallEnd - Generate.firstWall) / 1_000_000, cpuEnd - Generate.firstCpu, peakRssKb(), rows);
+        (wallEnd - Generate.firstWall) / 1_000_000, cpuEnd - Generate.firstCpu, peakRssKb(), rows, latency ? Latency.summary() : "");
     System.exit(0);
   }
 
@@ -110,15 +115,20 @@ public final class NexmarkFlink {
     /** Wall clock (ns) and process CPU seconds when the first event was generated: start and deploy costs excluded. */
     static volatile long firstWall;
     static volatile double firstCpu;
+    static volatile long firstEpochMs;
     private static final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private final NexmarkGenerator gen;
     private final long chunk;
     private final int parallelism;
+    private final boolean paced;
+    private final long baseTime;
 
-    Generate(int seed, double rate, long baseTime, long chunk, int parallelism) {
+    Generate(int seed, double rate, long baseTime, long chunk, int parallelism, boolean paced) {
       this.gen = new NexmarkGenerator(seed, rate, baseTime);
       this.chunk = chunk;
       this.parallelism = parallelism;
+      this.paced = paced;
+      this.baseTime = baseTime;
     }
 
     @Override
@@ -126,8 +136,43 @@ public final class NexmarkFlink {
       if (!started.get() && started.compareAndSet(false, true)) {
         firstCpu = cpuSeconds();
         firstWall = System.nanoTime();
+        firstEpochMs = System.currentTimeMillis();
       }
-      return gen.event((q % chunk) * parallelism + q / chunk);
+      Event e = gen.event((q % chunk) * parallelism + q / chunk);
+      if (paced) {
+        long ahead = firstEpochMs + (e.dateTimeMs - baseTime) - System.currentTimeMillis();
+        if (ahead > 0) Thread.sleep(ahead);
+      }
+      return e;
+    }
+  }
+
+  /**
+   * Records each result row's latency: now minus the planned emit time of its dateTime (first
+   * event's wall clock + event-time offset), so a source that falls behind shows as latency
+   * instead of slowing the schedule (no coordinated omission).
+   */
+  static final class Latency implements MapFunction<Row, Row> {
+    private static final java.util.List<Long> SAMPLES = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final long baseTime;
+
+    Latency(long baseTime) {
+      this.baseTime = baseTime;
+    }
+
+    @Override
+    public Row map(Row row) {
+      Object t = row.getField("dateTime");
+      if (t instanceof Instant) {
+        SAMPLES.add(System.currentTimeMillis() - (Generate.firstEpochMs + ((Instant) t).toEpochMilli() - baseTime));
+      }
+      return row;
+    }
+
+    static String summary() {
+      long[] xs = SAMPLES.stream().mapToLong(Long::longValue).sorted().toArray();
+      if (xs.length == 0) return "";
+      return String.format(",\"latencyP50Ms\":%d,\"latencyP99Ms\":%d,\"latencySamples\":%d", xs[xs.length / 2], xs[(int) Math.min(xs.length - 1, Math.floor(xs.length * 0.99))], xs.length);
     }
   }
 
