@@ -42,6 +42,25 @@ describe('source.nexmark', () => {
     expect([...a.values(), ...b.values()]).toEqual(odd);
   });
 
+  it('restored at another parallelism, emits every event exactly once overall', () => {
+    const params = { ...PARAMS, maxEvents: 60, timestamp: 'dateTime', watermark: { strategy: 'bounded' as const, maxOutOfOrderness: '4s', intervalMs: 200 } };
+    const ids = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r));
+    // Two old subtasks stopped at different points.
+    const old = [0, 1].map((k) => harness((ctx) => new NexmarkSource(params, ctx), { subtaskIndex: k, parallelism: 2 }));
+    old[0]!.op.pollNext(9);
+    old[1]!.op.pollNext(3);
+    const snaps = old.map((h) => structuredClone(h.op.snapshotState()));
+    const after = [0, 1, 2].map((k) => {
+      const h = harness((ctx) => new NexmarkSource(params, ctx), { subtaskIndex: k, parallelism: 3 });
+      h.op.restoreRescaled(snaps, 2);
+      while (h.op.pollNext(5) > 0);
+      return h;
+    });
+    const emitted = [...old, ...after].flatMap((h) => ids(h.values()));
+    const gen = new NexmarkGenerator(PARAMS);
+    expect(emitted.sort()).toEqual(ids(Array.from({ length: 60 }, (_, i) => gen.event(i) as unknown as Record<string, unknown>)).sort());
+  });
+
   it('limits the wall-clock rate only when ratePerSec is set', () => {
     const params = { ...PARAMS, ratePerSec: 5000, timestamp: 'dateTime', watermark: { strategy: 'bounded' as const, maxOutOfOrderness: '0s', intervalMs: 200 } };
     expect(harness((ctx) => new NexmarkSource(params, ctx), { parallelism: 2 }).op.ratePerSec).toBe(2500);
