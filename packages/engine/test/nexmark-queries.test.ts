@@ -27,7 +27,7 @@ function bids(events: number, rate: number): NexmarkBid[] {
   return Array.from({ length: events }, (_, i) => gen.event(i)).filter((e): e is NexmarkBid => e.event_type === 2);
 }
 
-const pick = (r: Row, cols: string[]) => Object.fromEntries(cols.map((c) => [c, r[c]]));
+const pick = (r: object, cols: string[]) => Object.fromEntries(cols.map((c) => [c, (r as Row)[c]]));
 const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 describe('Nexmark query specs (bench/nexmark)', () => {
