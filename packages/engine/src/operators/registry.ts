@@ -13,6 +13,7 @@ import { FileSinkOperator } from './sink-file.js';
 import { KafkaSinkOperator } from './sink-kafka.js';
 import { PostgresSinkOperator } from './sink-postgres.js';
 import { DatagenSource } from './source-datagen.js';
+import { NexmarkSource } from './source-nexmark.js';
 import { FileSource } from './source-file.js';
 import { GlobalWindowOperator } from './window-global.js';
 import { SessionWindowOperator } from './window-session.js';
@@ -34,6 +35,7 @@ export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
   'source.datagen': (p, ctx) => new DatagenSource(p, ctx),
   'source.file': (p, ctx) => new FileSource(p, ctx),
   'source.kafka': (p, ctx) => new KafkaSource(p, ctx),
+  'source.nexmark': (p, ctx) => new NexmarkSource(p, ctx),
   map: (p, ctx) => new MapOperator(p, ctx),
   filter: (p, ctx) => new FilterOperator(p, ctx),
   keyBy: (p, ctx) => new KeyByOperator(p, ctx),

@@ -1,92 +1,25 @@
 import type { DatagenParams } from '@riffle/shared';
 import { ClickstreamGenerator } from '../datagen/clickstream.js';
-import { END_OF_INPUT, SourceOperator, type OperatorContext, type StateDescriptor } from '../operator.js';
+import type { OperatorContext } from '../operator.js';
+import { SequenceSource, type SequencePosition } from './sequence-source.js';
 
-/**
- * Generates the clickstream. Subtask k of n emits the records i ≡ k (mod n), so the union over
- * subtasks is the same sequence at any parallelism, and a subtask's position is one number.
- */
-export class DatagenSource extends SourceOperator {
-  override readonly stateDescriptors: readonly StateDescriptor[] = [{ name: 'next-sequence', kind: 'value', keyed: false }];
-  private next: number;
-  /**
-   * After a rescale: indices of this subtask's residue class, at or after `next`, that the old
-   * subtasks already emitted (ascending); `skipAt` is the first one not passed yet.
-   */
-  private skip: number[] = [];
-  private skipAt = 0;
-  private readonly step: number;
-  private readonly end: number;
+/** Generates the clickstream: record i is `clickEvent(seed, i, …)` (see {@link SequenceSource}). */
+export class DatagenSource extends SequenceSource {
   private readonly gen: ClickstreamGenerator;
 
   constructor(
     private readonly params: DatagenParams,
     ctx: OperatorContext,
   ) {
-    super();
-    this.next = ctx.subtaskIndex;
-    this.step = ctx.parallelism;
-    this.end = params.count ?? Infinity;
+    super(params.count ?? Infinity, params.ratePerSec, ctx);
     this.gen = new ClickstreamGenerator(params.seed);
-    this.ratePerSec = params.ratePerSec / ctx.parallelism;
   }
 
-  pollNext(max: number): number {
-    if (this.next >= this.end) return END_OF_INPUT;
+  protected emit(i: number): void {
     const { ratePerSec, startTime } = this.params;
-    let n = 0;
-    while (n < max && this.next < this.end) {
-      this.out.collect(this.gen.event(this.next, ratePerSec, startTime) as unknown as Record<string, unknown>, NaN);
-      this.next += this.step;
-      n++;
-      while (this.skipAt < this.skip.length && this.skip[this.skipAt] === this.next) {
-        this.skipAt++;
-        this.next += this.step;
-      }
-    }
-    return n;
-  }
-
-  /** The position: the next index of this subtask's class, and the already emitted ones after it. */
-  override snapshotState(): DatagenPosition {
-    const skip = this.skip.slice(this.skipAt);
-    return skip.length > 0 ? { next: this.next, skip } : { next: this.next };
-  }
-
-  override restoreState(snapshot: unknown): void {
-    const s = snapshot as DatagenPosition;
-    this.next = s.next;
-    this.skip = s.skip ?? [];
-    this.skipAt = 0;
-  }
-
-  /**
-   * Another parallelism: record i was emitted iff old subtask `i mod oldP` had passed it. This
-   * subtask (class k mod n) starts at its first index not emitted, and skips the emitted ones
-   * after it (there are few: old subtasks run at about the same rate).
-   */
-  override restoreRescaled(snapshots: unknown[], oldParallelism: number): void {
-    const old = snapshots.map((s, i) => (s as DatagenPosition | undefined) ?? { next: i });
-    const oldSkips = old.map((o) => new Set(o.skip ?? []));
-    const emitted = (i: number): boolean => {
-      const o = i % oldParallelism;
-      return i < old[o]!.next || oldSkips[o]!.has(i);
-    };
-    const lo = Math.min(...old.map((o) => o.next));
-    const hi = Math.max(...old.map((o) => Math.max(o.next, ...(o.skip ?? []).map((x) => x + 1))));
-    const k = this.ctx.subtaskIndex;
-    let i = lo <= k ? k : k + Math.ceil((lo - k) / this.step) * this.step;
-    while (i < hi && emitted(i)) i += this.step;
-    this.next = i;
-    const skip: number[] = [];
-    for (let j = i + this.step; j < hi; j += this.step) if (emitted(j)) skip.push(j);
-    this.skip = skip;
-    this.skipAt = 0;
+    this.out.collect(this.gen.event(i, ratePerSec, startTime) as unknown as Record<string, unknown>, NaN);
   }
 }
 
 /** A datagen subtask's checkpointed position. */
-export interface DatagenPosition {
-  next: number;
-  skip?: number[];
-}
+export type DatagenPosition = SequencePosition;

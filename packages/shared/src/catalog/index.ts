@@ -1,6 +1,7 @@
 import { intervalJoin, windowJoin } from './joins.js';
 import { dedupeOp, overOp, reduceOp } from './keyed.js';
 import { kafkaSink, kafkaSource } from './kafka.js';
+import { nexmarkSource } from './nexmark.js';
 import { postgresSink } from './postgres.js';
 import { collectSink, fileSink } from './sinks.js';
 import { datagenSource, fileSource } from './sources.js';
@@ -13,6 +14,7 @@ export const CATALOG: readonly OperatorDef<any>[] = [
   datagenSource,
   fileSource,
   kafkaSource,
+  nexmarkSource,
   mapOp,
   filterOp,
   keyByOp,
@@ -40,6 +42,8 @@ export function getOperator(kind: string): OperatorDef<any> | undefined {
 
 export { CLICKSTREAM_SCHEMA } from './sources.js';
 export type { DatagenParams, FileSourceParams } from './sources.js';
+export { NEXMARK_SCHEMA } from './nexmark.js';
+export type { NexmarkParams } from './nexmark.js';
 export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
 export type { DedupeParams, OverParams, ReduceParams } from './keyed.js';
 export type { IntervalJoinParams, WindowJoinParams } from './joins.js';
