@@ -251,12 +251,10 @@ export class PendingSnapshot {
       ...(extra ? { extra } : {}),
     };
     const bytes = encodeMetadata(metadata);
-    try {
-      await writeFileDurably(join(this.target.dir, METADATA_FILE), bytes, { beforeRename: 'chk.meta.beforeRename', afterRename: 'chk.meta.afterRename' });
-    } finally {
-      this.done = true;
-      this.release();
-    }
+    // A failed metadata write leaves the snapshot unfinished, so that abort() removes its folder.
+    await writeFileDurably(join(this.target.dir, METADATA_FILE), bytes, { beforeRename: 'chk.meta.beforeRename', afterRename: 'chk.meta.afterRename' });
+    this.done = true;
+    this.release();
     return { id: this.target.id, dir: this.target.dir, metadata, totalBytes: bytes.byteLength + this.files.reduce((n, f) => n + f.bytes, 0) };
   }
 
