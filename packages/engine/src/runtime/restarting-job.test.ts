@@ -8,10 +8,10 @@ import type { ThreadedJob } from './threaded-job.js';
 const N = 40_000;
 const RATE = 30_000;
 
-function countSpec(parallelism: number, restart: NonNullable<JobConfig['restart']>) {
+function countSpec(parallelism: number, restart: NonNullable<JobConfig['restart']>, count = N) {
   return pipeline(
     [
-      { id: 'gen', kind: 'source.datagen', params: { seed: 3, ratePerSec: RATE, count: N, watermark: { maxOutOfOrderness: '5s' } } },
+      { id: 'gen', kind: 'source.datagen', params: { seed: 3, ratePerSec: RATE, count, watermark: { maxOutOfOrderness: '5s' } } },
       { id: 'k', kind: 'keyBy', params: { key: 'user_id' } },
       { id: 'w', kind: 'window.tumbling', params: { size: '1000d', aggregate: [{ fn: 'count', as: 'n' }] } },
       { id: 'out', kind: 'sink.collect', params: { limit: 10_000 } },
@@ -38,10 +38,11 @@ function watch(job: JobHandle): { statuses: JobStatus[]; restarts: RestartInfo[]
 }
 
 describe('restart strategy', () => {
-  for (const [execution, parallelism, records] of [['in-process', 1, 1_500], ['threads', 2, 800]] as const) {
+  // Threads: a longer input, since checkpoints of a loaded machine's workers take a while to complete.
+  for (const [execution, parallelism, records, n] of [['in-process', 1, 300, N], ['threads', 2, 150, 4 * N]] as const) {
     it(`a job that fails twice recovers from its checkpoints and ends with exact counts (${execution}, p=${parallelism})`, async () => {
       const dir = await tempDir();
-      const spec = countSpec(parallelism, { strategy: 'fixed-delay', attempts: 3, delayMs: 30 });
+      const spec = countSpec(parallelism, { strategy: 'fixed-delay', attempts: 3, delayMs: 30 }, n);
       const job = await Engine.start(spec, { execution, slots: 2, checkpointDir: dir, jobId: 'r', debugFailAfter: { nodeId: 'w', records, runs: 2, afterCheckpoint: true } });
       const { statuses, restarts } = watch(job);
       const result = await job.done;
@@ -52,7 +53,7 @@ describe('restart strategy', () => {
       // Each failing run got past a checkpoint before failing, so the next restored one.
       // Each failing run got past a checkpoint before failing (afterCheckpoint), so the next restored one.
       for (const r of restarts) expect(r.snapshotId).toMatch(/^chk-\d+$/);
-      expect(countsOf(job)).toEqual(offlineCounts(3, N, RATE, 'user_id'));
+      expect(countsOf(job)).toEqual(offlineCounts(3, n, RATE, 'user_id'));
       // One handle for all three runs: the checkpoint history spans them, ids keep increasing.
       const ids = job.checkpoints!().map((c) => c.id);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));

@@ -44,7 +44,7 @@ const ENGINE = fileURLToPath(new URL('../../../dist/index.js', import.meta.url))
 /** Runs the job from the latest checkpoint (a fresh start the first time); prints completed checkpoints. */
 const CHILD = `
 const { Engine } = await import(process.env.ENGINE_ENTRY);
-const job = await Engine.start(JSON.parse(process.env.SPEC), { baseDir: process.env.DIR, checkpointDir: process.env.DIR + '/job', jobId: 'fs', slots: 2, restoreFrom: 'latest' });
+const job = await Engine.start(JSON.parse(process.env.SPEC), { baseDir: process.env.DIR, checkpointDir: process.env.DIR + '/job', jobId: 'fs', execution: 'in-process', restoreFrom: 'latest' });
 console.log('restored ' + (job.restored?.snapshotId ?? 'nothing'));
 job.onCheckpoint((c) => { if (c.status === 'completed') console.log('completed ' + c.snapshotId); });
 const r = await job.done;
