@@ -117,9 +117,7 @@ export class SnapshotStorage {
    * starting empty or failing.
    */
   async loadLatestCheckpoint(onSkip?: (s: SkippedSnapshot) => void): Promise<LoadedSnapshot | undefined> {
-    const names = await this.dirNames(this.checkpointsDir, (n) => CHECKPOINT_DIR_RE.test(n));
-    names.sort((a, b) => checkpointNumber(b) - checkpointNumber(a));
-    for (const id of names) {
+    for (const id of await this.checkpointIds()) {
       try {
         return await this.load(id);
       } catch (e) {
@@ -128,6 +126,12 @@ export class SnapshotStorage {
       }
     }
     return undefined;
+  }
+
+  /** Ids (`chk-<n>`) of the checkpoint folders on disk, newest first, completed or not. */
+  async checkpointIds(): Promise<string[]> {
+    const names = await this.dirNames(this.checkpointsDir, (n) => CHECKPOINT_DIR_RE.test(n));
+    return names.sort((a, b) => checkpointNumber(b) - checkpointNumber(a));
   }
 
   /**
@@ -224,7 +228,7 @@ export class PendingSnapshot {
   ) {}
 
   /** Writes one state file durably and records its checksum for the metadata. */
-  async writeFile(name: string, data: Uint8Array, owner: { nodeId?: string; subtask?: number } = {}): Promise<SnapshotFile> {
+  async writeFile(name: string, data: Uint8Array, owner: Pick<SnapshotFile, 'nodeId' | 'subtask' | 'operators'> = {}): Promise<SnapshotFile> {
     if (this.done) throw new Error(`snapshot ${this.target.id} is already finished`);
     if (!FILE_NAME_RE.test(name) || name === METADATA_FILE) throw new RangeError(`bad snapshot file name "${name}"`);
     await writeFileDurably(join(this.target.dir, name), data, { beforeFsync: 'chk.task.beforeFsync', afterRename: 'chk.task.afterRename' });
@@ -247,12 +251,10 @@ export class PendingSnapshot {
       ...(extra ? { extra } : {}),
     };
     const bytes = encodeMetadata(metadata);
-    try {
-      await writeFileDurably(join(this.target.dir, METADATA_FILE), bytes, { beforeRename: 'chk.meta.beforeRename', afterRename: 'chk.meta.afterRename' });
-    } finally {
-      this.done = true;
-      this.release();
-    }
+    // A failed metadata write leaves the snapshot unfinished, so that abort() removes its folder.
+    await writeFileDurably(join(this.target.dir, METADATA_FILE), bytes, { beforeRename: 'chk.meta.beforeRename', afterRename: 'chk.meta.afterRename' });
+    this.done = true;
+    this.release();
     return { id: this.target.id, dir: this.target.dir, metadata, totalBytes: bytes.byteLength + this.files.reduce((n, f) => n + f.bytes, 0) };
   }
 

@@ -4,6 +4,7 @@ import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/jo
 import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { errorMessage } from '../errors.js';
+import { armFailAfter } from './fail-after.js';
 import { JobBase } from './job-base.js';
 import { LocalLoad } from './local-load.js';
 import { NodeTaps } from './node-taps.js';
@@ -54,6 +55,7 @@ export class Job extends JobBase implements JobHandle {
       const taskOf = (chainId: string, s: number) => this.built?.tasks.find((t) => t.chainId === chainId && t.subtaskIndex === s);
       this.built = buildTasks(this.physical, {
         baseDir: this.baseDir,
+        checkpointing: this.checkpointing !== undefined,
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
@@ -62,6 +64,7 @@ export class Job extends JobBase implements JobHandle {
           this.dead.add(nodeId, record, error);
         },
       }, this.load.placement(taskOf));
+      armFailAfter(this.built.tasks, this.debugFailAfter);
       for (const node of this.physical.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
       const { byId } = this.physical.graph;
       this.taps = new NodeTaps(this.built.outputs, (id) => byId.get(id)!.parallelism, (id, r) => this.samples.add(id, r));
@@ -105,6 +108,7 @@ export class Job extends JobBase implements JobHandle {
       triggerSources: (id) => {
         for (const t of built.sourceTasks) t.pendingBarriers.push(id);
       },
+      failJob: (e) => this.fail(e),
       notifyComplete: (id) => {
         try {
           for (const t of built.tasks) t.notifyCheckpointComplete(id);
@@ -115,6 +119,8 @@ export class Job extends JobBase implements JobHandle {
     });
     for (const t of built.tasks) {
       t.checkpointMode = mode;
+      if (setup.config?.maxAlignmentBytes !== undefined) t.maxAlignmentBytes = setup.config.maxAlignmentBytes;
+      t.onDecline = (id, reason) => coordinator.decline(id, reason);
       const isSource = t.source !== undefined;
       t.onSnapshot = (s) => {
         const ack = toAck(s, isSource);
@@ -122,7 +128,7 @@ export class Job extends JobBase implements JobHandle {
         else s.pending.then(() => coordinator.acknowledge(ack), (e: unknown) => coordinator.decline(s.checkpointId, errorMessage(e)));
       };
     }
-    this.coordinator = coordinator;
+    this.attachCoordinator(coordinator);
   }
 
   metrics(): JobMetrics {
