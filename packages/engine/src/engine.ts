@@ -11,6 +11,7 @@ import { buildLogicalGraph } from './plan/logical-graph.js';
 import { buildPhysicalPlan } from './plan/physical-plan.js';
 import { Job } from './runtime/job.js';
 import { ThreadedJob } from './runtime/threaded-job.js';
+import { stateBackendOf } from './state/state-dir.js';
 
 const SILENT: EngineLogger = { info() {}, warn() {}, error() {} };
 
@@ -74,9 +75,10 @@ export const Engine = {
         ...(options.checkpointTimeoutMs !== undefined ? { timeoutMs: options.checkpointTimeoutMs } : {}),
       };
     }
+    const state = await stateBackendOf(valid.config.stateBackend, options.checkpointDir, options.stateDir, options.stateCacheKeys);
     const job = threads
-      ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing)
-      : new Job(jobId, valid, plan, baseDir, logger, checkpointing);
+      ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing, state)
+      : new Job(jobId, valid, plan, baseDir, logger, checkpointing, state);
     await job.launch();
     logger.info('job started', { jobId: job.id, name: valid.name });
     return job;

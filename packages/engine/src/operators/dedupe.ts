@@ -3,7 +3,6 @@ import type { Row } from '../collector.js';
 import { Operator, type OperatorContext, type StateDescriptor } from '../operator.js';
 import type { ValueStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { StateMetrics } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
 import type { ValueState } from '../state/state-handles.js';
 import type { Timer } from '../timers/timer.js';
@@ -18,11 +17,7 @@ import { TimerService } from '../timers/timer-service.js';
 export class DedupeOperator extends Operator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly within: number;
-  private readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   private readonly firstSeen: ValueState<number>;
   private readonly timers = new TimerService();
   private readonly processingTime: boolean;

@@ -3,7 +3,6 @@ import type { Row } from '../collector.js';
 import type { OperatorContext, StateDescriptor } from '../operator.js';
 import type { MapStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { StateMetrics } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
 import type { MapState } from '../state/state-handles.js';
 import type { Timer } from '../timers/timer.js';
@@ -25,11 +24,7 @@ export class IntervalJoinOperator extends TwoInputOperator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly before: number;
   private readonly after: number;
-  private readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   private readonly buffers: [MapState<number, Row[]>, MapState<number, Row[]>];
   private readonly timers = new TimerService();
 

@@ -3,7 +3,6 @@ import type { Row } from '../collector.js';
 import type { OperatorContext, StateDescriptor } from '../operator.js';
 import type { ListStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { StateMetrics } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
 import type { ListState } from '../state/state-handles.js';
 import type { Timer } from '../timers/timer.js';
@@ -21,11 +20,7 @@ import { TwoInputOperator } from './two-input.js';
 export class WindowJoinOperator extends TwoInputOperator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly size: number;
-  private readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   private readonly sides: [ListState<Row>, ListState<Row>];
   private readonly timers = new TimerService();
 

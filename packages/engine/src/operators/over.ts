@@ -3,7 +3,6 @@ import type { Row } from '../collector.js';
 import { Operator, type OperatorContext, type StateDescriptor } from '../operator.js';
 import type { MapStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { StateMetrics } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
 import type { MapState } from '../state/state-handles.js';
 import type { Timer } from '../timers/timer.js';
@@ -23,11 +22,7 @@ export class OverOperator extends Operator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly range: number;
   private readonly agg: WindowAggregate;
-  private readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   private readonly rows: MapState<number, Row[]>;
   private readonly timers = new TimerService();
   private readonly processingTime: boolean;

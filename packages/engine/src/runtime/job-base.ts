@@ -1,9 +1,11 @@
+import { rm } from 'node:fs/promises';
 import type { DeadLetter, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
 import type { EngineLogger, JobResult } from '../api.js';
 import type { CheckpointCoordinator, CheckpointStats, CompletedSnapshot } from '../checkpoint/coordinator.js';
 import { toErrorInfo } from '../errors.js';
 import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
+import type { StateBackendConfig } from '../state/operator-backend.js';
 import { DeadLetterBuffer } from './dead-letters.js';
 import { JobLifecycle, type StatusListener } from './lifecycle.js';
 import { MetricsRegistry } from './metrics.js';
@@ -28,6 +30,8 @@ export abstract class JobBase {
     readonly spec: JobSpec,
     protected readonly physical: PhysicalPlan,
     protected readonly logger: EngineLogger,
+    /** Where keyed operators keep their state (the heap when absent). */
+    protected readonly stateBackend?: StateBackendConfig,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: id, error: String(e) }));
@@ -91,6 +95,19 @@ export abstract class JobBase {
     }
     this.lifecycle.transition(result.status, result.error);
     this.resolveDone(result);
+  }
+
+  /**
+   * Deletes the disk state backend's folder once the tasks have ended (operators closed their
+   * databases; after a failure a worker may not have, and the folder goes all the same).
+   */
+  protected async releaseState(): Promise<void> {
+    if (this.stateBackend?.kind !== 'disk') return;
+    try {
+      await rm(this.stateBackend.dir, { recursive: true, force: true });
+    } catch (e) {
+      this.logger.warn('could not delete the disk state folder', { jobId: this.id, dir: this.stateBackend.dir, error: String(e) });
+    }
   }
 
   /** Tells the running tasks to stop (wake sleeping sources, message the workers). */

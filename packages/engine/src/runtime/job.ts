@@ -3,6 +3,7 @@ import type { EngineLogger, JobHandle } from '../api.js';
 import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
 import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
+import type { StateBackendConfig } from '../state/operator-backend.js';
 import { JobBase } from './job-base.js';
 import { addStateMetrics, collectStateSizes } from './metrics.js';
 import { PreviewBuffer } from './preview-buffer.js';
@@ -32,8 +33,9 @@ export class Job extends JobBase implements JobHandle {
     private readonly baseDir: string,
     logger: EngineLogger,
     private readonly checkpointing?: CheckpointSetup,
+    stateBackend?: StateBackendConfig,
   ) {
-    super(id, spec, physical, logger);
+    super(id, spec, physical, logger, stateBackend);
   }
 
   /** Whether sources should keep polling. */
@@ -49,6 +51,7 @@ export class Job extends JobBase implements JobHandle {
         baseDir: this.baseDir,
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
+        ...(this.stateBackend !== undefined ? { stateBackend: this.stateBackend } : {}),
         deadLetter: (nodeId, counters, record, error) => {
           counters.deadLettered++;
           this.dead.add(nodeId, record, error);
@@ -171,6 +174,7 @@ export class Job extends JobBase implements JobHandle {
       }
     }
     if (this.failure !== undefined) for (const t of tasks) t.abort();
+    await this.releaseState();
     this.settle();
   }
 }
