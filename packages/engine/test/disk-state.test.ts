@@ -1,9 +1,12 @@
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { clickEvent } from '../src/datagen/clickstream.js';
 import { Engine, type JobHandle } from '../src/index.js';
 import { metricsOf, pipeline, tempDir, until } from './helpers.js';
+
+// Whole jobs, some on worker threads and restored from checkpoints: generous on a shared machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const EVENTS = 60_000;
 const RATE = 10_000;
@@ -89,5 +92,5 @@ describe('disk state backend in a job', () => {
     expect((await second.done).status).toBe('finished');
     expect(metricsOf(second, 'gen').recordsOut).toBeLessThan(EVENTS); // resumed, not replayed
     expect(clicksOf(second)).toEqual(expectedClicks());
-  }, 60_000);
+  });
 });

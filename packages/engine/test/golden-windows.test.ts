@@ -1,8 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { metricsOf, readParts, runToEnd, tempDir } from './helpers.js';
 import { generateEvents, referenceWindows, shuffleWithinBound, type Agg, type Event, type WindowKind } from './window-reference.js';
+
+// Every test runs whole jobs, some on worker threads, twice (heap and disk): generous on a shared machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const BOUND = 2_000;
 const AGGS: Agg[] = [
