@@ -253,7 +253,13 @@ export class JobManager extends Emitter<ManagerEvents> {
     job.starting = (async () => {
       let handle: JobHandle;
       try {
-        handle = await this.startJob(record.spec, { jobId: record.id, baseDir: this.opts.baseDir, logger: engineLogger(this.opts.logger, record.id) });
+        // stateDir: a disk-state job keeps its LevelDB folder under the job's folder (deleted when it ends).
+        handle = await this.startJob(record.spec, {
+          jobId: record.id,
+          baseDir: this.opts.baseDir,
+          stateDir: this.opts.store.jobDir(record.id),
+          logger: engineLogger(this.opts.logger, record.id),
+        });
       } catch (err) {
         const failure: StartFailure = { error: toErrorInfo(err) };
         const problems = specProblemsOf(err);

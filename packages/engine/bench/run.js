@@ -7,8 +7,11 @@
 // (`job.sample`), to show what watching a node costs (an unwatched node costs nothing).
 // Then a latency run: the 100k-key sliding window at a fixed offered rate below capacity
 // (p=1), p50/p99 end-to-end latency, and the heap backend's state bytes per key.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus } from 'node:os';
+// The 100k-key sliding window runs again on the disk state backend (LevelDB, 16k keys per
+// subtask cached on the heap): its events/s next to the heap's, its output compared with the
+// heap's, and its state bytes per key (heap-equivalent estimate and LevelDB's folder on disk).
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -46,6 +49,8 @@ const STEPS = {
   // 100k keys (user 1..1000 × product 1..100; user_id * 100 + product_id is unique per pair).
   'sliding 10s/2s 100k keys': SLIDING_100K(),
 };
+/** Scenarios that run again with `config.stateBackend: "disk"` (named `<scenario>, disk`). */
+const DISK_SCENARIOS = ['sliding 10s/2s 100k keys'];
 
 function SLIDING_100K() {
   return [
@@ -55,36 +60,61 @@ function SLIDING_100K() {
   ];
 }
 
-function spec(name, steps, parallelism, gen = { ratePerSec: 100_000_000, count: N }, limit = 1) {
+function spec(name, steps, parallelism, gen = { ratePerSec: 100_000_000, count: N }, limit = 1, stateBackend = 'heap') {
   const nodes = [
     { id: 'gen', kind: 'source.datagen', params: { seed: 1, timestamp: 'ts', watermark: { maxOutOfOrderness: `${BOUND_MS}ms` }, ...gen } },
     ...steps,
     { id: 'sink', kind: 'sink.collect', params: { limit } },
   ];
   const edges = nodes.slice(1).map((n, i) => ({ from: nodes[i].id, to: n.id }));
-  return { specVersion: 1, name: `bench-${name}`, config: { parallelism }, nodes, edges };
+  return { specVersion: 1, name: `bench-${name}`, config: { parallelism, stateBackend }, nodes, edges };
 }
 
-async function measure(name, steps, parallelism, previewNode) {
+/** Bytes of the files under a folder (LevelDB's footprint); 0 once it is gone. */
+async function folderBytes(dir) {
+  let total = 0;
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const e of entries) if (e.isFile()) total += await stat(join(e.parentPath, e.name)).then((s) => s.size, () => 0);
+  return total;
+}
+
+async function measure(name, steps, parallelism, stateBackend = 'heap', previewNode = undefined) {
   const keyed = steps.some((s) => s.kind === 'keyBy');
+  const stateDir = stateBackend === 'disk' ? await mkdtemp(join(tmpdir(), 'riffle-bench-')) : undefined;
   // Small keyed outputs are kept whole to compare p=1 with p=2; everything else keeps one record.
-  const job = await Engine.start(spec(name, steps, parallelism, undefined, keyed ? COMPARE_LIMIT : 1));
+  const job = await Engine.start(spec(name, steps, parallelism, undefined, keyed ? COMPARE_LIMIT : 1, stateBackend), stateDir ? { stateDir } : {});
   // One call keeps the tap on for 30 s, longer than a run.
   if (previewNode !== undefined) job.sample(previewNode);
   const t0 = performance.now();
+  // Peak state while it runs: keys and heap-equivalent bytes from the metrics, LevelDB's folder size.
+  const peak = { keys: 0, bytes: 0, diskBytes: 0 };
+  let sampling = Promise.resolve();
+  const sampler = setInterval(() => {
+    sampling = sampling.then(async () => {
+      const w = job.metrics().operators.find((o) => o.nodeId === 'win');
+      if (w !== undefined && (w.stateKeys ?? 0) > peak.keys) Object.assign(peak, { keys: w.stateKeys, bytes: w.stateBytes });
+      if (stateDir !== undefined) peak.diskBytes = Math.max(peak.diskBytes, await folderBytes(stateDir));
+    });
+  }, 500);
   const result = await job.done;
   const secs = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  await sampling;
+  if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
   if (result.status !== 'finished') throw new Error(`${name}: ${result.status} ${result.error?.message ?? ''}`);
   const metrics = job.metrics().operators;
   const out = metrics.find((o) => o.nodeId === 'sink').recordsIn;
   const late = metrics.reduce((a, o) => a + o.lateRecordsDropped, 0);
   const records = keyed && out <= COMPARE_LIMIT ? job.preview('sink').map((r) => JSON.stringify(r)).sort() : undefined;
-  outputs.set(`${name}/${parallelism}`, { out, late, records });
+  outputs.set(`${name}${stateBackend === 'disk' ? ', disk' : ''}/${parallelism}`, { out, late, records });
   const runtime = parallelism === 1 ? 'in-process' : 'threads';
   return {
-    scenario: name,
+    scenario: stateBackend === 'disk' ? `${name}, disk` : name,
     parallelism,
     runtime,
+    stateBackend,
+    ...(peak.keys > 0 ? { peakStateKeys: peak.keys, stateBytesPerKey: Math.round(peak.bytes / peak.keys) } : {}),
+    ...(stateDir !== undefined && peak.keys > 0 ? { diskBytesPerKey: Math.round(peak.diskBytes / peak.keys) } : {}),
     events: N,
     seconds: Number(secs.toFixed(3)),
     eventsPerSec: Math.round(N / secs),
@@ -108,9 +138,9 @@ async function threadScaling() {
   return Number(((2 * one) / Math.max(...two)).toFixed(2));
 }
 
-/** The first difference between the p=1 and p=2 outputs of a scenario, or undefined. */
-function outputDifference(name) {
-  const [a, b] = [outputs.get(`${name}/1`), outputs.get(`${name}/2`)];
+/** The first difference between two runs' outputs (default: a scenario at p=1 and p=2), or undefined. */
+function outputDifference(name, other = `${name}/2`) {
+  const [a, b] = [outputs.get(`${name}/1`), outputs.get(other)];
   if (a === undefined || b === undefined) return undefined;
   if (a.out !== b.out) return `${a.out} records at p=1, ${b.out} at p=2`;
   if (a.late !== b.late) return `${a.late} late records at p=1, ${b.late} at p=2`;
@@ -192,26 +222,38 @@ await measure('warm-up', [], 2);
 // BENCH_LATENCY_ONLY=1 skips the throughput table (the latency run then needs BENCH_LATENCY_RATE or uses 10k/s).
 if (!process.env.BENCH_LATENCY_ONLY) {
   for (const [name, steps] of Object.entries(STEPS)) if (ONLY === undefined || ONLY.includes(name)) for (const p of PARALLELISM) rows.push(await measure(name, steps, p));
-  if (ONLY === undefined || ONLY.includes('map (previewed)')) for (const p of PARALLELISM) rows.push(await measure('map (previewed)', STEPS.map, p, 'step'));
+  if (ONLY === undefined || ONLY.includes('map (previewed)')) for (const p of PARALLELISM) rows.push(await measure('map (previewed)', STEPS.map, p, 'heap', 'step'));
+  for (const name of DISK_SCENARIOS) if (ONLY === undefined || ONLY.includes(name)) for (const p of PARALLELISM) rows.push(await measure(name, STEPS[name], p, 'disk'));
 }
 
 console.log(`events per run: ${N.toLocaleString('en-US')} (node ${process.version}, ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores)`);
 console.log(`batches: ${BATCH_RECORDS} records or ${LINGER_MS} ms, ${INITIAL_CREDITS} credits per channel; slots: ${availableParallelism()}`);
-console.log('scenario                   p  runtime        events/s   seconds  records to sink  peak RSS MB');
+console.log('scenario                         p  runtime        events/s   seconds  records to sink  peak RSS MB');
 for (const r of rows) {
   console.log(
-    `${r.scenario.padEnd(26)} ${String(r.parallelism).padStart(1)}  ${r.runtime.padEnd(11)} ${r.eventsPerSec.toLocaleString('en-US').padStart(11)}  ${r.seconds.toFixed(2).padStart(8)}  ${r.recordsOut.toLocaleString('en-US').padStart(15)}  ${String(r.peakRssMB).padStart(11)}`,
+    `${r.scenario.padEnd(32)} ${String(r.parallelism).padStart(1)}  ${r.runtime.padEnd(11)} ${r.eventsPerSec.toLocaleString('en-US').padStart(11)}  ${r.seconds.toFixed(2).padStart(8)}  ${r.recordsOut.toLocaleString('en-US').padStart(15)}  ${String(r.peakRssMB).padStart(11)}`,
   );
 }
 let mismatches = 0;
-for (const name of Object.keys(STEPS)) {
-  const diff = outputDifference(name);
+const comparisons = [
+  ...[...Object.keys(STEPS), ...DISK_SCENARIOS.map((n) => `${n}, disk`)].map((n) => [n, `${n}/2`]),
+  // The disk backend must emit what the heap backend emits.
+  ...DISK_SCENARIOS.map((n) => [n, `${n}, disk/1`]),
+];
+for (const [name, other] of comparisons) {
+  const diff = outputDifference(name, other);
   if (diff !== undefined) {
     mismatches++;
-    console.log(`OUTPUT MISMATCH ${name}: ${diff}`);
+    console.log(`OUTPUT MISMATCH ${name} vs ${other}: ${diff}`);
   }
 }
-if (mismatches === 0) console.log('p=1 and p=2 outputs: identical for every scenario (keyed rows with no late records)');
+if (mismatches === 0) console.log('p=1 and p=2 outputs, heap and disk backends: identical for every scenario (keyed rows with no late records)');
+for (const r of rows.filter((x) => x.peakStateKeys !== undefined)) {
+  console.log(
+    `state ${r.scenario} p=${r.parallelism}: ${r.peakStateKeys.toLocaleString('en-US')} keys at peak, ~${r.stateBytesPerKey} bytes/key heap-equivalent` +
+      (r.diskBytesPerKey !== undefined ? `, ~${r.diskBytesPerKey} bytes/key in LevelDB's folder` : ''),
+  );
+}
 
 // Offered rate for the latency run: a third of the bounded run's p=1 throughput, at most 10k/s.
 // The bounded run fires almost every window once, at its end; a steady stream fires 100k keys'

@@ -50,6 +50,17 @@ export interface EngineOptions {
    * restarted, and what automatic recovery uses.
    */
   restoreFrom?: string;
+  /**
+   * With `config.stateBackend: "disk"` and no `checkpointDir`: the folder in which the job's
+   * temporary state folder (`riffle-state-…`) is made (default: the OS temp folder). With
+   * `checkpointDir`, state lives in `<checkpointDir>/state`. Either is deleted when the job ends.
+   */
+  stateDir?: string;
+  /**
+   * Disk state backend: keys per declared state kept decoded on the heap (the write-back cache;
+   * default 16 384 per operator subtask). Smaller saves memory and costs more disk reads.
+   */
+  stateCacheKeys?: number;
   /** A checkpoint not complete after this long is aborted (default 60 000 ms). */
   checkpointTimeoutMs?: number;
   /**

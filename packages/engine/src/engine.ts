@@ -13,6 +13,7 @@ import { buildPhysicalPlan } from './plan/physical-plan.js';
 import { Job } from './runtime/job.js';
 import { RestartingJob, type JobRun } from './runtime/restarting-job.js';
 import { ThreadedJob } from './runtime/threaded-job.js';
+import { stateBackendOf } from './state/state-dir.js';
 
 const SILENT: EngineLogger = { info() {}, warn() {}, error() {} };
 
@@ -98,9 +99,10 @@ async function launchRun(
       ...(firstCheckpointId !== undefined ? { firstId: firstCheckpointId } : {}),
     };
   }
+  const state = await stateBackendOf(valid.config.stateBackend, options.checkpointDir, options.stateDir, options.stateCacheKeys);
   const job = threads
-    ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing)
-    : new Job(jobId, valid, plan, baseDir, logger, checkpointing);
+    ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing, state)
+    : new Job(jobId, valid, plan, baseDir, logger, checkpointing, state);
   job.restored = restored;
   const fail = options.debugFailAfter;
   if (fail !== undefined && attempt < (fail.runs ?? 1)) job.debugFailAfter = { nodeId: fail.nodeId, records: fail.records, afterCheckpoint: fail.afterCheckpoint === true };

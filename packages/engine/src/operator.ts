@@ -1,6 +1,8 @@
 import type { EngineLogger } from './api.js';
 import type { Collector, Row } from './collector.js';
 import type { NodeCounters } from './runtime/metrics.js';
+import type { KeyedStateBackend } from './state/keyed-state-backend.js';
+import type { StateBackendConfig } from './state/operator-backend.js';
 import type { StateMetrics } from './state/snapshot-format.js';
 import type { RecordSchema } from '@riffle/shared';
 
@@ -45,6 +47,8 @@ export interface OperatorContext {
    * the fact); the job then recovers per its restart strategy. Synchronous code just throws.
    */
   fail?(error: unknown): void;
+  /** Where keyed state lives (`config.stateBackend`); the heap when absent. */
+  stateBackend?: StateBackendConfig;
 }
 
 /**
@@ -58,6 +62,11 @@ export interface OperatorContext {
 export abstract class Operator {
   /** State this operator keeps; empty for stateless operators. */
   readonly stateDescriptors: readonly StateDescriptor[] = [];
+  /**
+   * The keyed state backend of an operator that keeps keyed state (`keyedBackendFor(ctx)`): the
+   * default hooks below report its size, prefetch a batch's keys into it, and close it.
+   */
+  protected readonly backend: KeyedStateBackend | undefined;
   protected out!: Collector;
   protected ctx!: OperatorContext;
 
@@ -70,6 +79,16 @@ export abstract class Operator {
 
   abstract processElement(value: Row, timestamp: number, key: unknown): void;
 
+  /**
+   * Called before a batch of records reaches this operator as the head of its task (batched
+   * exchanges of the worker runtime), with the records' keys. An operator whose state lives off
+   * the heap loads it here (the disk backend's prefetch); the task processes the batch once the
+   * promise settles. Undefined (the default): nothing to wait for.
+   */
+  prepareBatch(keys: ArrayLike<unknown>): Promise<void> | undefined {
+    return this.ctx.keyed ? this.backend?.prefetch(keys) : undefined;
+  }
+
   /** Called when the input watermark advances; forwards it by default. */
   processWatermark(watermark: number): void {
     this.out.emitWatermark(watermark);
@@ -81,17 +100,22 @@ export abstract class Operator {
   /** The input is exhausted (bounded input); the last chance to emit. */
   endInput(): void {}
 
-  close(): void | Promise<void> {}
+  /** Orderly shutdown; by default releases the keyed state backend's files (disk). */
+  close(): void | Promise<void> {
+    return this.backend?.close();
+  }
 
   /** The job failed: release resources without committing anything. */
-  abort(): void {}
+  abort(): void {
+    void this.backend?.close().catch(() => undefined);
+  }
 
   /**
    * Size of the keyed state this subtask holds, or undefined for an operator without keyed state
    * (reported as `stateKeys` / `stateBytes`). Called at metrics rate, never per record.
    */
   stateMetrics(): StateMetrics | undefined {
-    return undefined;
+    return this.backend?.sizeMetrics();
   }
 
   /**

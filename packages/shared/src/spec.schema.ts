@@ -56,6 +56,11 @@ export const JobConfigSchema = z.strictObject({
   parallelism: z.int().min(1).max(1024).default(1),
   maxParallelism: z.int().min(1).max(32768).default(128),
   time: z.enum(['event', 'processing']).default('event'),
+  /**
+   * Where keyed state lives: `heap` (default, fastest) or `disk` (LevelDB under the job's folder,
+   * for state larger than memory: a bounded cache of keys on the heap, the rest on disk).
+   */
+  stateBackend: z.enum(['heap', 'disk']).default('heap'),
   checkpoints: CheckpointConfigSchema.optional(),
   restart: RestartConfigSchema.optional(),
 });

@@ -19,11 +19,7 @@ import { TimerService } from '../timers/timer-service.js';
 export class DedupeOperator extends Operator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly within: number;
-  private readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   private readonly firstSeen: ValueState<number>;
   private readonly timers = new TimerService();
   private readonly processingTime: boolean;

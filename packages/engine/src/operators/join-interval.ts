@@ -26,11 +26,7 @@ export class IntervalJoinOperator extends TwoInputOperator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly before: number;
   private readonly after: number;
-  private readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   private readonly buffers: [MapState<number, Row[]>, MapState<number, Row[]>];
   private readonly timers = new TimerService();
 

@@ -22,11 +22,7 @@ import { TwoInputOperator } from './two-input.js';
 export class WindowJoinOperator extends TwoInputOperator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly size: number;
-  private readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   private readonly sides: [ListState<Row>, ListState<Row>];
   private readonly timers = new TimerService();
 

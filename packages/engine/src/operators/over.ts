@@ -24,11 +24,7 @@ export class OverOperator extends Operator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly range: number;
   private readonly agg: WindowAggregate;
-  private readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   private readonly rows: MapState<number, Row[]>;
   private readonly timers = new TimerService();
   private readonly processingTime: boolean;

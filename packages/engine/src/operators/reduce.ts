@@ -3,7 +3,7 @@ import type { Row } from '../collector.js';
 import { Operator, type OperatorContext, type StateDescriptor } from '../operator.js';
 import type { AggregatingStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { KeyGroupSnapshot, StateMetrics } from '../state/snapshot-format.js';
+import type { KeyGroupSnapshot } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
 import type { AggregatingState } from '../state/state-handles.js';
 import { WindowAggregate, type WindowAccumulator, type WindowInput } from '../windows/window-aggregate.js';
@@ -16,11 +16,7 @@ import { WindowAggregate, type WindowAccumulator, type WindowInput } from '../wi
 export class ReduceOperator extends Operator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly agg: WindowAggregate;
-  private readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   private readonly acc: AggregatingState<WindowInput, WindowAccumulator, Row>;
   private readonly input: WindowInput;
 

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { RiffleError, type DeadLetter, type JobSpec, type JobStatus, type RiffleErrorInfo, type SampledRecord } from '@riffle/shared';
 import type { EngineLogger, JobResult, RestartInfo } from '../api.js';
 import type { CheckpointCoordinator, CheckpointListener, CheckpointStats, CompletedSnapshot } from '../checkpoint/coordinator.js';
@@ -5,6 +6,7 @@ import type { RestoreReport } from '../checkpoint/restore-latest.js';
 import { toErrorInfo } from '../errors.js';
 import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
+import type { StateBackendConfig } from '../state/operator-backend.js';
 import { DeadLetterBuffer } from './dead-letters.js';
 import type { FailAfter } from './fail-after.js';
 import { JobLifecycle, type StatusListener } from './lifecycle.js';
@@ -39,6 +41,8 @@ export abstract class JobBase {
     readonly spec: JobSpec,
     protected readonly physical: PhysicalPlan,
     protected readonly logger: EngineLogger,
+    /** Where keyed operators keep their state (the heap when absent). */
+    protected readonly stateBackend?: StateBackendConfig,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: id, error: String(e) }));
@@ -150,6 +154,19 @@ export abstract class JobBase {
       }
     };
     return c;
+  }
+
+  /**
+   * Deletes the disk state backend's folder once the tasks have ended (operators closed their
+   * databases; after a failure a worker may not have, and the folder goes all the same).
+   */
+  protected async releaseState(): Promise<void> {
+    if (this.stateBackend?.kind !== 'disk') return;
+    try {
+      await rm(this.stateBackend.dir, { recursive: true, force: true });
+    } catch (e) {
+      this.logger.warn('could not delete the disk state folder', { jobId: this.id, dir: this.stateBackend.dir, error: String(e) });
+    }
   }
 
   /** Tells the running tasks to stop (wake sleeping sources, message the workers). */

@@ -5,6 +5,7 @@ import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { errorMessage } from '../errors.js';
 import { armFailAfter } from './fail-after.js';
+import type { StateBackendConfig } from '../state/operator-backend.js';
 import { JobBase } from './job-base.js';
 import { LocalLoad } from './local-load.js';
 import { NodeTaps } from './node-taps.js';
@@ -38,9 +39,11 @@ export class Job extends JobBase implements JobHandle {
     private readonly baseDir: string,
     logger: EngineLogger,
     private readonly checkpointing?: CheckpointSetup,
+    stateBackend?: StateBackendConfig,
   ) {
     super(id, spec, physical, logger);
     this.load = new LocalLoad(physical);
+    super(id, spec, physical, logger, stateBackend);
   }
 
   /** Whether sources should keep polling. */
@@ -59,6 +62,7 @@ export class Job extends JobBase implements JobHandle {
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
+        ...(this.stateBackend !== undefined ? { stateBackend: this.stateBackend } : {}),
         deadLetter: (nodeId, counters, record, error) => {
           counters.deadLettered++;
           this.dead.add(nodeId, record, error);
@@ -208,6 +212,7 @@ export class Job extends JobBase implements JobHandle {
       }
     }
     if (this.failure !== undefined) for (const t of tasks) t.abort();
+    await this.releaseState();
     this.settle();
   }
 }

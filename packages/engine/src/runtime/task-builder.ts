@@ -3,6 +3,7 @@ import type { Operator, OperatorContext, SourceOperator } from '../operator.js';
 import { OPERATORS, type JobServices } from '../operators/registry.js';
 import { TwoInputOperator } from '../operators/two-input.js';
 import { createPartitioner } from '../partitioners/index.js';
+import type { StateBackendConfig } from '../state/operator-backend.js';
 import type { LogicalEdge, LogicalNode } from '../plan/logical-graph.js';
 import type { ChainPlan, PhysicalPlan } from '../plan/physical-plan.js';
 import { SourceOutput } from '../time/source-output.js';
@@ -24,6 +25,8 @@ export interface TaskEnvironment {
   deadLetter(nodeId: string, counters: NodeCounters, record: unknown, error: unknown): void;
   /** Fails the job (an operator's asynchronous work failed); see {@link OperatorContext.fail}. */
   fail(error: unknown): void;
+  /** Where keyed operators keep their state (the heap when absent). */
+  stateBackend?: StateBackendConfig;
 }
 
 /**
@@ -181,6 +184,7 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     deadLetter: (record, error) => env.deadLetter(node.id, counters, record, error),
     sideOutput: (port) => sideOutputs.get(port),
     fail: (error) => env.fail(attribute(node.id, error)),
+    ...(env.stateBackend !== undefined ? { stateBackend: env.stateBackend } : {}),
   };
   const factory = OPERATORS[node.kind];
   if (factory === undefined) throw new Error(`no runtime implementation for operator kind "${node.kind}"`);

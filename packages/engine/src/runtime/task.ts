@@ -125,6 +125,20 @@ export class Task implements ChannelReceiver {
     if (batch.end) this.receiveEndOfInput(channel);
   }
 
+  /**
+   * Lets the head operator load the state of a batch's keys before {@link processBatch} (the disk
+   * state backend reads them without blocking); undefined when there is nothing to wait for.
+   */
+  prepareBatch(batch: Batch): Promise<void> | undefined {
+    if (batch.keys === null || batch.keys.length === 0) return undefined;
+    const { nodeId, operator } = this.members[0]!;
+    try {
+      return operator.prepareBatch(batch.keys)?.catch((e: unknown) => Promise.reject(attribute(nodeId, e)));
+    } catch (e) {
+      throw attribute(nodeId, e);
+    }
+  }
+
   receiveRecord(channel: number, value: Row, timestamp: number, key: unknown): void {
     if (this.aligning?.held[channel] !== undefined) {
       const a = this.aligning;

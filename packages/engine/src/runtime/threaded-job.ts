@@ -5,6 +5,7 @@ import { RiffleError } from '@riffle/shared';
 import { createCoordinator, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
 import { OperatorFailure } from '../errors.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
+import type { StateBackendConfig } from '../state/operator-backend.js';
 import { JobBase } from './job-base.js';
 import { addStateMetrics, newCounters, type NodeCounters, type OperatorLoadMetrics, type StateSize } from './metrics.js';
 import { WorkerPool } from './worker-pool.js';
@@ -45,8 +46,9 @@ export class ThreadedJob extends JobBase implements JobHandle {
     logger: EngineLogger,
     private readonly slots: number,
     private readonly checkpointing?: CheckpointSetup,
+    stateBackend?: StateBackendConfig,
   ) {
-    super(id, spec, physical, logger);
+    super(id, spec, physical, logger, stateBackend);
     for (const node of physical.graph.nodes) {
       const list = Array.from({ length: node.parallelism }, newCounters);
       this.counters.set(node.id, list);
@@ -100,6 +102,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
         checkpoints: setup !== undefined,
         ...(this.debugFailAfter !== undefined ? { failAfter: this.debugFailAfter } : {}),
         ...(setup?.restore !== undefined ? { restore: setup.restore } : {}),
+        ...(this.stateBackend !== undefined ? { stateBackend: this.stateBackend } : {}),
       });
     }
     const pool = (this.pool = new WorkerPool(inits));
@@ -265,6 +268,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
     if (this.periodic !== undefined) clearInterval(this.periodic);
     await this.coordinator?.close(this.failure !== undefined ? 'the job failed' : 'the job ended');
     await this.pool?.shutdown(this.failure === undefined ? 0 : ABORT_GRACE_MS);
+    await this.releaseState();
     this.settle();
   }
 }

@@ -36,6 +36,8 @@ interface Pending {
   batch: Batch | undefined;
   bytes: Uint8Array | undefined;
   ack(): void;
+  /** Its head operator was asked to load the batch's state ({@link Task.prepareBatch}). */
+  prepared?: boolean;
 }
 
 /** Per-task bookkeeping of the worker. */
@@ -47,6 +49,8 @@ interface TaskSlot {
   busyMs: number;
   blockedMs: number;
   blockedSince: number;
+  /** A batch's state is being loaded: the task takes no input until it is. */
+  preparing: boolean;
 }
 
 /**
@@ -97,6 +101,7 @@ export class WorkerRuntime {
         logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
+        ...(init.stateBackend !== undefined ? { stateBackend: init.stateBackend } : {}),
         deadLetter: (nodeId, counters, record, error) => {
           counters.deadLettered++;
           if (this.deadLetters.length >= DEAD_LETTER_SAMPLE) this.deadLetters.shift();
@@ -154,7 +159,7 @@ export class WorkerRuntime {
       }
     }
     for (const [task, , index] of pending) {
-      const slot: TaskSlot = { task, index, queue: [], channels: [], busyMs: 0, blockedMs: 0, blockedSince: -1 };
+      const slot: TaskSlot = { task, index, queue: [], channels: [], busyMs: 0, blockedMs: 0, blockedSince: -1, preparing: false };
       for (const w of task.writers) for (const c of w.channels) if (c instanceof BatchChannel) slot.channels.push(c);
       this.slots.set(task, slot);
       this.byIndex.set(index, slot);
@@ -329,7 +334,7 @@ export class WorkerRuntime {
     try {
       for (const slot of this.slots.values()) {
         const { task, queue } = slot;
-        while (queue.length > 0) {
+        while (queue.length > 0 && !slot.preparing) {
           if (task.blocked) {
             if (slot.blockedSince < 0) slot.blockedSince = performance.now();
             break;
@@ -343,11 +348,18 @@ export class WorkerRuntime {
           let at = 0;
           while (at < queue.length && task.isBlocked(queue[at]!.gate)) at++;
           if (at === queue.length) break;
-          const p = at === 0 ? queue.shift()! : queue.splice(at, 1)[0]!;
+          const p = queue[at]!;
           const t0 = performance.now();
+          p.batch ??= decodeBatch(p.bytes!);
+          if (!p.prepared && this.prepare(slot, p)) {
+            slot.busyMs += performance.now() - t0;
+            break;
+          }
+          if (at === 0) queue.shift();
+          else queue.splice(at, 1);
           const prev = this.running[0]!;
           this.running[0] = slot.index + 1;
-          task.processBatch(p.gate, p.batch ?? decodeBatch(p.bytes!));
+          task.processBatch(p.gate, p.batch);
           this.running[0] = prev;
           const t1 = performance.now();
           slot.busyMs += t1 - t0;
@@ -365,6 +377,29 @@ export class WorkerRuntime {
     }
     if (more) this.schedule();
     this.checkFinished();
+  }
+
+  /**
+   * Asks the task's head operator to load the state of a batch's keys (the disk backend reads
+   * them off the event loop). True when that takes a while: the task then waits, its batches
+   * staying queued in order, and input resumes once the state is in.
+   */
+  private prepare(slot: TaskSlot, p: Pending): boolean {
+    p.prepared = true;
+    const loading = slot.task.prepareBatch(p.batch!);
+    if (loading === undefined) return false;
+    slot.preparing = true;
+    loading.then(
+      () => {
+        slot.preparing = false;
+        this.schedule();
+      },
+      // A read cut short by the end of the job (its databases closing) is no failure.
+      (e: unknown) => {
+        if (!this.stopping && !this.finished) this.fail(e);
+      },
+    );
+    return true;
   }
 
   /** A bounded job ends here once every task ended and every batch left (credit permitting). */

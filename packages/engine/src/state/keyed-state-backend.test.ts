@@ -1,7 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pack, unpack } from 'msgpackr';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { keyGroupOf, keyGroupRange } from '../key-groups.js';
 import type { AggregatingStateDescriptor, ReducingStateDescriptor } from './descriptors.js';
+import { DiskKeyedStateBackend } from './disk-backend.js';
 import { HeapKeyedStateBackend } from './heap-backend.js';
 import type { KeyedStateBackend, KeyedStateBackendOptions } from './keyed-state-backend.js';
 
@@ -19,8 +23,25 @@ const avg: AggregatingStateDescriptor<number, [number, number], number> = {
   },
 };
 
-// Every backend must pass the same suite (a disk backend gets added to this list).
-const BACKENDS: Array<[string, (o: KeyedStateBackendOptions) => KeyedStateBackend]> = [['heap', (o) => new HeapKeyedStateBackend(o)]];
+const opened: KeyedStateBackend[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((b) => b.close()));
+});
+
+/** A disk backend in a fresh folder, closed (folder deleted) after the test. */
+function disk(o: KeyedStateBackendOptions, cacheKeys?: number): DiskKeyedStateBackend {
+  const b = new DiskKeyedStateBackend({ ...o, dir: join(mkdtempSync(join(tmpdir(), 'riffle-disk-state-')), 'db'), ...(cacheKeys ? { cacheKeys } : {}) });
+  opened.push(b);
+  return b;
+}
+
+// Every backend must pass the same suite. The disk backend runs it twice: with its default cache
+// (everything stays cached) and with a 4-key cache, so records are evicted, encoded and read back.
+const BACKENDS: Array<[string, (o: KeyedStateBackendOptions) => KeyedStateBackend]> = [
+  ['heap', (o) => new HeapKeyedStateBackend(o)],
+  ['disk', (o) => disk(o)],
+  ['disk, 4-key cache', (o) => disk(o, 4)],
+];
 
 describe.each(BACKENDS)('keyed state (%s backend)', (_name, make) => {
   it('sizeMetrics counts keys and entries like metrics(), with one state or several', () => {

@@ -26,7 +26,7 @@ export interface KeyedStateBackendOptions {
  * through handles. State is stored and snapshotted per key group, so a job can be restored at
  * another parallelism by handing each subtask the key groups it now owns.
  *
- * Subclasses supply the storage ({@link StateTable}): the heap, or a disk store later.
+ * Subclasses supply the storage ({@link StateTable}): the heap, or LevelDB (disk-backend.ts).
  */
 export abstract class KeyedStateBackend implements KeyContext {
   currentKey: unknown = null;
@@ -135,6 +135,19 @@ export abstract class KeyedStateBackend implements KeyContext {
         }
       }
     }
+  }
+
+  /**
+   * Reads the state of `keys` ahead of a batch of records, where a backend keeps state off the
+   * heap (disk); undefined when there is nothing to wait for (the heap).
+   */
+  prefetch(_keys: ArrayLike<unknown>): Promise<void> | undefined {
+    return undefined;
+  }
+
+  /** Releases what the backend holds outside the heap (files); operators call it from close/abort. */
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Removes expired TTL entries everywhere (call now and then, e.g. on processing time). */

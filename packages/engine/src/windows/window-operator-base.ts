@@ -1,12 +1,12 @@
 import { compileExpression, ExpressionEvaluationError, getOperator, parseDuration, type AggregateSpec, type CompiledExpression } from '@riffle/shared';
 import { MAX_WATERMARK, type Collector, type Row } from '../collector.js';
-import { keyGroupRange } from '../key-groups.js';
 import { Operator, type OperatorContext, type StateDescriptor } from '../operator.js';
 import type { AggregatingStateDescriptor } from '../state/descriptors.js';
-import { HeapKeyedStateBackend } from '../state/heap-backend.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { restoreKeyed, snapshotKeyed, type KeyedOperatorSnapshot } from '../state/keyed-snapshot.js';
 import type { StateMetrics } from '../state/snapshot-format.js';
+import { keyedBackendFor } from '../state/operator-backend.js';
+import type { KeyGroupSnapshot } from '../state/snapshot-format.js';
 import type { AggregatingState } from '../state/state-handles.js';
 import type { Namespace } from '../state/state-table.js';
 import type { Timer } from '../timers/timer.js';
@@ -37,11 +37,7 @@ export type WindowSnapshot = KeyedOperatorSnapshot;
  */
 export abstract class WindowOperatorBase extends Operator {
   protected readonly agg: WindowAggregate;
-  protected readonly backend: KeyedStateBackend;
-
-  override stateMetrics(): StateMetrics {
-    return this.backend.sizeMetrics();
-  }
+  protected override readonly backend: KeyedStateBackend;
   protected readonly timers = new TimerService();
   protected readonly acc: AggregatingState<WindowInput, WindowAccumulator, Row>;
   protected readonly processingTime: boolean;
@@ -59,9 +55,7 @@ export abstract class WindowOperatorBase extends Operator {
     this.input = { values: this.agg.values, record: {}, timestamp: 0 };
     this.processingTime = ctx.time === 'processing';
     this.lateness = params.allowedLateness === undefined ? 0 : parseDuration(params.allowedLateness)!;
-    // A non-keyed window holds everything under the key null; it then owns every key group.
-    const keyGroups = ctx.keyed ? keyGroupRange(ctx.subtaskIndex, ctx.parallelism, ctx.maxParallelism) : { start: 0, end: ctx.maxParallelism - 1 };
-    this.backend = new HeapKeyedStateBackend({ maxParallelism: ctx.maxParallelism, keyGroups });
+    this.backend = keyedBackendFor(ctx);
     this.accDescriptor = { name: 'window-contents', kind: 'aggregating', keyed: true, fn: this.agg, serializer: this.agg.serializer };
     this.acc = this.backend.aggregatingState(this.accDescriptor);
     this.stateDescriptors = [this.accDescriptor];
