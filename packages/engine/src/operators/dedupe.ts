@@ -4,7 +4,6 @@ import { Operator, type OperatorContext, type StateDescriptor } from '../operato
 import type { ValueStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { restoreKeyed, snapshotKeyed, type KeyedOperatorSnapshot } from '../state/keyed-snapshot.js';
-import type { StateMetrics } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
 import type { ValueState } from '../state/state-handles.js';
 import type { Timer } from '../timers/timer.js';

@@ -41,9 +41,8 @@ export class Job extends JobBase implements JobHandle {
     private readonly checkpointing?: CheckpointSetup,
     stateBackend?: StateBackendConfig,
   ) {
-    super(id, spec, physical, logger);
-    this.load = new LocalLoad(physical);
     super(id, spec, physical, logger, stateBackend);
+    this.load = new LocalLoad(physical);
   }
 
   /** Whether sources should keep polling. */

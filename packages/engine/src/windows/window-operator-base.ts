@@ -4,9 +4,7 @@ import { Operator, type OperatorContext, type StateDescriptor } from '../operato
 import type { AggregatingStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { restoreKeyed, snapshotKeyed, type KeyedOperatorSnapshot } from '../state/keyed-snapshot.js';
-import type { StateMetrics } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
-import type { KeyGroupSnapshot } from '../state/snapshot-format.js';
 import type { AggregatingState } from '../state/state-handles.js';
 import type { Namespace } from '../state/state-table.js';
 import type { Timer } from '../timers/timer.js';
