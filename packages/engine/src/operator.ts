@@ -40,6 +40,13 @@ export interface OperatorContext {
    * the fact); the job then recovers per its restart strategy. Synchronous code just throws.
    */
   fail?(error: unknown): void;
+  /** Id of the job run (stable across restores of the same job): names external resources. */
+  jobId?: string;
+  /**
+   * Whether this run takes checkpoints: two-phase-commit sinks then commit only on
+   * {@link Operator.notifyCheckpointComplete}, and sources commit offsets there.
+   */
+  checkpointing?: boolean;
 }
 
 /**

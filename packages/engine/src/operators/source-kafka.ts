@@ -67,6 +67,7 @@ export class KafkaSource extends SourceOperator {
     this.timestamp = params.timestamp === undefined ? undefined : compileAccessor(params.timestamp, ctx.inputSchema);
     this.boundMs = parseDuration(params.watermark.maxOutOfOrderness) ?? 0;
     this.idleMs = params.watermark.idleTimeout === undefined ? undefined : parseDuration(params.watermark.idleTimeout);
+    if (params.ratePerSec !== undefined) this.ratePerSec = params.ratePerSec / ctx.parallelism;
   }
 
   override setup(ctx: OperatorContext, out: SourceOutput): void {

@@ -51,6 +51,8 @@ export class Job extends JobBase implements JobHandle {
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
+        jobId: this.id,
+        checkpointing: this.checkpointing !== undefined,
         deadLetter: (nodeId, counters, record, error) => {
           counters.deadLettered++;
           this.dead.add(nodeId, record, error);

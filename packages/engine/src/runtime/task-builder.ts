@@ -22,6 +22,9 @@ export interface TaskEnvironment {
   deadLetter(nodeId: string, counters: NodeCounters, record: unknown, error: unknown): void;
   /** Fails the job (an operator's asynchronous work failed); see {@link OperatorContext.fail}. */
   fail(error: unknown): void;
+  /** See {@link OperatorContext.jobId} and {@link OperatorContext.checkpointing}. */
+  jobId?: string;
+  checkpointing?: boolean;
 }
 
 /**
@@ -174,6 +177,8 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     deadLetter: (record, error) => env.deadLetter(node.id, counters, record, error),
     sideOutput: (port) => sideOutputs.get(port),
     fail: (error) => env.fail(attribute(node.id, error)),
+    ...(env.jobId === undefined ? {} : { jobId: env.jobId }),
+    checkpointing: env.checkpointing ?? false,
   };
   const factory = OPERATORS[node.kind];
   if (factory === undefined) throw new Error(`no runtime implementation for operator kind "${node.kind}"`);

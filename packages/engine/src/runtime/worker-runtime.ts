@@ -90,6 +90,8 @@ export class WorkerRuntime {
         logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
+        jobId: init.jobId,
+        checkpointing: init.checkpoints,
         deadLetter: (nodeId, counters, record, error) => {
           counters.deadLettered++;
           if (this.deadLetters.length >= DEAD_LETTER_SAMPLE) this.deadLetters.shift();
