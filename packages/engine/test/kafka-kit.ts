@@ -1,10 +1,14 @@
 // Helpers shared by the Kafka connector integration suites (test-only; not exported by the engine).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
 import type { JobHandle } from '../src/api.js';
 import { SnapshotStorage } from '../src/checkpoint/snapshot-storage.js';
+import { kafkajsClient } from '../src/connectors/kafka/kafkajs-client.js';
 
 export const uniq = (name: string): string => `${name}-${randomUUID().slice(0, 8)}`;
 
@@ -28,10 +32,20 @@ export class KafkaKit {
   async createTopic(partitions: number, config: Record<string, string> = {}): Promise<string> {
     const topic = uniq('t');
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }],
     });
-    return topic;
+    // kafkajs' waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION while a just-started broker
+    // catches up (seen on a loaded machine): poll the metadata instead.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+        if (meta.topics[0]!.partitions.length === partitions && meta.topics[0]!.partitions.every((p) => p.leader >= 0)) return topic;
+      } catch (e) {
+        if (attempt >= 100) throw e;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** Produces to explicit partitions (round-robin when not given). */
@@ -57,6 +71,7 @@ export class KafkaKit {
    * nothing arrived for 1.5 s after joining.
    */
   async readAll(topic: string, { readUncommitted = false, expect, timeoutMs = 20_000 }: { readUncommitted?: boolean; expect?: number; timeoutMs?: number } = {}): Promise<ReadMessage[]> {
+    if (!readUncommitted) return this.readCommitted(topic, expect, timeoutMs);
     const consumer = this.kafka.consumer({ groupId: uniq('reader'), readUncommitted, maxWaitTimeInMs: 100 });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -89,6 +104,34 @@ export class KafkaKit {
     });
     await consumer.disconnect();
     return out;
+  }
+
+  /**
+   * read_committed through Riffle's own partition reader: kafkajs' consumer shows records of
+   * interleaved aborted transactions as committed (see decodeBatch in kafkajs-internals.ts).
+   */
+  private async readCommitted(topic: string, expect: number | undefined, timeoutMs: number): Promise<ReadMessage[]> {
+    const client = kafkajsClient({ brokers: this.brokers, clientId: 'riffle-it-reader' });
+    const admin = await client.admin();
+    const reader = await client.reader(topic);
+    const positions = new Map((await admin.partitions(topic)).map((p) => [p, 0]));
+    const out: ReadMessage[] = [];
+    const started = Date.now();
+    let last = started;
+    try {
+      for (;;) {
+        for (const f of await reader.fetch(positions, 100)) {
+          for (const r of f.records) out.push({ partition: f.partition, offset: r.offset, key: r.key, value: r.value, headers: r.headers as IHeaders });
+          if (f.records.length > 0) last = Date.now();
+          positions.set(f.partition, f.nextOffset);
+        }
+        const quiet = Date.now() - last;
+        if (expect === undefined ? quiet > 1500 : out.length >= expect && quiet > 500) return out;
+        if (Date.now() - started > timeoutMs) throw new Error(`reading ${topic}: ${out.length} messages${expect === undefined ? '' : ` of ${expect}`} after ${timeoutMs / 1000} s`);
+      }
+    } finally {
+      await Promise.all([reader.close(), admin.close()]);
+    }
   }
 
   async close(): Promise<void> {
@@ -142,6 +185,8 @@ clearInterval(timer);
 console.log('done ' + result.status + ' ' + JSON.stringify(result.error ?? null));
 `;
 
+let childScript: string | undefined;
+
 export interface ChildJob {
   readonly lines: string[];
   /** Resolves with the exit code or signal. */
@@ -158,7 +203,10 @@ export function runChild(o: { spec: unknown; dir: string; jobId: string; restore
   delete env.RIFFLE_FAULT;
   if (o.restoreFrom !== undefined) env.RESTORE = o.restoreFrom;
   if (o.fault !== undefined) env.RIFFLE_FAULT = o.fault;
-  const proc = spawn(process.execPath, ['--input-type=module', '-e', CHILD], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A script file rather than `-e`: worker threads inherit execArgv, and `--input-type` breaks them.
+  childScript ??= join(mkdtempSync(join(tmpdir(), 'riffle-child-')), 'run-job.mjs');
+  if (!existsSync(childScript)) writeFileSync(childScript, CHILD);
+  const proc = spawn(process.execPath, [childScript], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const errors: string[] = [];
   proc.stdout.setEncoding('utf8');
@@ -189,7 +237,7 @@ export function runChild(o: { spec: unknown; dir: string; jobId: string; restore
 
 /** The newest checkpoint with valid `_metadata` (what a restart restores), or undefined. */
 export async function latestCheckpoint(dir: string, jobId: string): Promise<string | undefined> {
-  return (await new SnapshotStorage(dir, jobId).loadLatestCheckpoint())?.id;
+  return (await new SnapshotStorage(dir, jobId).loadLatestCheckpoint((skipped) => console.log(`checkpoint ${skipped.id} skipped: ${JSON.stringify(skipped)}`)))?.id;
 }
 
 /** Waits (polling, generous timeout) for a condition that a child process makes true. */

@@ -171,11 +171,13 @@ export class KafkaSinkOperator extends Operator {
    * Seals the transaction of the records before barrier `checkpointId`; resolves once its sends
    * are acknowledged. Declines while that transaction is still being begun (InitProducerId in
    * flight right after the previous seal): its records then go with the next checkpoint.
+   * At-least-once: flushes what was written before the barrier.
    */
   override prepareCommit(checkpointId: number): Promise<void> | undefined {
+    if (this.writer === undefined) return this.flush();
     const sealing = this.sealing;
     this.sealing = undefined;
-    if (this.writer === undefined || sealing === undefined) return undefined;
+    if (sealing === undefined) return undefined;
     if (!sealing.ready) return Promise.reject(new Error('the Kafka transaction of this checkpoint is still being begun'));
     this.enqueueSend();
     const flushed = this.work.then(() => this.rethrow());
@@ -184,6 +186,17 @@ export class KafkaSinkOperator extends Operator {
     this.epochRecords = 0;
     this.enqueue(() => this.writer!.sealOnChain());
     return flushed;
+  }
+
+  /**
+   * At-least-once (and exactly-once without checkpoints, whose own commits decide): the
+   * checkpoint covers the records before its barrier, so they must be acknowledged before it
+   * completes, or a crash right after it would lose them (Flink's KafkaSink flushes here too).
+   */
+  private flush(): Promise<void> | undefined {
+    if (this.exactlyOnce) return undefined;
+    this.enqueueSend();
+    return this.work.then(() => this.rethrow());
   }
 
   override notifyCheckpointComplete(checkpointId: number): void {

@@ -1,5 +1,5 @@
 import kafkajs, { type Admin, type Kafka as KafkaType, type Producer } from 'kafkajs';
-import { Batch, createCluster, endTransaction, InternalTransaction, READ_COMMITTED, type InternalCluster, type RawMessage } from './kafkajs-internals.js';
+import { decodeBatch, createCluster, endTransaction, InternalTransaction, READ_COMMITTED, type InternalCluster, type RawMessage } from './kafkajs-internals.js';
 import {
   MessageTooLargeError,
   OffsetOutOfRangeError,
@@ -112,7 +112,7 @@ class KafkajsReader implements PartitionReader {
     for (const { partitions: parts } of responses) {
       for (const data of parts) {
         const from = positions.get(data.partition)!;
-        const batch = new Batch(this.topic, String(from), data);
+        const batch = decodeBatch(this.topic, String(from), data);
         const within = batch.messagesWithinOffset;
         const last = within.length > 0 ? Number(within[within.length - 1]!.offset) + 1 : from;
         const lso = Number(data.lastStableOffset);

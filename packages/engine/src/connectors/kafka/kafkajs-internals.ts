@@ -32,6 +32,7 @@ export interface RawPartition {
   partition: number;
   highWatermark: string;
   lastStableOffset: string;
+  abortedTransactions?: Array<{ producerId: string; firstOffset: string }>;
 }
 export interface InternalBroker {
   fetch(req: object): Promise<{ responses: Array<{ topicName: string; partitions: RawPartition[] }> }>;
@@ -61,11 +62,27 @@ export function createCluster(kafka: Kafka): InternalCluster {
   return create({ isolationLevel: READ_COMMITTED, allowAutoTopicCreation: false });
 }
 
-/** kafkajs' fetch-response decoder: `messages` holds committed data records only. */
-export const Batch = require('kafkajs/src/consumer/batch') as new (topic: string, fetchedOffset: string, partitionData: unknown) => {
+type BatchClass = new (topic: string, fetchedOffset: string, partitionData: RawPartition) => {
   messages: RawMessage[];
   messagesWithinOffset: RawMessage[];
 };
+const KafkajsBatch = require('kafkajs/src/consumer/batch') as BatchClass;
+
+/**
+ * kafkajs' fetch-response decoder: `messages` holds committed data records only, once the
+ * aborted-transaction list is in first-offset order. kafkajs' filter (consumer/
+ * filterAbortedMessages.js) walks that list assuming this order, but the broker sends it in the
+ * order of the abort markers (its transaction index); with two interleaved aborted transactions
+ * (two sink subtasks writing one partition, both aborted by a crash) the records of the one that
+ * began first but aborted last would show as committed.
+ */
+export function decodeBatch(topic: string, fetchedOffset: string, data: RawPartition): InstanceType<BatchClass> {
+  const aborted = data.abortedTransactions;
+  if (aborted !== undefined && aborted.length > 1) {
+    data = { ...data, abortedTransactions: [...aborted].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1)) };
+  }
+  return new KafkajsBatch(topic, fetchedOffset, data);
+}
 
 // ---- transactions
 
