@@ -30,7 +30,8 @@ export interface OperatorContext {
   baseDir: string;
   /**
    * The job takes checkpoints: two-phase-commit sinks then make output visible only when a
-   * checkpoint completes (without checkpoints there is nothing to commit against).
+   * checkpoint completes (without checkpoints there is nothing to commit against), and sources
+   * commit offsets there.
    */
   checkpointing?: boolean;
   logger: EngineLogger;
@@ -49,6 +50,8 @@ export interface OperatorContext {
   fail?(error: unknown): void;
   /** Where keyed state lives (`config.stateBackend`); the heap when absent. */
   stateBackend?: StateBackendConfig;
+  /** Id of the job run (stable across restores of the same job): names external resources. */
+  jobId?: string;
 }
 
 /**

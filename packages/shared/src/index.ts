@@ -1,4 +1,4 @@
-export { SPEC_VERSION, NODE_ID_RE, JobSpecSchema, NodeSpecSchema, EdgeSpecSchema, JobConfigSchema, Partitioning } from './spec.schema.js';
+export { SPEC_VERSION, NODE_ID_RE, JobSpecSchema, NodeSpecSchema, EdgeSpecSchema, JobConfigSchema, Partitioning, DEFAULT_CHECKPOINT_TIMEOUT_MS } from './spec.schema.js';
 export type { JobSpec, JobSpecInput, NodeSpec, EdgeSpec, JobConfig } from './spec.schema.js';
 export { validateSpec, parseSpec, portSchema } from './validate.js';
 export type { SpecProblem, SpecProblemCode, SpecValidation, NodeTypeInfo } from './validate.js';

@@ -31,8 +31,13 @@ export const EdgeSpecSchema = z.strictObject({
 });
 export type EdgeSpec = z.infer<typeof EdgeSpecSchema>;
 
+/** A checkpoint not complete after this long is aborted, unless `config.checkpoints.timeoutMs` says otherwise. */
+export const DEFAULT_CHECKPOINT_TIMEOUT_MS = 60_000;
+
 export const CheckpointConfigSchema = z.strictObject({
   intervalMs: z.int().min(10).default(10_000),
+  /** A checkpoint not complete after this long is aborted (default {@link DEFAULT_CHECKPOINT_TIMEOUT_MS}). */
+  timeoutMs: z.int().min(100).optional(),
   mode: z.enum(['exactly-once', 'at-least-once']).default('exactly-once'),
   retain: z.int().min(1).max(100).default(5),
   /** Consecutive failed checkpoints the job tolerates; one more restarts it (absent: never). */

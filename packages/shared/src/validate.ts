@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { getOperator } from './catalog/index.js';
-import type { OperatorDef } from './catalog/types.js';
+import type { OperatorDef, SchemaContext } from './catalog/types.js';
 import type { FieldType, RecordSchema } from './fields.js';
 import { buildGraph } from './graph.js';
 import { toJsonPath } from './json-path.js';
 import { partitioningProblem } from './partitioning.js';
 import { migrateSpec } from './migrations/index.js';
-import { JobSpecSchema, type JobSpec, type NodeSpec } from './spec.schema.js';
+import { DEFAULT_CHECKPOINT_TIMEOUT_MS, JobSpecSchema, type JobSpec, type NodeSpec } from './spec.schema.js';
 
 export type SpecProblemCode =
   | 'schema'
@@ -200,7 +200,7 @@ export function validateSpec(input: unknown): SpecValidation {
       types[id] = { output: { fields: [], open: true }, keyed: false };
       continue;
     }
-    const r = def.infer(p, { inputs: portSchemas, keyed, keyedPorts, ...(keyType ? { keyType } : {}), time: spec.config.time });
+    const r = def.infer(p, { inputs: portSchemas, keyed, keyedPorts, ...(keyType ? { keyType } : {}), time: spec.config.time, ...checkpointTiming(spec) });
     for (const iss of r.issues) push(['nodes', i, 'params', ...iss.path], iss.code, iss.message, id);
     types[id] = { output: r.output, keyed: r.keyed ?? false, ...(r.keyType ? { keyType: r.keyType } : {}), ...(r.ports ? { ports: r.ports } : {}) };
   }
@@ -208,6 +208,11 @@ export function validateSpec(input: unknown): SpecValidation {
   if (errors.length > 0) return { ok: false, errors, types };
   const normalized: JobSpec = { ...spec, nodes: spec.nodes.map((n) => ({ ...n, params: params.get(n.id)! })) };
   return { ok: true, spec: normalized, errors, types };
+}
+
+function checkpointTiming(spec: JobSpec): Pick<SchemaContext, 'checkpoints'> {
+  const c = spec.config.checkpoints;
+  return c === undefined ? {} : { checkpoints: { intervalMs: c.intervalMs, timeoutMs: c.timeoutMs ?? DEFAULT_CHECKPOINT_TIMEOUT_MS } };
 }
 
 function sameFields(a: RecordSchema, b: RecordSchema): boolean {

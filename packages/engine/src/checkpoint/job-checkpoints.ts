@@ -45,7 +45,7 @@ export async function createCoordinator(
     logger,
     jobId,
     retain: setup.config?.retain ?? 5,
-    timeoutMs: setup.timeoutMs ?? CHECKPOINT_TIMEOUT_MS,
+    timeoutMs: setup.timeoutMs ?? setup.config?.timeoutMs ?? CHECKPOINT_TIMEOUT_MS,
     ...(setup.config?.tolerableFailures !== undefined ? { tolerableFailures: setup.config.tolerableFailures } : {}),
     firstId: highest + 1,
     fileName: (chainId, subtask) => `task-${chainIndex.get(chainId)}-${subtask}`,

@@ -2,6 +2,7 @@ import { compileExpression, ExpressionEvaluationError, parseDuration, type Compi
 import type { Row } from '../collector.js';
 import { MessageTooLargeError, type KafkaAdmin, type KafkaProducer, type KafkaTransaction, type OutgoingMessage } from '../connectors/kafka/client.js';
 import { createKafkaClient } from '../connectors/kafka/index.js';
+import { TransactionalWriter, type KafkaSinkSnapshot } from '../connectors/kafka/transactional-writer.js';
 import { Operator, type OperatorContext } from '../operator.js';
 
 /** Records buffered before a send is started without waiting for the next tick. */
@@ -24,15 +25,16 @@ interface Buffered {
  * `at-least-once`: an idempotent producer (acks=all); records are sent in batches as they
  * accumulate and on every processing-time tick, and flushed at end of input and on stop.
  *
- * `exactly-once`: records are sent inside a transaction that commits every `commitInterval`,
- * at end of input and on stop; a `read_committed` consumer sees a transaction's records only
- * after its commit. The transactional id is `<prefix>-<subtask>`, so a restarted job fences
- * its predecessor's open transaction.
- * TODO(checkpoints): commit per checkpoint with two-phase commit — pre-commit (flush) on the
- * barrier, commit when the checkpoint completes, transactional ids `<prefix>-<subtask>-<n>`, the
- * pending transaction in the snapshot and resumed after a restore (TEST-PLAN decision 1). Until
- * then a failure loses the open transaction's records (aborted by the broker) and the source
- * re-reads from its start position: the output is exactly-once per run, not across failures.
+ * `exactly-once` in a job with checkpoints: two-phase commit (Flink's KafkaSink), see
+ * {@link TransactionalWriter}. Records between two barriers go into one transaction; the barrier
+ * seals it (its handle goes into the snapshot) and the checkpoint's acknowledgement waits until
+ * its sends are acknowledged; the checkpoint's completion commits it. A restore commits the
+ * restored pending transactions and aborts lingering later ones. End of input commits the rest.
+ *
+ * `exactly-once` without checkpoints: records are sent inside a transaction that commits every
+ * `commitInterval`, at end of input and on stop, under the transactional id `<prefix>-<subtask>`,
+ * so a restarted job fences its predecessor's open transaction. A failure loses the open
+ * transaction's records and the source re-reads from its start position: exactly-once per run.
  *
  * Before buffering, a record's size is checked against the topic's `max.message.bytes`; a
  * larger one is dead-lettered, never sent (it would fail its whole batch or transaction).
@@ -51,6 +53,14 @@ export class KafkaSinkOperator extends Operator {
   /** Async work (sends, commits) runs one after the other on this chain. */
   private work: Promise<void> = Promise.resolve();
   private failure: unknown;
+  /** Two-phase commit (exactly-once with checkpoints). */
+  private writer: TransactionalWriter | undefined;
+  private restored: KafkaSinkSnapshot[] = [];
+  /** Records buffered or sent since the last seal. */
+  private epochRecords = 0;
+  private ended = false;
+  /** Decided at snapshotState for the prepareCommit that follows it. */
+  private sealing: { state: KafkaSinkSnapshot; ready: boolean } | undefined;
 
   constructor(
     private readonly params: KafkaSinkParams,
@@ -69,6 +79,14 @@ export class KafkaSinkOperator extends Operator {
     const limit = await this.admin.maxMessageBytes(params.topic);
     this.maxRecordBytes = limit - BATCH_OVERHEAD;
     this.maxSendBytes = Math.min(MAX_SEND_BYTES, this.maxRecordBytes);
+    if (this.twoPhase) {
+      // The job id keeps ids apart across jobs and stable across restores of one job.
+      const prefix = params.transactionalIdPrefix ?? `riffle-${ctx.jobId}-${ctx.nodeId}`;
+      const txns = await client.transactions({ transactionTimeoutMs: parseDuration(params.transactionTimeout)! });
+      this.writer = new TransactionalWriter(txns, prefix, ctx.subtaskIndex, ctx.parallelism, (e) => this.failAsync(e));
+      await this.writer.recover(this.restored);
+      return;
+    }
     const prefix = params.transactionalIdPrefix ?? `riffle-${params.topic}-${ctx.nodeId}`;
     this.producer = await client.producer(
       this.exactlyOnce ? { transactionalId: `${prefix}-${ctx.subtaskIndex}`, transactionTimeoutMs: parseDuration(params.transactionTimeout)! } : {},
@@ -96,26 +114,31 @@ export class KafkaSinkOperator extends Operator {
       return;
     }
     this.buffer.push({ message: { key, value: json }, bytes });
+    this.epochRecords++;
     if (this.buffer.length >= SEND_BATCH) this.enqueueSend();
   }
 
   override onProcessingTime(now: number): void {
     this.rethrow();
     this.enqueueSend();
-    if (this.exactlyOnce && now - this.lastCommit >= this.commitIntervalMs) {
+    if (this.exactlyOnce && !this.twoPhase && now - this.lastCommit >= this.commitIntervalMs) {
       this.lastCommit = now;
       this.enqueue(() => this.commit());
     }
   }
 
   override endInput(): void {
+    this.ended = true;
     this.enqueueSend();
-    this.enqueue(() => this.commit());
+    this.enqueue(() => (this.writer !== undefined ? this.writer.commitAll() : this.commit()));
   }
 
   override async close(): Promise<void> {
     this.enqueueSend();
-    this.enqueue(() => this.commit());
+    if (this.writer === undefined) this.enqueue(() => this.commit());
+    // Stopped (not ended): records after the last barrier are not covered by a checkpoint, so
+    // their transaction aborts; sealed ones stay for their checkpoint's completion or a restore.
+    else if (!this.ended) this.enqueue(() => this.writer!.abortOpen());
     await this.work;
     await this.release();
     this.rethrow();
@@ -127,8 +150,74 @@ export class KafkaSinkOperator extends Operator {
     void (async () => {
       await this.work.catch(() => {});
       await txn?.abort().catch(() => {});
+      await this.writer?.abortOpen();
       await this.release();
     })();
+  }
+
+  private get twoPhase(): boolean {
+    return this.exactlyOnce && this.ctx.checkpointing === true;
+  }
+
+  override snapshotState(): KafkaSinkSnapshot | undefined {
+    if (this.writer === undefined) return undefined;
+    const ready = this.epochRecords > 0 && this.writer.readyToSeal() !== undefined;
+    const state = this.writer.snapshot(ready);
+    this.sealing = this.epochRecords > 0 ? { state, ready } : undefined;
+    return state;
+  }
+
+  /**
+   * Seals the transaction of the records before barrier `checkpointId`; resolves once its sends
+   * are acknowledged. Declines while that transaction is still being begun (InitProducerId in
+   * flight right after the previous seal): its records then go with the next checkpoint.
+   * At-least-once: flushes what was written before the barrier.
+   */
+  override prepareCommit(checkpointId: number): Promise<void> | undefined {
+    if (this.writer === undefined) return this.flush();
+    const sealing = this.sealing;
+    this.sealing = undefined;
+    if (sealing === undefined) return undefined;
+    if (!sealing.ready) return Promise.reject(new Error('the Kafka transaction of this checkpoint is still being begun'));
+    this.enqueueSend();
+    const flushed = this.work.then(() => this.rethrow());
+    // Task.snapshot encodes the snapshot only after prepareCommit returns: the entry joins it.
+    sealing.state.pending.push(this.writer.seal(checkpointId, flushed));
+    this.epochRecords = 0;
+    this.enqueue(() => this.writer!.sealOnChain());
+    return flushed;
+  }
+
+  /**
+   * At-least-once (and exactly-once without checkpoints, whose own commits decide): the
+   * checkpoint covers the records before its barrier, so they must be acknowledged before it
+   * completes, or a crash right after it would lose them (Flink's KafkaSink flushes here too).
+   */
+  private flush(): Promise<void> | undefined {
+    if (this.exactlyOnce) return undefined;
+    this.enqueueSend();
+    return this.work.then(() => this.rethrow());
+  }
+
+  override notifyCheckpointComplete(checkpointId: number): void {
+    this.writer?.commitUpTo(checkpointId);
+  }
+
+  override restoreState(snapshot: unknown): void {
+    if (snapshot !== undefined) this.restored.push(snapshot as KafkaSinkSnapshot);
+  }
+
+  /** Old subtask s's transactions go to new subtask s mod parallelism, which commits or aborts them. */
+  override restoreRescaled(snapshots: unknown[]): void {
+    snapshots.forEach((s, i) => {
+      if (i % this.ctx.parallelism === this.ctx.subtaskIndex) this.restoreState(s);
+    });
+  }
+
+  /** Fails the job from async work (a send or commit), once. */
+  private failAsync(e: unknown): void {
+    this.failure ??= e;
+    this.ctx.fail?.(e);
   }
 
   private enqueueSend(): void {
@@ -142,13 +231,13 @@ export class KafkaSinkOperator extends Operator {
     this.work = this.work.then(async () => {
       if (this.failure === undefined) await op();
     }).catch((e) => {
-      this.failure ??= e;
+      if (this.failure === undefined) this.failAsync(e);
     });
   }
 
   /** Sends in pieces below the topic's limit, so that no batch the producer builds is too large. */
   private async send(batch: Buffered[]): Promise<void> {
-    const target = this.exactlyOnce ? (this.txn ??= await this.producer!.transaction()) : this.producer!;
+    const target = this.writer !== undefined ? await this.writer.target() : this.exactlyOnce ? (this.txn ??= await this.producer!.transaction()) : this.producer!;
     let piece: OutgoingMessage[] = [];
     let bytes = 0;
     for (const b of batch) {
@@ -194,8 +283,9 @@ export class KafkaSinkOperator extends Operator {
   }
 
   private async release(): Promise<void> {
-    const closing = [this.producer?.close(), this.admin?.close()];
+    const closing = [this.producer?.close(), this.admin?.close(), this.writer?.close()];
     this.producer = this.admin = undefined;
+    this.writer = undefined;
     await Promise.all(closing.map((p) => p?.catch(() => {})));
   }
 }

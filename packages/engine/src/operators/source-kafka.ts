@@ -57,6 +57,8 @@ export class KafkaSource extends SourceOperator {
   private lastWatermark = -Infinity;
   private lastGroupCommit = 0;
   private groupCommit: Promise<void> | undefined;
+  /** Positions per checkpoint taken but not yet complete (only with a groupId). */
+  private readonly checkpointed = new Map<number, Map<number, number>>();
   private lag = new Map<number, number>();
 
   constructor(
@@ -67,6 +69,7 @@ export class KafkaSource extends SourceOperator {
     this.timestamp = params.timestamp === undefined ? undefined : compileAccessor(params.timestamp, ctx.inputSchema);
     this.boundMs = parseDuration(params.watermark.maxOutOfOrderness) ?? 0;
     this.idleMs = params.watermark.idleTimeout === undefined ? undefined : parseDuration(params.watermark.idleTimeout);
+    if (params.ratePerSec !== undefined) this.ratePerSec = params.ratePerSec / ctx.parallelism;
   }
 
   override setup(ctx: OperatorContext, out: SourceOutput): void {
@@ -245,14 +248,40 @@ export class KafkaSource extends SourceOperator {
   }
 
   override onProcessingTime(now: number): void {
-    if (this.params.groupId === undefined || this.groupCommit !== undefined || now - this.lastGroupCommit < GROUP_COMMIT_MS) return;
+    // With checkpoints, offsets go to the group when a checkpoint completes (see below).
+    if (this.ctx.checkpointing === true || this.params.groupId === undefined || this.groupCommit !== undefined || now - this.lastGroupCommit < GROUP_COMMIT_MS) return;
     this.lastGroupCommit = now;
-    this.groupCommit = this.commitToGroup().finally(() => (this.groupCommit = undefined));
+    this.groupCommit = this.commitToGroup(new Map(this.positions)).finally(() => (this.groupCommit = undefined));
   }
 
-  private async commitToGroup(): Promise<void> {
+  /** Remembers the positions checkpoint `checkpointId` holds, to commit them once it completes. */
+  override prepareCommit(checkpointId: number): undefined {
+    if (this.params.groupId !== undefined) this.checkpointed.set(checkpointId, new Map(this.positions));
+    return undefined;
+  }
+
+  /**
+   * Commits the completed checkpoint's positions to `groupId` (Flink's Kafka source does the
+   * same): lag tools then see what a restore would resume from. Monitoring only.
+   */
+  override notifyCheckpointComplete(checkpointId: number): void {
+    let offsets: Map<number, number> | undefined;
+    for (const [id, o] of this.checkpointed) {
+      if (id > checkpointId) continue;
+      offsets = o;
+      this.checkpointed.delete(id);
+    }
+    if (offsets === undefined) return;
+    const commit = (this.groupCommit ?? Promise.resolve()).then(() => this.commitToGroup(offsets));
+    this.groupCommit = commit;
+    void commit.finally(() => {
+      if (this.groupCommit === commit) this.groupCommit = undefined;
+    });
+  }
+
+  private async commitToGroup(offsets: Map<number, number>): Promise<void> {
     try {
-      await this.admin?.commitOffsets(this.params.groupId!, this.params.topic, new Map(this.positions));
+      await this.admin?.commitOffsets(this.params.groupId!, this.params.topic, offsets);
     } catch (e) {
       // Monitoring only: a failed commit must not fail the job.
       this.ctx.logger.warn('could not commit kafka offsets to the group', { nodeId: this.ctx.nodeId, groupId: this.params.groupId, error: String(e) });
@@ -279,7 +308,7 @@ export class KafkaSource extends SourceOperator {
 
   override async close(): Promise<void> {
     await this.groupCommit;
-    if (this.params.groupId !== undefined) await this.commitToGroup();
+    if (this.params.groupId !== undefined) await this.commitToGroup(new Map(this.positions));
     await this.release();
   }
 

@@ -62,6 +62,7 @@ export class Job extends JobBase implements JobHandle {
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
         ...(this.stateBackend !== undefined ? { stateBackend: this.stateBackend } : {}),
+        jobId: this.id,
         deadLetter: (nodeId, counters, record, error) => {
           counters.deadLettered++;
           this.dead.add(nodeId, record, error);

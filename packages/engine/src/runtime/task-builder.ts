@@ -27,6 +27,8 @@ export interface TaskEnvironment {
   fail(error: unknown): void;
   /** Where keyed operators keep their state (the heap when absent). */
   stateBackend?: StateBackendConfig;
+  /** See {@link OperatorContext.jobId}. */
+  jobId?: string;
 }
 
 /**
@@ -185,6 +187,7 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     sideOutput: (port) => sideOutputs.get(port),
     fail: (error) => env.fail(attribute(node.id, error)),
     ...(env.stateBackend !== undefined ? { stateBackend: env.stateBackend } : {}),
+    ...(env.jobId === undefined ? {} : { jobId: env.jobId }),
   };
   const factory = OPERATORS[node.kind];
   if (factory === undefined) throw new Error(`no runtime implementation for operator kind "${node.kind}"`);

@@ -102,6 +102,7 @@ export class WorkerRuntime {
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
         ...(init.stateBackend !== undefined ? { stateBackend: init.stateBackend } : {}),
+        jobId: init.jobId,
         deadLetter: (nodeId, counters, record, error) => {
           counters.deadLettered++;
           if (this.deadLetters.length >= DEAD_LETTER_SAMPLE) this.deadLetters.shift();

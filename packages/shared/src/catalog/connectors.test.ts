@@ -68,6 +68,21 @@ describe('connector catalog entries', () => {
     expect(problems(job({ fields }, kafkaOut({ key: 'nope' })))).toContainEqual({ path: '$.nodes[1].params.key', code: 'bad_expression' });
   });
 
+  it('with checkpoints, reject an exactly-once transactionTimeout below the checkpoint interval + checkpoint timeout', () => {
+    const withCheckpoints = (checkpoints: Record<string, unknown>, sink: Node) => ({ ...job({}, sink), config: { checkpoints } });
+    const path = { path: '$.nodes[1].params.transactionTimeout', code: 'bad_params' };
+    // 10 s interval + the default 60 s checkpoint timeout: 1m is too short, 70s is enough.
+    expect(problems(withCheckpoints({ intervalMs: 10_000 }, kafkaOut({ delivery: 'exactly-once', transactionTimeout: '1m' })))).toContainEqual(path);
+    expect(problems(withCheckpoints({ intervalMs: 10_000 }, kafkaOut({ delivery: 'exactly-once', transactionTimeout: '70s' })))).toEqual([]);
+    expect(problems(withCheckpoints({ intervalMs: 200, timeoutMs: 5000 }, kafkaOut({ delivery: 'exactly-once', transactionTimeout: '5s' })))).toContainEqual(path);
+    expect(problems(withCheckpoints({ intervalMs: 200, timeoutMs: 5000 }, kafkaOut({ delivery: 'exactly-once', transactionTimeout: '6s' })))).toEqual([]);
+    // The default (15m, the broker maximum) fits the default timing; at-least-once has no transactions.
+    expect(problems(withCheckpoints({}, kafkaOut({ delivery: 'exactly-once' })))).toEqual([]);
+    expect(problems(withCheckpoints({ intervalMs: 10_000 }, kafkaOut({ delivery: 'at-least-once', transactionTimeout: '1m' })))).toEqual([]);
+    // Above the broker maximum stays an error with checkpoints too.
+    expect(problems(withCheckpoints({ intervalMs: 10_000 }, kafkaOut({ delivery: 'exactly-once', transactionTimeout: '16m' })))).toContainEqual(path);
+  });
+
   it('reject a bad postgres mode, upsert without key columns or with key columns not in the input', () => {
     expect(problems(job({ fields }, pgOut({ mode: 'merge' })))).toContainEqual({ path: '$.nodes[1].params.mode', code: 'bad_params' });
     expect(problems(job({ fields }, pgOut({ mode: 'upsert' })))).toContainEqual({ path: '$.nodes[1].params.keyColumns', code: 'bad_params' });

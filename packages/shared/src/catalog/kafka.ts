@@ -28,6 +28,8 @@ const KafkaSourceParams = z.strictObject({
     .describe('"earliest", "latest", "group" (the positions committed to groupId), or {"timestamp": epoch ms}'),
   /** Stop at the log-end offsets seen at start (a batch run over what is in the topic now). */
   bounded: z.boolean().default(false).describe('Stop at the log end seen at start (a batch run); otherwise read forever'),
+  /** Records per second over all subtasks; unlimited when absent (replays, tests). */
+  ratePerSec: z.number().positive().optional().describe('Read at most this many records per second (all subtasks together); unlimited when empty'),
   /** Declared record fields; without them the schema is open and fields are typed `dyn`. */
   fields: z.array(z.strictObject({ name: z.string().min(1), type: z.enum(FIELD_TYPES) })).optional().describe('Declared fields; records with a wrong type are dead-lettered. Without them fields are untyped'),
   /** Malformed records also go to this topic, with their original bytes and error headers. */
@@ -91,10 +93,13 @@ const KafkaSinkParams = z.strictObject({
     .refine((s) => (parseDuration(s) ?? 0) <= MAX_TRANSACTION_TIMEOUT_MS, 'at most 15m (the broker\'s transaction.max.timeout.ms)')
     .default('15m')
     .describe('Exactly-once: longest a transaction may stay open (at most 15m, the broker maximum)'),
-  /** Exactly-once only: how often the open transaction commits (until checkpoints drive commits). */
-  commitInterval: Duration.refine((s) => (parseDuration(s) ?? 0) > 0, 'must be greater than zero').default('5s').describe('Exactly-once: how often the open transaction commits'),
-  /** Exactly-once only: prefix of the transactional ids (`<prefix>-<subtask>`); default `riffle-<topic>-<node id>`. */
-  transactionalIdPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).optional().describe('Exactly-once: transactional ids are <prefix>-<subtask>; default riffle-<topic>-<node id>'),
+  /** Exactly-once in a job without checkpoints only: how often the open transaction commits (checkpoints drive commits otherwise). */
+  commitInterval: Duration.refine((s) => (parseDuration(s) ?? 0) > 0, 'must be greater than zero').default('5s').describe('Exactly-once without checkpoints: how often the open transaction commits'),
+  /**
+   * Exactly-once only: prefix of the transactional ids: `<prefix>-<subtask>-<n>` with checkpoints
+   * (default `riffle-<job id>-<node id>`), `<prefix>-<subtask>` without (default `riffle-<topic>-<node id>`).
+   */
+  transactionalIdPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).optional().describe('Exactly-once: transactional ids are <prefix>-<subtask>-<n> (with checkpoints; default riffle-<job id>-<node id>) or <prefix>-<subtask>'),
 });
 export type KafkaSinkParams = z.infer<typeof KafkaSinkParams>;
 
@@ -112,7 +117,14 @@ export const kafkaSink: OperatorDef<KafkaSinkParams> = {
     const input = single(ctx.inputs);
     const issues: ParamIssue[] = [];
     if (params.key !== undefined) checkExpr(issues, ['key'], params.key, input);
-    if (params.delivery === 'exactly-once' && (parseDuration(params.commitInterval) ?? 0) >= (parseDuration(params.transactionTimeout) ?? 0)) {
+    const timeout = parseDuration(params.transactionTimeout) ?? 0;
+    if (params.delivery === 'exactly-once' && ctx.checkpoints !== undefined) {
+      // A transaction stays open from one barrier until the next checkpoint completes: up to an
+      // interval plus a checkpoint timeout. A shorter timeout lets the broker abort it first.
+      const needed = ctx.checkpoints.intervalMs + ctx.checkpoints.timeoutMs;
+      if (timeout < needed)
+        issues.push({ path: ['transactionTimeout'], code: 'bad_params', message: `must be at least the checkpoint interval + checkpoint timeout (${needed} ms), or the broker aborts transactions before their checkpoint completes` });
+    } else if (params.delivery === 'exactly-once' && (parseDuration(params.commitInterval) ?? 0) >= timeout) {
       issues.push({ path: ['commitInterval'], code: 'bad_params', message: 'must be shorter than transactionTimeout' });
     }
     return { output: input, issues };

@@ -26,6 +26,8 @@ export interface SchemaContext {
   /** Type of the key when keyed. */
   keyType?: RecordSchema['fields'][number]['type'];
   time: 'event' | 'processing';
+  /** The job's checkpoint timing, when it takes periodic checkpoints (transactional sinks check theirs against it). */
+  checkpoints?: { intervalMs: number; timeoutMs: number };
 }
 
 export interface SchemaResult {

@@ -89,10 +89,52 @@ export class MessageTooLargeError extends Error {
   override readonly name = 'MessageTooLargeError';
 }
 
+/** What a broker needs to finish a transaction: stored in checkpoints by two-phase commit. */
+export interface TransactionHandle {
+  transactionalId: string;
+  producerId: number;
+  epoch: number;
+}
+
+/** An open transaction under its own transactional id (one per checkpoint per sink subtask). */
+export interface KafkaOpenTransaction extends KafkaTransaction {
+  readonly handle: TransactionHandle;
+}
+
+/**
+ * Transactions for two-phase commit. Unlike {@link KafkaProducer.transaction}, each transaction
+ * gets its own transactional id, exposes its producer id and epoch, and a transaction begun by an
+ * earlier process can be committed from its stored handle.
+ */
+export interface KafkaTransactions {
+  /**
+   * Kafka's `initTransactions` for `transactionalId`, then begins a transaction: fences every
+   * earlier producer of the id and aborts its open transaction. `handle.epoch` is 0 exactly when
+   * the id was never used before.
+   */
+  begin(transactionalId: string): Promise<KafkaOpenTransaction>;
+  /**
+   * Commits a transaction an earlier producer (maybe an earlier process) sealed, by its stored
+   * handle (Flink's `resumeTransaction`); committing an already committed one succeeds. Throws
+   * {@link TransactionLostError} when the broker aborted it (timed out) or fenced it.
+   */
+  resumeCommit(handle: TransactionHandle): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface KafkaClient {
   admin(): Promise<KafkaAdmin>;
   reader(topic: string): Promise<PartitionReader>;
   producer(options?: KafkaProducerOptions): Promise<KafkaProducer>;
+  transactions(options: { transactionTimeoutMs: number }): Promise<KafkaTransactions>;
+}
+
+/**
+ * The broker no longer has the transaction to commit: it aborted it after `transactionTimeout`,
+ * or a newer producer of its id fenced it. Its records are gone.
+ */
+export class TransactionLostError extends Error {
+  override readonly name = 'TransactionLostError';
 }
 
 export type KafkaClientFactory = (config: KafkaClientConfig) => KafkaClient;

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import kafkajs, { type Admin, type Kafka as KafkaType, type Producer } from 'kafkajs';
+import { decodeBatch, createCluster, endTransaction, InternalTransaction, READ_COMMITTED, type InternalCluster, type RawMessage } from './kafkajs-internals.js';
 import {
   MessageTooLargeError,
   OffsetOutOfRangeError,
@@ -11,7 +11,11 @@ import {
   type KafkaProducer,
   type KafkaProducerOptions,
   type OutgoingMessage,
+  type KafkaOpenTransaction,
+  type KafkaTransactions,
   type PartitionReader,
+  type TransactionHandle,
+  TransactionLostError,
 } from './client.js';
 
 // kafkajs is CommonJS: Node's ESM loader only offers its default export at runtime.
@@ -45,51 +49,14 @@ export function kafkajsClient(config: KafkaClientConfig): KafkaClient {
       await producer.connect();
       return new KafkajsProducer(producer);
     },
+    transactions: async ({ transactionTimeoutMs }) => {
+      const cluster = createCluster(kafka);
+      await cluster.connect();
+      return new KafkajsTransactions(kafka, cluster, transactionTimeoutMs);
+    },
   };
 }
 
-// ---- internals of kafkajs 2.2.4 (see the test "protocol versions" in kafkajs-broker.integration.test.ts)
-
-const require = createRequire(import.meta.url);
-const Batch = require('kafkajs/src/consumer/batch') as new (topic: string, fetchedOffset: string, partitionData: unknown) => {
-  messages: RawMessage[];
-  messagesWithinOffset: RawMessage[];
-};
-
-interface RawMessage {
-  offset: string;
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: Record<string, Buffer | Buffer[] | undefined>;
-}
-interface RawPartition {
-  partition: number;
-  highWatermark: string;
-  lastStableOffset: string;
-}
-interface InternalBroker {
-  fetch(req: object): Promise<{ responses: Array<{ topicName: string; partitions: RawPartition[] }> }>;
-}
-interface InternalCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  addTargetTopic(topic: string): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  refreshMetadataIfNecessary(): Promise<void>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(q: { nodeId: string }): Promise<InternalBroker>;
-  findGroupCoordinator(q: { groupId: string }): Promise<{ offsetCommit(req: object): Promise<unknown> }>;
-}
-
-function createCluster(kafka: Kafka): InternalCluster {
-  const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (sym === undefined) throw new Error('kafkajs internals changed: no createCluster (kafkajs must be pinned to 2.2.4)');
-  const create = (kafka as unknown as Record<symbol, (o: object) => InternalCluster>)[sym]!;
-  return create({ isolationLevel: READ_COMMITTED, allowAutoTopicCreation: false });
-}
-
-const READ_COMMITTED = 1;
 const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_BYTES_PER_PARTITION = 2 * 1024 * 1024;
 
@@ -145,7 +112,7 @@ class KafkajsReader implements PartitionReader {
     for (const { partitions: parts } of responses) {
       for (const data of parts) {
         const from = positions.get(data.partition)!;
-        const batch = new Batch(this.topic, String(from), data);
+        const batch = decodeBatch(this.topic, String(from), data);
         const within = batch.messagesWithinOffset;
         const last = within.length > 0 ? Number(within[within.length - 1]!.offset) + 1 : from;
         const lso = Number(data.lastStableOffset);
@@ -288,5 +255,59 @@ async function translate<T>(send: () => Promise<T>): Promise<T> {
       if (err.type === 'MESSAGE_TOO_LARGE' || err.type === 'RECORD_LIST_TOO_LARGE') throw new MessageTooLargeError(err.message ?? 'message too large');
     }
     throw e;
+  }
+}
+
+/** Errors with which the transaction coordinator says a stored transaction no longer exists as such. */
+const LOST = new Set(['INVALID_PRODUCER_EPOCH', 'INVALID_TXN_STATE', 'INVALID_PRODUCER_ID_MAPPING', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+/** kafkajs 2.2.4 predates PRODUCER_FENCED (90) and reports it as an unknown code. */
+const isLost = (e: { type?: string; message?: string }) => LOST.has(e.type ?? '') || (e.type === 'KAFKAJS_UNKNOWN_ERROR_CODE' && /\b90\b/.test(e.message ?? ''));
+
+/** Two-phase-commit transactions sharing one cluster (connections, metadata) per sink subtask. */
+class KafkajsTransactions implements KafkaTransactions {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly cluster: InternalCluster,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async begin(transactionalId: string): Promise<KafkaOpenTransaction> {
+    const txn = new InternalTransaction(this.kafka, this.cluster, transactionalId, this.timeoutMs);
+    const handle = await txn.init();
+    return {
+      handle,
+      send: (topic, messages) => translate(() => txn.send(topic, messages)),
+      commit: () => lostOnFence(handle, () => txn.commit()),
+      abort: () => txn.abort(),
+    };
+  }
+
+  async resumeCommit(handle: TransactionHandle): Promise<void> {
+    await lostOnFence(handle, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await endTransaction(this.cluster, handle, true);
+        } catch (e) {
+          // CONCURRENT_TRANSACTIONS, NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS: a restarted
+          // broker or a transaction the coordinator is still completing.
+          if (!(e as { retriable?: boolean }).retriable || attempt >= 20) throw e;
+          await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 1000)));
+          await this.cluster.refreshMetadata().catch(() => {});
+        }
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.cluster.disconnect();
+  }
+}
+
+async function lostOnFence(handle: TransactionHandle, end: () => Promise<void>): Promise<void> {
+  try {
+    await end();
+  } catch (e) {
+    if (!isLost(e as { type?: string })) throw e;
+    throw new TransactionLostError(`transaction ${handle.transactionalId} (producer ${handle.producerId}, epoch ${handle.epoch}) is no longer open on the broker: ${(e as Error).message}`);
   }
 }

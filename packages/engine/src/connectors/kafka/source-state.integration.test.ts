@@ -1,6 +1,6 @@
 // KafkaSource's positions as operator state: snapshotState() holds the next offset per partition,
-// restoreState() (before open) makes a new instance resume exactly there. Checkpoints will store
-// and restore these; here the operator is driven directly.
+// restoreState() (before open) makes a new instance resume exactly there (the operator driven
+// directly); with checkpoints, a completed checkpoint's positions are committed to groupId.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../../../test/services/provided.js';
 import type { Collector, Row } from '../../collector.js';
@@ -8,7 +8,9 @@ import type { OperatorContext } from '../../operator.js';
 import { END_OF_INPUT } from '../../operator.js';
 import { KafkaSource, type KafkaSourceSnapshot } from '../../operators/source-kafka.js';
 import { newCounters } from '../../runtime/metrics.js';
-import { KafkaKit } from '../../../test/kafka-kit.js';
+import { KafkaKit, until, waitFor } from '../../../test/kafka-kit.js';
+import { tempDir } from '../../../test/helpers.js';
+import { Engine } from '../../engine.js';
 import type { KafkaSourceParams } from '@riffle/shared';
 
 const brokers = inject('kafkaBrokers');
@@ -61,5 +63,38 @@ describe('KafkaSource state', () => {
     const all = [...readFirst, ...second.rows.map((r) => r.i as number)].sort((a, b) => a - b);
     expect(all).toEqual(Array.from({ length: 40 }, (_, i) => i)); // nothing lost, nothing twice
     expect(second.op.snapshotState().offsets).toEqual({ 0: 20, 1: 20 });
+  });
+});
+
+describe('offsets committed to the group when a checkpoint completes', () => {
+  it('the group holds the positions of the completed checkpoint', async () => {
+    const input = await kit.createTopic(2);
+    const groupId = `g-${input}`;
+    await kit.produce(input, Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ id: i }) })));
+    const spec = {
+      specVersion: 1,
+      name: 'group-commit',
+      // Periodic checkpoints far apart: only the one triggered below completes.
+      config: { checkpoints: { intervalMs: 600_000 } },
+      nodes: [
+        { id: 'in', kind: 'source.kafka', params: { brokers, topic: input, groupId } },
+        { id: 'out', kind: 'sink.collect', params: { limit: 1000 } },
+      ],
+      edges: [{ from: 'in', to: 'out' }],
+    };
+    const job = await Engine.start(spec, { execution: 'in-process', checkpointDir: await tempDir() });
+    await until('100 records read', () => job.preview('out').length === 100, 30_000, job);
+    await job.triggerCheckpoint!();
+    // A new group's coordinator may still be loading (NOT_COORDINATOR): poll again.
+    const committed = () =>
+      kit.admin.fetchOffsets({ groupId, topics: [input] }).then((r) => r[0]!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0), () => -1);
+    await waitFor('the checkpoint positions in the group', async () => (await committed()) === 100, 30_000);
+    // Records read after the checkpoint are not committed: the group shows what a restore resumes
+    // from (without checkpoints the source commits its positions every 5 s instead).
+    await kit.produce(input, Array.from({ length: 50 }, (_, i) => ({ key: `m${i}`, value: JSON.stringify({ id: 100 + i }) })));
+    await until('150 records read', () => job.preview('out').length === 150, 30_000, job);
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(await committed()).toBe(100);
+    await job.stop();
   });
 });

@@ -1,0 +1,166 @@
+import { createRequire } from 'node:module';
+import kafkajs, { type Kafka } from 'kafkajs';
+
+/**
+ * The one place that reaches into kafkajs' private modules; kafkajs is pinned to 2.2.4 for it
+ * (package.json), and `kafkajs-broker.integration.test.ts` exercises every piece against the
+ * real broker. Internals used:
+ * - `Kafka[Symbol('private:Kafka:createCluster')]`: a bare `Cluster` (connections + metadata),
+ *   whose `findBroker`, `findGroupCoordinator` (also for the transaction coordinator, type 1) and
+ *   broker request methods `fetch`, `offsetCommit`, `endTxn` we call;
+ * - `kafkajs/src/consumer/batch`: decodes a fetched partition, dropping aborted and control records;
+ * - `kafkajs/src/producer/eosManager` + `kafkajs/src/producer/messageProducer` + `kafkajs/src/retry`:
+ *   the pieces kafkajs' own producer is assembled from. Riffle assembles them itself because the
+ *   public producer hides the producer id and epoch that two-phase commit must store, and cannot
+ *   finish a transaction that another process began (Flink's `resumeTransaction`, done here by
+ *   sending `EndTxn` with the stored id and epoch).
+ */
+
+const require = createRequire(import.meta.url);
+const { Partitioners } = kafkajs;
+
+// ---- cluster and fetch
+
+export interface RawMessage {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, Buffer | Buffer[] | undefined>;
+}
+export interface RawPartition {
+  partition: number;
+  highWatermark: string;
+  lastStableOffset: string;
+  abortedTransactions?: Array<{ producerId: string; firstOffset: string }>;
+}
+export interface InternalBroker {
+  fetch(req: object): Promise<{ responses: Array<{ topicName: string; partitions: RawPartition[] }> }>;
+  endTxn(req: { transactionalId: string; producerId: number; producerEpoch: number; transactionResult: boolean }): Promise<unknown>;
+}
+export interface InternalCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  refreshMetadataIfNecessary(): Promise<void>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(q: { nodeId: string }): Promise<InternalBroker>;
+  findGroupCoordinator(q: { groupId: string; coordinatorType?: number }): Promise<InternalBroker & { offsetCommit(req: object): Promise<unknown> }>;
+  retry?: object;
+}
+
+export const READ_COMMITTED = 1;
+/** kafkajs' `COORDINATOR_TYPES.TRANSACTION` (FindCoordinator key type 1). */
+const TRANSACTION_COORDINATOR = 1;
+
+/** A bare kafkajs cluster (read_committed fetches, no topic auto-creation). */
+export function createCluster(kafka: Kafka): InternalCluster {
+  const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (sym === undefined) throw new Error('kafkajs internals changed: no createCluster (kafkajs must be pinned to 2.2.4)');
+  const create = (kafka as unknown as Record<symbol, (o: object) => InternalCluster>)[sym]!;
+  return create({ isolationLevel: READ_COMMITTED, allowAutoTopicCreation: false });
+}
+
+type BatchClass = new (topic: string, fetchedOffset: string, partitionData: RawPartition) => {
+  messages: RawMessage[];
+  messagesWithinOffset: RawMessage[];
+};
+const KafkajsBatch = require('kafkajs/src/consumer/batch') as BatchClass;
+
+/**
+ * kafkajs' fetch-response decoder: `messages` holds committed data records only, once the
+ * aborted-transaction list is in first-offset order. kafkajs' filter (consumer/
+ * filterAbortedMessages.js) walks that list assuming this order, but the broker sends it in the
+ * order of the abort markers (its transaction index); with two interleaved aborted transactions
+ * (two sink subtasks writing one partition, both aborted by a crash) the records of the one that
+ * began first but aborted last would show as committed.
+ */
+export function decodeBatch(topic: string, fetchedOffset: string, data: RawPartition): InstanceType<BatchClass> {
+  const aborted = data.abortedTransactions;
+  if (aborted !== undefined && aborted.length > 1) {
+    data = { ...data, abortedTransactions: [...aborted].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1)) };
+  }
+  return new KafkajsBatch(topic, fetchedOffset, data);
+}
+
+// ---- transactions
+
+interface EosManager {
+  initProducerId(): Promise<void>;
+  getProducerId(): number;
+  getProducerEpoch(): number;
+  beginTransaction(): void;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  isInTransaction(): boolean;
+}
+type EosManagerFactory = (o: { logger: unknown; cluster: InternalCluster; transactionTimeout: number; transactional: boolean; transactionalId: string }) => EosManager;
+type MessageProducerFactory = (o: object) => { send(req: { topic: string; acks: number; messages: unknown[] }): Promise<unknown> };
+type RetryFactory = (o: object) => unknown;
+
+const createEosManager = require('kafkajs/src/producer/eosManager') as EosManagerFactory;
+const createMessageProducer = require('kafkajs/src/producer/messageProducer') as MessageProducerFactory;
+const createRetry = require('kafkajs/src/retry') as RetryFactory;
+const CONNECTED = 'connected';
+
+/** Identifies a transaction on the broker: what `EndTxn` needs. */
+export interface InternalTxnHandle {
+  transactionalId: string;
+  producerId: number;
+  epoch: number;
+}
+
+/**
+ * One transaction under one transactional id, built from kafkajs' own producer parts on a shared
+ * cluster. `init` is Kafka's `initTransactions`: InitProducerId fences every earlier producer of
+ * the id and aborts its open transaction; a never-used id gets epoch 0.
+ */
+export class InternalTransaction {
+  private readonly eos: EosManager;
+  private readonly producer: ReturnType<MessageProducerFactory>;
+
+  constructor(kafka: Kafka, cluster: InternalCluster, readonly transactionalId: string, transactionTimeoutMs: number) {
+    const logger = (kafka as unknown as { logger(): { namespace(n: string): unknown } }).logger().namespace('RiffleTransaction');
+    this.eos = createEosManager({ logger, cluster, transactionTimeout: transactionTimeoutMs, transactional: true, transactionalId });
+    this.producer = createMessageProducer({
+      logger,
+      cluster,
+      partitioner: Partitioners.DefaultPartitioner(),
+      eosManager: this.eos,
+      idempotent: true,
+      // As kafkajs' idempotent producer: retry sends for as long as it takes (sequence numbers make it safe).
+      retrier: createRetry({ ...cluster.retry, retries: Number.MAX_SAFE_INTEGER }),
+      getConnectionStatus: () => CONNECTED,
+    });
+  }
+
+  async init(): Promise<InternalTxnHandle> {
+    await this.eos.initProducerId();
+    this.eos.beginTransaction();
+    return { transactionalId: this.transactionalId, producerId: this.eos.getProducerId(), epoch: this.eos.getProducerEpoch() };
+  }
+
+  async send(topic: string, messages: unknown[]): Promise<void> {
+    await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  /** No EndTxn is sent for a transaction that never added a partition (kafkajs skips it). */
+  commit(): Promise<void> {
+    return this.eos.commit();
+  }
+
+  abort(): Promise<void> {
+    return this.eos.abort();
+  }
+}
+
+/**
+ * Sends `EndTxn` for a transaction some earlier producer began (Flink's
+ * `FlinkKafkaInternalProducer.resumeTransaction` + `commitTransaction`). Idempotent: the
+ * coordinator answers a repeated commit of a completed commit with success.
+ */
+export async function endTransaction(cluster: InternalCluster, t: InternalTxnHandle, commit: boolean): Promise<void> {
+  const coordinator = await cluster.findGroupCoordinator({ groupId: t.transactionalId, coordinatorType: TRANSACTION_COORDINATOR });
+  await coordinator.endTxn({ transactionalId: t.transactionalId, producerId: t.producerId, producerEpoch: t.epoch, transactionResult: commit });
+}
