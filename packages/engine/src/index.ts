@@ -11,3 +11,6 @@ export type { PlanDescription } from './plan/describe-plan.js';
 export type { CheckpointStats, CompletedSnapshot } from './checkpoint/coordinator.js';
 export { CorruptSnapshotError, SnapshotNotFoundError } from './checkpoint/errors.js';
 export { IncompatibleSnapshotError } from './checkpoint/restore.js';
+// The server lists and verifies snapshots on disk through this (until an Engine-level listing lands).
+export { SnapshotStorage } from './checkpoint/snapshot-storage.js';
+export type { SnapshotInfo } from './checkpoint/snapshot-storage.js';
