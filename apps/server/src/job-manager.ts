@@ -314,13 +314,23 @@ export class JobManager extends Emitter<ManagerEvents> {
       previews: {},
       previewSig: new Map(),
       deadLetters: [],
-      tracker: new CheckpointTracker(record.id, (kind, c) => {
-        if (kind === 'completed') job.lastCheckpoint = c;
-        this.emit('checkpoint', { kind, info: c });
-      }),
+      tracker: new CheckpointTracker(record.id, (kind, c) => void this.onCheckpoint(job, kind, c)),
     };
     this.jobs.set(record.id, job);
     return job;
+  }
+
+  /** Completed ones get their size per operator from the metadata on disk before they go out. */
+  private async onCheckpoint(job: ManagedJob, kind: CheckpointEventKind, c: CheckpointInfo): Promise<void> {
+    let info = c;
+    if (kind === 'completed') {
+      if (c.operators === undefined && c.snapshotId !== undefined) {
+        const operators = await this.disk(job.record.id).operatorsOf(c.snapshotId).catch(() => undefined);
+        if (operators) info = { ...c, operators };
+      }
+      job.lastCheckpoint = info;
+    }
+    this.emit('checkpoint', { kind, info });
   }
 
   /** Drops a job that never started, with its folder (e.g. a copied savepoint). */

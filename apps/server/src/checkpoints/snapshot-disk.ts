@@ -22,6 +22,11 @@ export class SnapshotDisk {
     return all.map((s) => this.toInfo(s)).sort(newestFirst);
   }
 
+  /** State bytes per operator of a completed snapshot on disk (undefined when it is not there). */
+  async operatorsOf(snapshotId: string): Promise<CheckpointInfo['operators']> {
+    return (await this.retained()).find((c) => c.snapshotId === snapshotId)?.operators;
+  }
+
   /** Reads the snapshot and checks every checksum; throws `SnapshotNotFoundError` or `CorruptSnapshotError`. */
   async verify(snapshotId: string): Promise<void> {
     await this.storage.load(snapshotId);

@@ -44,7 +44,7 @@ export class SnapshotService {
     const out = this.jobs.checkpointHistory(id).map((h) => {
       const d = h.status === 'completed' && h.snapshotId !== undefined ? onDisk.get(h.snapshotId) : undefined;
       if (d) onDisk.delete(h.snapshotId!);
-      return { ...h, retained: d !== undefined };
+      return { ...h, ...(h.operators === undefined && d?.operators ? { operators: d.operators } : {}), retained: d !== undefined };
     });
     return [...out, ...onDisk.values()].sort(newestFirst);
   }
