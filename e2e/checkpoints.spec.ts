@@ -1,0 +1,76 @@
+import { E2E_TOKEN } from '../playwright.config';
+import { expect, test, type Page } from '@playwright/test';
+
+const auth = { authorization: `Bearer ${E2E_TOKEN}` };
+
+/** A running count per event type (view / click / purchase), checkpointed on demand only. */
+const spec = {
+  specVersion: 1,
+  name: 'e2e-checkpoints',
+  config: { checkpoints: { intervalMs: 3_600_000, mode: 'exactly-once', retain: 3 } },
+  nodes: [
+    { id: 'clicks', kind: 'source.datagen', params: { ratePerSec: 200 } },
+    { id: 'byType', kind: 'keyBy', params: { key: 'event_type' } },
+    { id: 'counts', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }] } },
+    { id: 'preview', kind: 'sink.collect', params: { limit: 50 } },
+  ],
+  edges: [
+    { from: 'clicks', to: 'byType' },
+    { from: 'byType', to: 'counts' },
+    { from: 'counts', to: 'preview' },
+  ],
+};
+
+/** Key → count as the preview table shows them (newest row first). */
+async function previewCounts(page: Page): Promise<Array<[string, number]>> {
+  const table = page.getByTestId('preview-table');
+  const headers = await table.locator('thead th').allInnerTexts();
+  const k = headers.indexOf('key');
+  const n = headers.indexOf('n');
+  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  return rows.map((cells) => [cells[k]!, Number(cells[n])]);
+}
+
+test('trigger a checkpoint, see it complete, restore it and see the job resume with its counts intact', async ({ page, request }) => {
+  const created = await request.post('/api/jobs', { data: spec, headers: auth });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  // The builder attaches to the running job on load.
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await expect(page.getByTestId('job-status')).toHaveText(/running/i);
+  // Let the counts grow well past what a restart from scratch would reach in a few seconds.
+  await expect.poll(async () => Math.max(0, ...(await previewCounts(page)).filter(([k]) => k === 'view').map(([, n]) => n)), { timeout: 30_000 }).toBeGreaterThan(500);
+
+  // The state the checkpoint will hold is at least what the job has counted before it is taken.
+  const before = new Map<string, number>();
+  const details = (await (await request.get(`/api/jobs/${id}`, { headers: auth })).json()) as { previews: { preview: Array<{ key: string; n: number }> } };
+  for (const r of details.previews.preview) before.set(r.key, Math.max(before.get(r.key) ?? 0, r.n));
+
+  await page.getByTestId('tab-checkpoints').click();
+  const panel = page.getByTestId('checkpoints-panel');
+  await expect(panel.getByTestId('checkpoint-now')).toBeEnabled();
+  await panel.getByTestId('checkpoint-now').click();
+  const row = panel.locator('[data-testid="checkpoint-row"][data-status="completed"]').first();
+  await expect(row).toBeVisible();
+  const snapshotId = await row.getAttribute('data-snapshot');
+  expect(snapshotId).toMatch(/^chk-\d+$/);
+  await expect(row).toContainText('yes'); // retained
+
+  await row.getByTestId('checkpoint-restore').click();
+  const dialog = page.getByTestId('restore-dialog');
+  await expect(dialog).toContainText(snapshotId!);
+  await dialog.getByTestId('restore-confirm').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(panel.getByTestId('checkpoints-restarted')).toContainText(`restored from ${snapshotId}`);
+  await expect(panel.getByTestId('checkpoints-error')).toHaveCount(0);
+  await expect(page.getByTestId('job-status')).toHaveText(/running/i);
+
+  // Back on the overview: the restarted run's counts continue from the checkpoint, they did not go back to zero.
+  await page.getByTestId('tab-overview').click();
+  await expect.poll(async () => (await previewCounts(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  const after = await previewCounts(page);
+  for (const [key, n] of after) expect(n, `count of ${key} after the restore`).toBeGreaterThan(before.get(key) ?? 0);
+
+  await request.post(`/api/jobs/${id}/stop`, { headers: auth });
+});
