@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckpointInfo } from '@riffle/shared';
@@ -213,5 +213,42 @@ describe('checkpoint routes', { timeout: 90_000 }, () => {
     const chk = await snapshot(id);
     expect(chk.retained).toBe(true);
     await api(server, `/api/jobs/${id}/stop`, { method: 'POST' });
+  });
+
+  it('does not follow a symlink planted in a savepoint when another job starts from it (T25)', async () => {
+    const a = await submit(countingSpec({ count: N, rate: RATE, name: 'linked' }));
+    await waitFor(async () => (await status(a)) === 'running', 'the job to run');
+    const sp = (await snapshot(a, 'savepoints')).snapshotId!;
+    await api(server, `/api/jobs/${a}/stop`, { method: 'POST' });
+    // Move a task file out of DATA_DIR and leave a symlink to it: the source still verifies.
+    const folder = join(dataDir, 'jobs', a, 'savepoints', sp);
+    const task = (await readdir(folder)).find((f) => f.startsWith('task-'))!;
+    const outside = join(dataDir, '..', `${sp}-outside-${Date.now()}`);
+    await mkdir(outside);
+    await rename(join(folder, task), join(outside, task));
+    await symlink(join(outside, task), join(folder, task));
+    const sentinel = await readFile(join(outside, task));
+
+    const r = await api(server, '/api/jobs', { json: { spec: countingSpec({ count: N, rate: RATE, name: 'linked' }), restoreFrom: { jobId: a, savepointId: sp } } });
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ error: 'corrupt_snapshot' });
+    expect(r.body.message).toContain(task);
+    expect(await readFile(join(outside, task))).toEqual(sentinel);
+    // No half-made job is left behind.
+    expect((await api(server, '/api/jobs')).body.jobs.filter((j: { name: string }) => j.name === 'linked')).toHaveLength(1);
+    await removeDir(outside);
+  });
+
+  it('rate-limits the mutating checkpoint routes', async () => {
+    const limited = await startServer({ dataDir: join(dataDir, 'limited'), rateLimit: { limit: 3, windowMs: 60_000 } });
+    try {
+      const id = (await api(limited, '/api/jobs', { json: countingSpec({ count: 10_000_000, rate: 1_000 }) })).body.id as string;
+      const statuses: number[] = [];
+      for (const path of ['checkpoints', 'savepoints', 'restore']) statuses.push((await api(limited, `/api/jobs/${id}/${path}`, { json: {} })).status);
+      expect(statuses.slice(0, 2).every((s) => s !== 429)).toBe(true);
+      expect(statuses[2]).toBe(429);
+    } finally {
+      await limited.close();
+    }
   });
 });
