@@ -187,6 +187,10 @@ export interface RestartEvent {
   snapshotId?: string;
   /** Attempt number within the restart strategy (failure only). */
   attempt?: number;
+  /** How long the restart strategy waited before this restart (failure only). */
+  delayMs?: number;
+  /** Newer checkpoints passed over because they did not verify (corrupt or partial). */
+  skipped?: Array<{ snapshotId: string; error: string }>;
   error?: RiffleErrorInfo;
   ts: number;
 }
