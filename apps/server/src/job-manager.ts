@@ -130,7 +130,7 @@ export class JobManager extends Emitter<ManagerEvents> {
    */
   async init(): Promise<void> {
     const records = await this.opts.store.loadAll();
-    const relaunch: Array<[ManagedJob, string | undefined]> = [];
+    const relaunch: Array<[ManagedJob, string]> = [];
     for (const record of records) {
       const job = this.track(record);
       job.savedStatus = record.status;
@@ -154,10 +154,10 @@ export class JobManager extends Emitter<ManagerEvents> {
       }
       record.spec = v.spec;
       const from = await resumePoint(this.disk(record.id), record, this.opts.logger.child({ jobId: record.id }));
-      this.opts.logger.warn({ jobId: record.id, name: record.name, was: record.status, from: from ?? 'the beginning of its input' }, 'job was running when the server stopped; resuming it');
+      this.opts.logger.warn({ jobId: record.id, name: record.name, was: record.status, from }, 'job was running when the server stopped; resuming it');
       relaunch.push([job, from]);
     }
-    await Promise.all(relaunch.map(([job, from]) => this.launch(job, { restart: 'server-restart', ...(from === undefined ? {} : { restoreFrom: from }) })));
+    await Promise.all(relaunch.map(([job, from]) => this.launch(job, { restart: 'server-restart', restoreFrom: from })));
     this.timer = setInterval(() => this.sampleAll(), this.opts.sampleIntervalMs ?? 1000);
     this.timer.unref();
   }
@@ -320,6 +320,13 @@ export class JobManager extends Emitter<ManagerEvents> {
     return job;
   }
 
+  /** A restart of the job (restore, server restart, or the engine's restart strategy). */
+  private restarted(job: ManagedJob, e: Omit<RestartEvent, 'jobId'>): void {
+    job.lastRestart = { ...e, jobId: job.record.id };
+    this.opts.logger.info({ jobId: job.record.id, reason: e.reason, from: e.snapshotId, attempt: e.attempt }, 'job restarted');
+    this.emit('restarted', job.lastRestart);
+  }
+
   /** Completed ones get their size per operator from the metadata on disk before they go out. */
   private async onCheckpoint(job: ManagedJob, kind: CheckpointEventKind, c: CheckpointInfo): Promise<void> {
     let info = c;
@@ -367,10 +374,17 @@ export class JobManager extends Emitter<ManagerEvents> {
       record.startedAt = Date.now();
       job.tracker.attach(handle);
       if (opts.restart) {
-        job.lastRestart = { jobId: record.id, reason: opts.restart, ...(opts.restoreFrom === undefined ? {} : { snapshotId: opts.restoreFrom }), ts: Date.now() };
-        this.emit('restarted', job.lastRestart);
+        // With 'latest' the engine says what it found (and which corrupt checkpoints it passed over).
+        const from = handle.restored?.snapshotId ?? (opts.restoreFrom === 'latest' ? undefined : opts.restoreFrom);
+        const skipped = handle.restored?.skipped ?? [];
+        this.restarted(job, { reason: opts.restart, ...(from === undefined ? {} : { snapshotId: from }), ...(skipped.length > 0 ? { skipped } : {}), ts: Date.now() });
       }
-      job.unsubscribe = handle.onStatus((s, e) => this.setStatus(job, s, e));
+      const offRestart = handle.onRestart?.((e) => this.restarted(job, e));
+      const offStatus = handle.onStatus((s, e) => this.setStatus(job, s, e));
+      job.unsubscribe = () => {
+        offStatus();
+        offRestart?.();
+      };
       void handle.done.then((r) => this.onDone(job, handle, r.status, r.error));
       this.setStatus(job, handle.status, handle.error);
       void this.persist(job);

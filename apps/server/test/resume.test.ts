@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '@riffle/engine';
 import type { RiffleServer } from '../src/index.js';
 import { countingSpec, countsOf, expectedCounts } from './checkpoint-helpers.js';
 import { api, removeDir, startServer, tempDir, waitFor } from './helpers.js';
@@ -80,5 +81,27 @@ describe('resume after a server restart', { timeout: 90_000 }, () => {
     expect(job.lastCheckpoint).toMatchObject({ snapshotId: second, retained: true });
     const list = (await api(b, `/api/jobs/${id}/checkpoints`)).body.checkpoints;
     expect(list.map((c: { snapshotId: string }) => c.snapshotId)).toEqual([second, first]);
+  });
+
+  it('reports a restart by the engine\'s restart strategy (a task failed) in lastRestart, as job:restarted sends it, with exact counts', async () => {
+    const dataDir = await tempDir();
+    cleanup.push(() => removeDir(dataDir));
+    // The real engine with its test-only failure injection: the count fails once, after a checkpoint.
+    const s = await startServer({
+      dataDir,
+      rateLimit: false,
+      startJob: (spec, o) => Engine.start(spec, { ...o, debugFailAfter: { nodeId: 'counts', records: 3_000, afterCheckpoint: true } }),
+    });
+    cleanup.push(() => s.close());
+    const spec = { ...countingSpec({ count: N, rate: 5_000, intervalMs: 200 }), name: 'failing' };
+    spec.config = { ...spec.config, restart: { strategy: 'fixed-delay', attempts: 3, delayMs: 100 } } as typeof spec.config;
+    const id = (await api(s, '/api/jobs', { json: spec })).body.id as string;
+    const job = await waitFor(async () => {
+      const j = (await api(s, `/api/jobs/${id}`)).body;
+      return j.lastRestart ? j : undefined;
+    }, 'the automatic restart', 60_000);
+    expect(job.lastRestart).toMatchObject({ reason: 'failure', attempt: 1, snapshotId: expect.stringMatching(/^chk-\d+$/) });
+    expect(job.lastRestart.error).toMatchObject({ nodeId: 'counts' });
+    expect(await finalCounts(s, id)).toEqual(expectedCounts(N));
   });
 });

@@ -21,6 +21,8 @@ export class CheckpointTracker {
   private current = new Map<number, CheckpointInfo>();
   private past: CheckpointInfo[] = [];
   private stop: (() => void) | undefined;
+  /** The engine reports checkpoints itself: no reading of its list needed. */
+  private listening = false;
 
   constructor(
     private readonly jobId: string,
@@ -32,9 +34,11 @@ export class CheckpointTracker {
     this.detach();
     const h = handle as Listenable;
     if (typeof h.onCheckpoint === 'function') {
+      this.listening = true;
       this.stop = h.onCheckpoint((s) => this.update(s));
       return;
     }
+    this.listening = false;
     if (typeof h.checkpoints !== 'function') return;
     const timer = setInterval(() => this.poll(h), POLL_MS);
     timer.unref();
@@ -65,6 +69,7 @@ export class CheckpointTracker {
 
   /** Reads the run's list now (also used right after a manual trigger). */
   poll(handle: JobHandle): void {
+    if (this.listening) return;
     for (const s of handle.checkpoints?.() ?? []) this.update(s);
   }
 

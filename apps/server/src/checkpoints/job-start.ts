@@ -29,18 +29,19 @@ export async function startEngine(
 }
 
 /**
- * Where a job resumes after a server restart: the newest checkpoint that verifies (corrupt ones
- * are logged and passed over) and that is newer than the user's last restore, else the snapshot
- * that restore named; undefined when there is none (it starts from the beginning).
+ * Where a job resumes after a server restart: the engine's `'latest'` (the newest checkpoint that
+ * verifies; corrupt ones are passed over, none: from the beginning). After a user's restore it is
+ * the newest valid checkpoint taken since (numbered above `resume.after`), else the restored
+ * snapshot itself: never a checkpoint of the run the restore abandoned.
  */
-export async function resumePoint(disk: SnapshotDisk, record: JobRecord, log: Logger): Promise<string | undefined> {
+export async function resumePoint(disk: SnapshotDisk, record: JobRecord, log: Logger): Promise<string> {
+  const pin = record.resume;
+  if (pin === undefined) return 'latest';
   try {
-    const latest = await disk.latestRestorable(record.resume?.after ?? 0, (id, reason) =>
-      log.warn({ snapshot: id, reason }, 'skipping a corrupt checkpoint; trying the previous one'),
-    );
-    return latest ?? record.resume?.from;
+    const latest = await disk.latestRestorable(pin.after, (id, reason) => log.warn({ snapshot: id, reason }, 'skipping a corrupt checkpoint; trying the previous one'));
+    return latest ?? pin.from;
   } catch (err) {
     log.error({ err: String(err) }, "could not read the job's checkpoints");
-    return record.resume?.from;
+    return pin.from;
   }
 }

@@ -1,13 +1,13 @@
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorruptSnapshotError, SnapshotStorage, type SnapshotInfo } from '@riffle/engine';
+import { CorruptSnapshotError, Engine, SnapshotStorage, type SnapshotListing } from '@riffle/engine';
 import type { CheckpointInfo } from '@riffle/shared';
 import { checkpointNumber } from './snapshot-ids.js';
 
 /**
- * What the server needs from the snapshots on disk, over the engine's storage: the retained
- * list, verification before a restore, the latest restorable checkpoint, copying a savepoint.
- * Kept in one place so it can switch to `Engine.listSnapshots` / `restoreFrom: 'latest'`.
+ * What the server needs from the snapshots on disk: the retained list (`Engine.listSnapshots`),
+ * verification of one snapshot before a restore, the latest restorable checkpoint newer than a
+ * user's restore, copying a savepoint into another job's folder (the engine's storage).
  */
 export class SnapshotDisk {
   private readonly storage: SnapshotStorage;
@@ -18,7 +18,7 @@ export class SnapshotDisk {
 
   /** Completed checkpoints and savepoints on disk, newest first, as protocol entries. */
   async retained(): Promise<CheckpointInfo[]> {
-    const all = [...(await this.storage.listCheckpoints()), ...(await this.storage.listSavepoints())];
+    const all = await Engine.listSnapshots(this.jobDir);
     return all.map((s) => this.toInfo(s)).sort(newestFirst);
   }
 
@@ -77,20 +77,18 @@ export class SnapshotDisk {
     await target.verify(id);
   }
 
-  private toInfo(s: SnapshotInfo): CheckpointInfo {
-    const perNode = new Map<string, number>();
-    for (const f of s.metadata.files) if (f.nodeId !== undefined) perNode.set(f.nodeId, (perNode.get(f.nodeId) ?? 0) + f.bytes);
+  private toInfo(s: SnapshotListing): CheckpointInfo {
     return {
       jobId: this.jobId,
-      id: s.metadata.checkpointId,
-      snapshotId: s.id,
-      kind: s.metadata.kind,
+      id: s.id,
+      snapshotId: s.snapshotId,
+      kind: s.kind,
       status: 'completed',
-      startedAt: s.metadata.createdAt,
-      bytes: s.totalBytes,
+      startedAt: s.completedAt,
+      bytes: s.bytes,
       // Not recorded on disk; the run's history has it while the server runs.
       alignmentMs: 0,
-      operators: [...perNode].map(([nodeId, bytes]) => ({ nodeId, bytes })),
+      operators: s.operators,
       retained: true,
     };
   }

@@ -61,6 +61,13 @@ export function CheckpointsPanel({ jobId, running }: Props) {
         <p className="muted checkpoints__restart" data-testid="checkpoints-restarted">
           {formatTime(cp.lastRestart.ts)}: {REASONS[cp.lastRestart.reason]}
           {cp.lastRestart.snapshotId ? ` from ${cp.lastRestart.snapshotId}` : ' from the beginning'}
+          {cp.lastRestart.error && ` after: ${cp.lastRestart.error.message}`}
+          {cp.lastRestart.skipped?.map((k) => (
+            <span key={k.snapshotId} className="checkpoints__skipped">
+              {' '}
+              Passed over {k.snapshotId}: {k.error}
+            </span>
+          ))}
         </p>
       )}
       <CheckpointsTable list={cp.list} canRestore={!cp.busy} onRestore={setConfirm} />

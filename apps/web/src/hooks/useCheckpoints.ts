@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { CheckpointInfo, RestartEvent } from '@riffle/shared';
 import { followCheckpoints } from '../api/checkpoint-feed';
 import { listCheckpoints, restoreSnapshot, triggerSnapshot } from '../api/checkpoints-api';
+import { getJob } from '../api/jobs-api';
 import { upsertCheckpoint } from '../lib/checkpoint-list';
 
 export interface CheckpointsView {
@@ -26,11 +27,16 @@ export function useCheckpoints(jobId: string): CheckpointsView {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  const refresh = useCallback(() => listCheckpoints(jobId).then(setList, (e: Error) => setError(e.message)), [jobId]);
+  const refresh = useCallback(async () => {
+    // The last restart happened maybe before this panel was mounted: the job record has it.
+    void getJob(jobId).then((j) => j?.lastRestart && setLastRestart(j.lastRestart));
+    await listCheckpoints(jobId).then(setList, (e: Error) => setError(e.message));
+  }, [jobId]);
 
   useEffect(() => {
     setList([]);
     setError(undefined);
+    setLastRestart(undefined);
     void refresh();
     return followCheckpoints(jobId, {
       onList: setList,
