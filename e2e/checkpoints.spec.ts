@@ -1,4 +1,6 @@
-import { E2E_TOKEN } from '../playwright.config';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { E2E_DATA_DIR, E2E_TOKEN } from '../playwright.config';
 import { expect, test, type Page } from '@playwright/test';
 
 const auth = { authorization: `Bearer ${E2E_TOKEN}` };
@@ -71,6 +73,43 @@ test('trigger a checkpoint, see it complete, restore it and see the job resume w
   await expect.poll(async () => (await previewCounts(page)).length, { timeout: 20_000 }).toBeGreaterThan(0);
   const after = await previewCounts(page);
   for (const [key, n] of after) expect(n, `count of ${key} after the restore`).toBeGreaterThan(before.get(key) ?? 0);
+
+  await request.post(`/api/jobs/${id}/stop`, { headers: auth });
+});
+
+test('take a savepoint, and see a clear error when restoring a checkpoint whose file was damaged', async ({ page, request }) => {
+  const created = await request.post('/api/jobs', { data: { ...spec, name: 'e2e-savepoint' }, headers: auth });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await expect(page.getByTestId('job-status')).toHaveText(/running/i);
+  await page.getByTestId('tab-checkpoints').click();
+  const panel = page.getByTestId('checkpoints-panel');
+
+  await panel.getByTestId('savepoint-now').click();
+  const savepoint = panel.locator('[data-testid="checkpoint-row"][data-status="completed"]', { hasText: 'savepoint' });
+  await expect(savepoint).toBeVisible();
+  expect(await savepoint.getAttribute('data-snapshot')).toMatch(/^sp-/);
+
+  await expect(panel.getByTestId('checkpoint-now')).toBeEnabled();
+  await panel.getByTestId('checkpoint-now').click();
+  const row = panel.locator('[data-testid="checkpoint-row"][data-status="completed"][data-snapshot^="chk-"]').first();
+  await expect(row).toBeVisible();
+  const snapshotId = (await row.getAttribute('data-snapshot'))!;
+  // Flip one bit of a state file on disk.
+  const folder = join(E2E_DATA_DIR, 'jobs', id, 'checkpoints', snapshotId);
+  const task = (await readdir(folder)).find((f) => f.startsWith('task-'))!;
+  const bytes = await readFile(join(folder, task));
+  bytes[0]! ^= 1;
+  await writeFile(join(folder, task), bytes);
+
+  await row.getByTestId('checkpoint-restore').click();
+  await page.getByTestId('restore-dialog').getByTestId('restore-confirm').click();
+  const error = panel.getByTestId('checkpoints-error');
+  await expect(error).toContainText(`snapshot ${snapshotId} cannot be restored`);
+  await expect(error).toContainText(task);
+  // The job was left alone.
+  await expect(page.getByTestId('job-status')).toHaveText(/running/i);
 
   await request.post(`/api/jobs/${id}/stop`, { headers: auth });
 });
