@@ -346,6 +346,7 @@ export class JobManager extends Emitter<ManagerEvents> {
     await rm(this.opts.store.jobDir(id), { recursive: true, force: true }).catch(() => undefined);
   }
 
+  /** Starts (or restarts) a job in the engine; resolves with the error when it could not start. */
   private launch(job: ManagedJob, opts: LaunchOptions = {}): Promise<StartFailure | undefined> {
     const { record } = job;
     record.status = 'created';
