@@ -49,6 +49,7 @@ export class Job extends JobBase implements JobHandle {
     try {
       this.built = buildTasks(this.physical, {
         baseDir: this.baseDir,
+        checkpointing: this.checkpointing !== undefined,
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),

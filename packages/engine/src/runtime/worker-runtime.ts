@@ -88,6 +88,7 @@ export class WorkerRuntime {
       this.plan,
       {
         baseDir: init.baseDir,
+        checkpointing: init.checkpoints,
         logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
