@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -33,15 +34,43 @@ function delayOf(seed: number, k: number): number {
   return createHash('sha256').update(`${seed}:${k}`).digest().readUInt32BE(0) % 1000;
 }
 
+/**
+ * The keyed count of {@link countingSpec} plus two transactional file sinks: `counts-out` gets
+ * the final count per user (at the end of input), `running-out` a running count per user for
+ * every record, so kills hit published, pending and in-progress part files all along.
+ */
+function t1Spec() {
+  const base = countingSpec({ count: N, rate: RATE, intervalMs: 200, retain: 3, name: 't1' });
+  return {
+    ...base,
+    nodes: [
+      ...base.nodes,
+      { id: 'countsFile', kind: 'sink.file', params: { path: 'counts-out' } },
+      { id: 'running', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }] } },
+      { id: 'runningFile', kind: 'sink.file', params: { path: 'running-out' } },
+    ],
+    edges: [...base.edges, { from: 'counts', to: 'countsFile' }, { from: 'byUser', to: 'running' }, { from: 'running', to: 'runningFile' }],
+  };
+}
+
+/** Every record of the published part files (hidden pending and in-progress files are not published). */
+async function published(folder: string): Promise<Array<{ key: number; n: number }>> {
+  const out: Array<{ key: number; n: number }> = [];
+  for (const f of (await readdir(folder)).filter((n) => /^part-.*\.ndjson$/.test(n)).sort()) {
+    for (const line of (await readFile(join(folder, f), 'utf8')).split('\n')) if (line) out.push(JSON.parse(line));
+  }
+  return out;
+}
+
 const completedNumbers = (list: CheckpointInfo[]) => list.filter((c) => c.kind === 'checkpoint' && c.status === 'completed').map((c) => c.id);
 
 describe('server crash (T1)', () => {
-  it('kill -9 of the server at 3 random moments: the job resumes from its latest checkpoint by itself and the final counts are exact', async () => {
+  it('kill -9 of the server at 3 random moments: the job resumes from its latest checkpoint by itself, the counts are exact and the file sinks hold every record once', async () => {
     const seed = Number(process.env.RIFFLE_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`T1 seed ${seed} (replay with RIFFLE_SEED=${seed})`);
     const dataDir = join(dir, 'data');
     server = await startServerProcess(dir, TOKEN, { DATA_DIR: dataDir });
-    const submitted = await server.api('/api/jobs', { json: countingSpec({ count: N, rate: RATE, intervalMs: 200, retain: 3, name: 't1' }) });
+    const submitted = await server.api('/api/jobs', { json: t1Spec() });
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
     const id = submitted.body.id as string;
 
@@ -87,7 +116,15 @@ describe('server crash (T1)', () => {
       'the job to finish',
       120_000,
     );
-    expect(countsOf(done.previews.out)).toEqual(expectedCounts(N));
+    const expected = expectedCounts(N);
+    expect(countsOf(done.previews.out)).toEqual(expected);
+    // The transactional file sinks hold every expected record exactly once: the final counts…
+    expect(countsOf(await published(join(dir, 'counts-out')))).toEqual(expected);
+    // …and, per user, the running counts 1, 2, …, count: none lost, none twice.
+    const running = new Map<number, number[]>();
+    for (const r of await published(join(dir, 'running-out'))) running.set(r.key, [...(running.get(r.key) ?? []), r.n]);
+    expect(running.size).toBe(expected.size);
+    for (const [key, count] of expected) expect(running.get(key)?.sort((a, b) => a - b), `running counts of user ${key}`).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     // The last run started from a checkpoint, not from the beginning: its source read less than N.
     if (done.lastRestart?.snapshotId) {
       const gen = done.metrics.operators.find((o: { nodeId: string }) => o.nodeId === 'gen');
