@@ -58,6 +58,8 @@ test('trigger a checkpoint, see it complete, restore it and see the job resume w
   const snapshotId = await row.getAttribute('data-snapshot');
   expect(snapshotId).toMatch(/^chk-\d+$/);
   await expect(row).toContainText('yes'); // retained
+  // Its duration and size are plotted: one point per series.
+  await expect(panel.getByTestId('checkpoints-chart').locator('.recharts-line-dots circle')).toHaveCount(2);
 
   await row.getByTestId('checkpoint-restore').click();
   const dialog = page.getByTestId('restore-dialog');

@@ -3,6 +3,7 @@ import type { CheckpointInfo } from '@riffle/shared';
 import { useCheckpoints } from '../hooks/useCheckpoints';
 import { inProgress } from '../lib/checkpoint-list';
 import { formatTime } from '../lib/format';
+import { CheckpointsChart } from './CheckpointsChart';
 import { CheckpointsRestoreDialog } from './CheckpointsRestoreDialog';
 import { CheckpointsTable } from './CheckpointsTable';
 
@@ -70,7 +71,10 @@ export function CheckpointsPanel({ jobId, running }: Props) {
           ))}
         </p>
       )}
-      <CheckpointsTable list={cp.list} canRestore={!cp.busy} onRestore={setConfirm} />
+      <div className="checkpoints__body">
+        <CheckpointsTable list={cp.list} canRestore={!cp.busy} onRestore={setConfirm} />
+        <CheckpointsChart list={cp.list} />
+      </div>
       {confirm && <CheckpointsRestoreDialog snapshot={confirm} busy={cp.busy} onCancel={cancel} onConfirm={() => void restore()} />}
     </section>
   );
