@@ -8,7 +8,8 @@ import type { JobManager } from '../job-manager.js';
 import { filePathProblems } from '../security/file-paths.js';
 
 /**
- * `/api/jobs`: submit (201 `{id}`), list (`{jobs}`), details, stop.
+ * `/api/jobs`: submit (201 `{id}`; `{spec, restoreFrom: {jobId, savepointId}}` starts from another
+ * job's savepoint), list (`{jobs}`), details, plan, stop (`{savepoint: true}`: with a savepoint).
  * Ids are checked against {@link JOB_ID_RE} before anything else sees them.
  */
 export function jobsRouter(jobs: JobManager, baseDir: string, snapshots: SnapshotService): Router {
