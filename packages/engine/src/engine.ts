@@ -18,15 +18,10 @@ const SILENT: EngineLogger = { info() {}, warn() {}, error() {} };
 
 /**
  * Operator kinds whose state checkpoints do not capture yet: a job with one of them is refused
- * with checkpointDir rather than restored wrong (lost keyed state, a file read from the start).
+ * with checkpointDir rather than restored wrong. Every kind the engine runs snapshots today; a
+ * new kind without snapshots goes here.
  */
-const NOT_CHECKPOINTABLE: Record<string, string> = {
-  dedupe: 'does not snapshot its keyed state yet',
-  over: 'does not snapshot its keyed state yet',
-  'join.interval': 'does not snapshot its keyed state yet',
-  'join.window': 'does not snapshot its keyed state yet',
-  'source.file': 'does not snapshot its read position yet',
-};
+const NOT_CHECKPOINTABLE: Record<string, string> = {};
 
 function checkpointError(message: string): RiffleError {
   return new RiffleError({ code: 'checkpoints_unsupported', domain: 'user', retryable: false, message });

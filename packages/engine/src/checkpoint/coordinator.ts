@@ -1,4 +1,4 @@
-import type { CheckpointInfo } from '@riffle/shared';
+import { RiffleError, type CheckpointInfo } from '@riffle/shared';
 import type { EngineLogger } from '../api.js';
 import type { PendingSnapshot, SnapshotStorage } from './snapshot-storage.js';
 
@@ -40,6 +40,8 @@ export interface CheckpointRuntime {
   triggerSources(id: number): void;
   /** Checkpoint `id` is complete: tell every task. */
   notifyComplete(id: number): void;
+  /** Fails the job (more consecutive failed checkpoints than tolerated); the restart strategy takes over. */
+  failJob?(error: Error): void;
 }
 
 /** Coordinator data written into `_metadata.extra`. */
@@ -62,6 +64,12 @@ export interface CoordinatorOptions {
   /** Completed checkpoints kept (`config.checkpoints.retain`). */
   retain: number;
   timeoutMs: number;
+  /**
+   * Consecutive failed checkpoints tolerated (`config.checkpoints.tolerableFailures`); one more
+   * fails the job. Undefined: never. Savepoints and checkpoints declined because the job is
+   * ending do not count.
+   */
+  tolerableFailures?: number;
   /** Everything in `_metadata.extra` except the source positions. */
   extra: Omit<CheckpointExtra, 'sources'>;
   /** The first checkpoint id (one past the highest one already in the folder). */
@@ -108,6 +116,7 @@ export class CheckpointCoordinator {
   private closed = false;
   /** Clean-ups of aborted snapshots still running; `close` waits for them. */
   private readonly cleanups = new Set<Promise<unknown>>();
+  private consecutiveFailures = 0;
   /** Set by the job: told of every change of a snapshot's stats. */
   onUpdate: CheckpointListener | undefined;
 
@@ -158,7 +167,7 @@ export class CheckpointCoordinator {
     this.emit(stats);
     const declined = this.o.runtime.declineReason();
     if (declined !== undefined) {
-      await this.abort(p, `declined: ${declined}`);
+      await this.abort(p, `declined: ${declined}`, false);
       return done;
     }
     try {
@@ -171,7 +180,7 @@ export class CheckpointCoordinator {
     if (this.pending !== p) return done; // aborted meanwhile (job stopping)
     const late = this.o.runtime.declineReason();
     if (late !== undefined) {
-      await this.abort(p, `declined: ${late}`);
+      await this.abort(p, `declined: ${late}`, false);
       return done;
     }
     p.timer = setTimeout(() => void this.abort(p, `timed out after ${this.o.timeoutMs} ms`), this.o.timeoutMs);
@@ -207,8 +216,22 @@ export class CheckpointCoordinator {
   /** The job is ending: aborts the snapshot in progress; no new ones start. */
   async close(reason: string): Promise<void> {
     this.closed = true;
-    if (this.pending !== undefined) await this.abort(this.pending, reason);
+    if (this.pending !== undefined) await this.abort(this.pending, reason, false);
     await Promise.all(this.cleanups);
+  }
+
+  private countFailure(reason: string): void {
+    this.consecutiveFailures++;
+    const tolerable = this.o.tolerableFailures;
+    if (tolerable === undefined || this.consecutiveFailures <= tolerable) return;
+    this.o.runtime.failJob?.(
+      new RiffleError({
+        code: 'checkpoints_failing',
+        domain: 'internal',
+        retryable: true,
+        message: `${this.consecutiveFailures} consecutive checkpoints failed (config.checkpoints.tolerableFailures is ${tolerable}); the last: ${reason}`,
+      }),
+    );
   }
 
   private emit(stats: CheckpointStats): void {
@@ -233,6 +256,7 @@ export class CheckpointCoordinator {
       const durationMs = Math.round(performance.now() - p.started);
       const operators = [...p.operatorBytes].map(([nodeId, bytes]) => ({ nodeId, bytes }));
       Object.assign(p.stats, { status: 'completed', durationMs, bytes: info.totalBytes, operators } satisfies Partial<CheckpointStats>);
+      if (p.kind === 'checkpoint') this.consecutiveFailures = 0;
       this.emit(p.stats);
       this.o.logger.info(`${p.kind} completed`, { jobId: this.o.jobId, id: info.id, bytes: info.totalBytes, durationMs });
       if (p.kind === 'checkpoint') {
@@ -252,7 +276,7 @@ export class CheckpointCoordinator {
     }
   }
 
-  private async abort(p: Pending, reason: string): Promise<void> {
+  private async abort(p: Pending, reason: string, counts = true): Promise<void> {
     if (p.stats.status !== 'in_progress') return;
     if (p.committing !== undefined) {
       // The metadata write decides: complete() records the outcome either way.
@@ -265,6 +289,7 @@ export class CheckpointCoordinator {
     this.o.logger.warn(`${p.kind} ${p.id} failed`, { jobId: this.o.jobId, reason });
     this.emit(p.stats);
     p.reject(new Error(`${p.kind} ${p.id} failed: ${reason}`));
+    if (counts && !this.closed && p.kind === 'checkpoint') this.countFailure(reason);
     // Let writes in flight settle first, so removing the folder does not race with them (a
     // leftover folder has no _metadata: the next start's sweep removes it anyway).
     const cleanup = Promise.allSettled(p.writes).then(() => p.snapshot?.abort().catch(() => undefined));

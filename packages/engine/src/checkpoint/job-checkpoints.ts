@@ -46,6 +46,7 @@ export async function createCoordinator(
     jobId,
     retain: setup.config?.retain ?? 5,
     timeoutMs: setup.timeoutMs ?? CHECKPOINT_TIMEOUT_MS,
+    ...(setup.config?.tolerableFailures !== undefined ? { tolerableFailures: setup.config.tolerableFailures } : {}),
     firstId: highest + 1,
     fileName: (chainId, subtask) => `task-${chainIndex.get(chainId)}-${subtask}`,
     extra: {

@@ -3,6 +3,7 @@ import type { Row } from '../collector.js';
 import type { OperatorContext, StateDescriptor } from '../operator.js';
 import type { MapStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import { restoreKeyed, snapshotKeyed, type KeyedOperatorSnapshot } from '../state/keyed-snapshot.js';
 import type { StateMetrics } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
 import type { MapState } from '../state/state-handles.js';
@@ -88,5 +89,13 @@ export class IntervalJoinOperator extends TwoInputOperator {
   override processWatermark(watermark: number): void {
     this.timers.advanceWatermark(watermark, this.onTimer);
     this.out.emitWatermark(watermark);
+  }
+
+  override snapshotState(): KeyedOperatorSnapshot {
+    return snapshotKeyed(this.backend, this.timers);
+  }
+
+  override restoreState(snapshot: unknown): void {
+    restoreKeyed(this.backend, this.timers, snapshot);
   }
 }

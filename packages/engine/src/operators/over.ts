@@ -3,6 +3,7 @@ import type { Row } from '../collector.js';
 import { Operator, type OperatorContext, type StateDescriptor } from '../operator.js';
 import type { MapStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import { restoreKeyed, snapshotKeyed, type KeyedOperatorSnapshot } from '../state/keyed-snapshot.js';
 import type { StateMetrics } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
 import type { MapState } from '../state/state-handles.js';
@@ -100,5 +101,13 @@ export class OverOperator extends Operator {
 
   override onProcessingTime(now: number): void {
     if (this.processingTime) this.timers.advanceProcessingTime(now, this.onTimer);
+  }
+
+  override snapshotState(): KeyedOperatorSnapshot {
+    return snapshotKeyed(this.backend, this.timers);
+  }
+
+  override restoreState(snapshot: unknown): void {
+    restoreKeyed(this.backend, this.timers, snapshot);
   }
 }

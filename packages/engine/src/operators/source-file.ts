@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { FileSourceParams } from '@riffle/shared';
 import { LineReader } from '../connectors/file/line-reader.js';
 import { listInputFiles } from '../connectors/file/list-files.js';
@@ -13,6 +13,10 @@ export class FileSource extends SourceOperator {
   override readonly stateDescriptors: readonly StateDescriptor[] = [{ name: 'file-position', kind: 'value', keyed: false }];
   private reader: LineReader | undefined;
   private readonly path: string;
+  /** This subtask's files, as read (absolute paths). */
+  private files: string[] = [];
+  /** Restored read positions: file (relative to `path`) → byte offset. */
+  private restored: Record<string, number> = {};
 
   constructor(params: FileSourceParams, ctx: OperatorContext) {
     super();
@@ -22,7 +26,28 @@ export class FileSource extends SourceOperator {
 
   override async open(): Promise<void> {
     const files = await listInputFiles(this.path);
-    this.reader = new LineReader(files.filter((_, i) => i % this.ctx.parallelism === this.ctx.subtaskIndex));
+    this.files = files.filter((_, i) => i % this.ctx.parallelism === this.ctx.subtaskIndex);
+    this.reader = new LineReader(this.files, this.files.map((f) => this.restored[this.key(f)] ?? 0));
+  }
+
+  /** The read position: byte offset per file of this subtask (files are split by index, so rescalable). */
+  override snapshotState(): FileSourcePosition {
+    const at = this.reader?.positions() ?? [];
+    return { files: Object.fromEntries(this.files.map((f, i) => [this.key(f), at[i] ?? 0])) };
+  }
+
+  override restoreState(snapshot: unknown): void {
+    Object.assign(this.restored, (snapshot as FileSourcePosition | undefined)?.files ?? {});
+  }
+
+  /** Old subtasks read disjoint files: their positions merge, and each new subtask takes its files'. */
+  override restoreRescaled(snapshots: unknown[]): void {
+    for (const s of snapshots) this.restoreState(s);
+  }
+
+  /** A file's name relative to the source path, so a moved data folder keeps its positions. */
+  private key(file: string): string {
+    return relative(this.path, file) || '.';
   }
 
   async pollNext(max: number): Promise<number> {
@@ -65,4 +90,9 @@ export class FileSource extends SourceOperator {
   override abort(): void {
     void this.reader?.close();
   }
+}
+
+/** A file source subtask's checkpointed position. */
+export interface FileSourcePosition {
+  files: Record<string, number>;
 }

@@ -94,6 +94,7 @@ export class Job extends JobBase implements JobHandle {
       triggerSources: (id) => {
         for (const t of built.sourceTasks) t.pendingBarriers.push(id);
       },
+      failJob: (e) => this.fail(e),
       notifyComplete: (id) => {
         try {
           for (const t of built.tasks) t.notifyCheckpointComplete(id);
@@ -104,6 +105,8 @@ export class Job extends JobBase implements JobHandle {
     });
     for (const t of built.tasks) {
       t.checkpointMode = mode;
+      if (setup.config?.maxAlignmentBytes !== undefined) t.maxAlignmentBytes = setup.config.maxAlignmentBytes;
+      t.onDecline = (id, reason) => coordinator.decline(id, reason);
       const isSource = t.source !== undefined;
       t.onSnapshot = (s) => {
         const ack = toAck(s, isSource);

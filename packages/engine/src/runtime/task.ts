@@ -1,4 +1,5 @@
 import type { Row } from '../collector.js';
+import { estimateBytes } from '../state/size-estimate.js';
 import { attribute } from '../errors.js';
 import type { Operator, SourceOperator } from '../operator.js';
 import type { SourceOutput } from '../time/source-output.js';
@@ -27,6 +28,11 @@ export interface TaskSnapshot {
 }
 
 /** An element held back from a channel that already delivered the barrier (exactly-once alignment). */
+/** Default of `config.checkpoints.maxAlignmentBytes`. */
+export const DEFAULT_MAX_ALIGNMENT_BYTES = 64 * 1024 * 1024;
+/** Per held record on top of its value: the wrapper object, timestamp and key slots. */
+const HELD_RECORD_OVERHEAD = 48;
+
 type Held = { t: 'r'; value: Row; timestamp: number; key: unknown } | { t: 'w'; wm: number } | { t: 'e' } | { t: 'b'; id: number };
 
 /** One operator of a chain, with the id used to attribute its failures. */
@@ -58,7 +64,15 @@ export class Task implements ChannelReceiver {
   checkpointMode: 'exactly-once' | 'at-least-once' = 'exactly-once';
   /** Receives the chain's snapshot; the runtime encodes, stores and acknowledges it. */
   onSnapshot: ((s: TaskSnapshot) => void) | undefined = undefined;
-  private aligning: { id: number; seen: Uint8Array; count: number; startedAt: number; held: Held[][] } | undefined;
+  private aligning: { id: number; seen: Uint8Array; count: number; startedAt: number; held: Held[][]; bytes: number } | undefined;
+  /**
+   * Cap on what an exactly-once alignment holds back (estimated heap bytes of held records): past
+   * it the task gives the checkpoint up ({@link onDecline}) and processes the held records,
+   * rather than letting memory grow while a slow channel's barrier is awaited (T9).
+   */
+  maxAlignmentBytes = DEFAULT_MAX_ALIGNMENT_BYTES;
+  /** Told when this task gives a checkpoint up; the runtime declines it at the coordinator. */
+  onDecline: ((checkpointId: number, reason: string) => void) | undefined = undefined;
   /** Highest checkpoint this task snapshotted or gave up; older barriers are ignored. */
   private lastCheckpoint = 0;
 
@@ -113,7 +127,13 @@ export class Task implements ChannelReceiver {
 
   receiveRecord(channel: number, value: Row, timestamp: number, key: unknown): void {
     if (this.aligning?.held[channel] !== undefined) {
-      this.aligning.held[channel].push({ t: 'r', value, timestamp, key });
+      const a = this.aligning;
+      a.held[channel]!.push({ t: 'r', value, timestamp, key });
+      a.bytes += estimateBytes(value) + HELD_RECORD_OVERHEAD;
+      if (a.bytes > this.maxAlignmentBytes) {
+        this.onDecline?.(a.id, `alignment held back more than ${this.maxAlignmentBytes} bytes of records (config.checkpoints.maxAlignmentBytes)`);
+        this.releaseAlignment();
+      }
       return;
     }
     this.selectPort(channel);
@@ -166,7 +186,7 @@ export class Task implements ChannelReceiver {
     // Replaying what was held may have started an alignment for an even newer barrier.
     if (this.aligning !== undefined && id < this.aligning.id) return;
     if (this.aligning === undefined) {
-      this.aligning = { id, seen: new Uint8Array(this.numChannels), count: 0, startedAt: performance.now(), held: [] };
+      this.aligning = { id, seen: new Uint8Array(this.numChannels), count: 0, startedAt: performance.now(), held: [], bytes: 0 };
     }
     const a = this.aligning;
     if (a.seen[channel]) return;

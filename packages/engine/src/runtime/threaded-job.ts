@@ -78,6 +78,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
           declineReason: () => (this.stopRequested || this.failure !== undefined || this.finalizing ? 'the job is stopping' : undefined),
           triggerSources: (id) => this.broadcast({ t: 'trigger', id }),
           notifyComplete: (id) => this.broadcast({ t: 'notify', id }),
+          failJob: (e) => this.fail(e),
         }));
       } catch (e) {
         this.fail(e);

@@ -127,6 +127,9 @@ export class WorkerRuntime {
       // storage (one PendingSnapshot per checkpoint, checksums for _metadata) stays in one place.
       for (const t of this.built.tasks) {
         t.checkpointMode = v.spec!.config.checkpoints?.mode ?? 'exactly-once';
+        const cap = v.spec!.config.checkpoints?.maxAlignmentBytes;
+        if (cap !== undefined) t.maxAlignmentBytes = cap;
+        t.onDecline = (id, reason) => this.post({ t: 'decline', id, reason });
         const isSource = t.source !== undefined;
         t.onSnapshot = (s) => {
           const ack = toAck(s, isSource);

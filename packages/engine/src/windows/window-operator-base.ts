@@ -5,11 +5,12 @@ import { Operator, type OperatorContext, type StateDescriptor } from '../operato
 import type { AggregatingStateDescriptor } from '../state/descriptors.js';
 import { HeapKeyedStateBackend } from '../state/heap-backend.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { KeyGroupSnapshot, StateMetrics } from '../state/snapshot-format.js';
+import { restoreKeyed, snapshotKeyed, type KeyedOperatorSnapshot } from '../state/keyed-snapshot.js';
+import type { StateMetrics } from '../state/snapshot-format.js';
 import type { AggregatingState } from '../state/state-handles.js';
 import type { Namespace } from '../state/state-table.js';
 import type { Timer } from '../timers/timer.js';
-import { TimerService, type TimersSnapshot } from '../timers/timer-service.js';
+import { TimerService } from '../timers/timer-service.js';
 import { WindowAggregate, type WindowAccumulator, type WindowInput } from './window-aggregate.js';
 
 const LATE_MESSAGE = 'late record: its windows had already closed (beyond the allowed lateness); connect the late port to keep such records';
@@ -22,9 +23,7 @@ export interface WindowParams {
 }
 
 /** What a window operator checkpoints: per key group, its keyed state and its timers. */
-export interface WindowSnapshot {
-  keyGroups: Array<{ state: KeyGroupSnapshot; timers: TimersSnapshot }>;
-}
+export type WindowSnapshot = KeyedOperatorSnapshot;
 
 /**
  * What every window kind shares (Flink's WindowOperator minus the assigner): keyed aggregating
@@ -167,22 +166,10 @@ export abstract class WindowOperatorBase extends Operator {
   }
 
   override snapshotState(): WindowSnapshot {
-    const keyGroups: WindowSnapshot['keyGroups'] = [];
-    for (const kg of this.backend.keyGroups()) {
-      const state = this.backend.snapshot(kg);
-      const timers = this.timers.snapshot(kg);
-      if (Object.keys(state.states).length > 0 || timers.eventTime.length > 0 || timers.processingTime.length > 0) keyGroups.push({ state, timers });
-    }
-    return { keyGroups };
+    return snapshotKeyed(this.backend, this.timers);
   }
 
   override restoreState(snapshot: unknown): void {
-    const s = snapshot as WindowSnapshot;
-    this.backend.restore(s.keyGroups.map((k) => k.state));
-    const owned = new Set(this.backend.keyGroups());
-    this.timers.restore(
-      s.keyGroups.map((k) => k.timers),
-      (kg) => owned.has(kg),
-    );
+    restoreKeyed(this.backend, this.timers, snapshot);
   }
 }

@@ -18,8 +18,26 @@ export class LineReader {
   private pendingAt = 0;
   private pendingFile = '';
   private lineNo = 0;
+  private pendingIndex = 0;
+  /** Per file: bytes of the lines returned so far (the checkpointed read position). */
+  private readonly consumed: number[];
+  private readPos = 0;
 
-  constructor(private readonly files: string[]) {}
+  /** `start[i]`: byte offset of the first line to read in `files[i]` (a restored position). */
+  constructor(
+    private readonly files: string[],
+    start: readonly number[] = [],
+  ) {
+    this.consumed = files.map((_, i) => start[i] ?? 0);
+  }
+
+  /**
+   * Byte offset after the last line returned, per file (past the end once a file is done): the
+   * position a restored reader continues from. Lines read ahead but not returned do not count.
+   */
+  positions(): number[] {
+    return [...this.consumed];
+  }
 
   /** File of the line most recently returned. */
   get file(): string {
@@ -35,7 +53,9 @@ export class LineReader {
   nextBuffered(): string | undefined {
     if (this.pendingAt >= this.pending.length) return undefined;
     this.lineNo++;
-    return this.pending[this.pendingAt++];
+    const line = this.pending[this.pendingAt++]!;
+    this.consumed[this.pendingIndex]! += Buffer.byteLength(line) + 1;
+    return line;
   }
 
   /** Loads the next lines; false at the end of the last file. */
@@ -43,12 +63,16 @@ export class LineReader {
     for (;;) {
       if (this.fileIndex >= this.files.length) return false;
       const file = this.files[this.fileIndex]!;
-      this.handle ??= await open(file, 'r');
-      const { bytesRead } = await this.handle.read(this.buffer, 0, CHUNK_BYTES, null);
+      if (this.handle === undefined) {
+        this.handle = await open(file, 'r');
+        this.readPos = this.consumed[this.fileIndex]!;
+      }
+      const { bytesRead } = await this.handle.read(this.buffer, 0, CHUNK_BYTES, this.readPos);
+      this.readPos += bytesRead;
       if (bytesRead > 0) {
         const lines = (this.partial + this.decoder.write(this.buffer.subarray(0, bytesRead))).split('\n');
         this.partial = lines.pop()!;
-        if (lines.length > 0) return this.setPending(lines, file);
+        if (lines.length > 0) return this.setPending(lines, file, this.fileIndex);
         continue;
       }
       // End of this file; its last line may lack a newline.
@@ -57,7 +81,7 @@ export class LineReader {
       this.partial = '';
       this.decoder = new StringDecoder('utf8');
       this.fileIndex++;
-      if (rest !== '') return this.setPending([rest], file);
+      if (rest !== '') return this.setPending([rest], file, this.fileIndex - 1);
     }
   }
 
@@ -67,7 +91,8 @@ export class LineReader {
     await h?.close();
   }
 
-  private setPending(lines: string[], file: string): true {
+  private setPending(lines: string[], file: string, index: number): true {
+    this.pendingIndex = index;
     if (file !== this.pendingFile) {
       this.pendingFile = file;
       this.lineNo = 0;
