@@ -1,31 +1,20 @@
 import type { EngineOptions, JobHandle } from '@riffle/engine';
 import type { JobSpec } from '@riffle/shared';
-import { toErrorInfo } from '../engine-errors.js';
 import type { JobRecord } from '../job-views.js';
 import type { Logger } from '../logger.js';
 import type { SnapshotDisk } from './snapshot-disk.js';
 
 type StartJob = (spec: JobSpec, options: EngineOptions) => Promise<JobHandle>;
 
-/**
- * Starts the engine with the job's folder as `checkpointDir`. A job that did not ask for
- * checkpoints but has an operator checkpoints cannot capture yet runs without them (it just
- * cannot take manual ones); a job that asked for them gets the engine's refusal.
- */
-export async function startEngine(
+/** Starts the engine with the job's folder as `checkpointDir` (and `restoreFrom` when given). */
+export function startEngine(
   startJob: StartJob,
   record: JobRecord,
   base: Omit<EngineOptions, 'jobId' | 'checkpointDir' | 'restoreFrom'>,
   checkpointDir: string,
   restoreFrom: string | undefined,
 ): Promise<JobHandle> {
-  const opts: EngineOptions = { ...base, jobId: record.id };
-  try {
-    return await startJob(record.spec, { ...opts, checkpointDir, ...(restoreFrom === undefined ? {} : { restoreFrom }) });
-  } catch (err) {
-    if (restoreFrom !== undefined || record.spec.config?.checkpoints !== undefined || toErrorInfo(err).code !== 'checkpoints_unsupported') throw err;
-    return startJob(record.spec, opts);
-  }
+  return startJob(record.spec, { ...base, jobId: record.id, checkpointDir, ...(restoreFrom === undefined ? {} : { restoreFrom }) });
 }
 
 /**

@@ -42,9 +42,12 @@ export class SnapshotService {
   async list(id: string): Promise<CheckpointInfo[]> {
     const onDisk = new Map((await this.jobs.disk(id).retained()).map((c) => [c.snapshotId!, c]));
     const out = this.jobs.checkpointHistory(id).map((h) => {
-      const d = h.status === 'completed' && h.snapshotId !== undefined ? onDisk.get(h.snapshotId) : undefined;
-      if (d) onDisk.delete(h.snapshotId!);
-      return { ...h, ...(h.operators === undefined && d?.operators ? { operators: d.operators } : {}), retained: d !== undefined };
+      // A failed snapshot's folder is gone; one with the same id on disk is another run's.
+      const d = h.status !== 'failed' && h.snapshotId !== undefined ? onDisk.get(h.snapshotId) : undefined;
+      if (!d) return { ...h, retained: false };
+      onDisk.delete(h.snapshotId!);
+      // Its metadata is durable: it is complete even if the engine's event is still on its way.
+      return { ...h, status: 'completed' as const, bytes: d.bytes, operators: h.operators ?? d.operators, retained: true };
     });
     return [...out, ...onDisk.values()].sort(newestFirst);
   }
@@ -59,7 +62,7 @@ export class SnapshotService {
     done.catch(() => undefined); // the outcome goes out as checkpoint:completed / checkpoint:failed
     const entry = (handle.checkpoints?.() ?? []).at(-1);
     if (entry === undefined || entry.id === before)
-      throw conflict('checkpoints_unavailable', "this job runs without checkpoints (one of its operators cannot be checkpointed yet); see the engine's README");
+      throw conflict('checkpoints_unavailable', 'this job runs without checkpoints (it was started without a checkpoint folder); restart the server or submit the job again');
     this.jobs.checkpointHistory(id); // emits checkpoint:started now rather than at the next poll
     return { id: entry.id, ...(kind === 'checkpoint' ? { snapshotId: `chk-${entry.id}` } : {}), done };
   }
