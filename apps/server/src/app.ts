@@ -9,6 +9,8 @@ import { corsPolicy, hostCheck, postRateLimit, securityHeaders, type RateLimitOp
 import { catalogRouter } from './routes/catalog.js';
 import { jobsRouter } from './routes/jobs.js';
 import { pipelinesRouter } from './routes/pipelines.js';
+import { checkpointsRouter } from './routes/checkpoints.js';
+import { SnapshotService } from './checkpoints/snapshot-service.js';
 import { webApp } from './static.js';
 import { VERSION } from './version.js';
 
@@ -45,7 +47,9 @@ export function createApp({ jobs, pipelines, logger, webDir, access, hosts, base
   // Everything under /api but health needs the token; the web app's static files do not (the
   // page itself holds no data and must load to pick the token up from its URL).
   app.use('/api', requireToken(access));
-  app.use('/api/jobs', jobsRouter(jobs, baseDir));
+  const snapshots = new SnapshotService(jobs);
+  app.use('/api/jobs', jobsRouter(jobs, baseDir, snapshots));
+  app.use('/api/jobs', checkpointsRouter(jobs, snapshots));
   app.use('/api/catalog', catalogRouter());
   app.use('/api/pipelines', pipelinesRouter(pipelines));
   app.use('/api', (req, _res, next) => {

@@ -1,4 +1,4 @@
-import { getOperator, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type RiffleErrorInfo } from '@riffle/shared';
+import { getOperator, type CheckpointInfo, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type RiffleErrorInfo } from '@riffle/shared';
 
 /** What `DATA_DIR/jobs/<id>/job.json` holds. */
 export interface JobRecord {
@@ -14,6 +14,12 @@ export interface JobRecord {
   error?: RiffleErrorInfo;
   /** Last metrics sample of a job that ended, so lists after a restart still show totals. */
   metrics?: JobMetrics;
+  /**
+   * The snapshot the job was last restored from by a user (`from`), and the highest checkpoint
+   * number on disk at that moment (`after`): a server restart resumes from the newest checkpoint
+   * above `after`, else from `from`, never from a checkpoint of the abandoned timeline.
+   */
+  resume?: { from: string; after: number };
 }
 
 /** Totals of one metrics sample, for job lists. */
@@ -38,6 +44,7 @@ export interface JobSummary {
   endedAt?: number;
   error?: RiffleErrorInfo;
   metrics?: MetricsSummary;
+  lastCheckpoint?: CheckpointInfo;
 }
 
 /** `GET /api/jobs/:id`: the job plus what its collect sinks hold and its recent dead letters. */

@@ -8,6 +8,7 @@ import { resolveAccess, socketAuth, urlWithToken, type AccessOptions } from './a
 import { ensureDemoJob } from './demo.js';
 import { JobManager, type StartJob } from './job-manager.js';
 import { JobStore } from './job-store.js';
+import { SnapshotService } from './checkpoints/snapshot-service.js';
 import { attachLive, type RiffleIo } from './live.js';
 import { attachSamples } from './live-samples.js';
 import { PipelineStore } from './pipeline-store.js';
@@ -111,7 +112,8 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
     ...(options.corsOrigins?.length ? { cors: { origin: options.corsOrigins } } : {}),
   });
   io.of(JOBS_NAMESPACE).use(socketAuth(access));
-  const detachLive = attachLive(io, jobs);
+  const snapshots = new SnapshotService(jobs);
+  const detachLive = attachLive(io, jobs, (id) => snapshots.list(id));
   const detachSamples = attachSamples(io, jobs, options.sampleIntervalMs);
   const detach = () => (detachLive(), detachSamples());
   try {

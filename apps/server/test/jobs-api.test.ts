@@ -96,7 +96,8 @@ describe('REST API', () => {
     expect(plan.body.nodes.find((n: { id: string }) => n.id === 'preview').parallelism).toBe(1);
     expect(plan.body.tasks.map((t: { nodes: string[] }) => t.nodes)).toEqual([['gen', 'f', 'k'], ['w'], ['preview']]);
     await api(server, `/api/jobs/${body.id}/stop`, { method: 'POST' });
-  });
+    // Starting worker threads alone took ~5 s on a loaded 2-core machine.
+  }, 30_000);
 
   it('accepts the spec wrapped as { spec }', async () => {
     const post = await api(server, '/api/jobs', { json: { spec: boundedSpec(10, 'wrapped') } });

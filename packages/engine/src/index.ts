@@ -13,3 +13,6 @@ export type { SnapshotListing } from './checkpoint/list-snapshots.js';
 export type { RestoreReport } from './checkpoint/restore-latest.js';
 export { CorruptSnapshotError, SnapshotNotFoundError } from './checkpoint/errors.js';
 export { IncompatibleSnapshotError } from './checkpoint/restore.js';
+// The server verifies one snapshot before a restore and copies savepoint folders through this.
+export { SnapshotStorage } from './checkpoint/snapshot-storage.js';
+export type { SnapshotInfo } from './checkpoint/snapshot-storage.js';

@@ -110,6 +110,10 @@ export interface JobInfo {
   endedAt?: number;
   error?: RiffleErrorInfo;
   metrics?: JobMetrics;
+  /** The newest completed checkpoint or savepoint (this run or on disk). */
+  lastCheckpoint?: CheckpointInfo;
+  /** The last time the job restarted (restore, recovery, server restart). */
+  lastRestart?: RestartEvent;
 }
 
 /** Latest records reaching a `sink.collect` node. */
@@ -127,7 +131,7 @@ export interface StatusUpdate {
 
 /** What the server returns in the `subscribe` acknowledgement: the current snapshot. */
 export type SubscribeAck =
-  | { ok: true; job: JobInfo; history: JobMetrics[]; previews: Record<string, unknown[]> }
+  | { ok: true; job: JobInfo; history: JobMetrics[]; previews: Record<string, unknown[]>; checkpoints?: CheckpointInfo[] }
   | { ok: false; error: string };
 
 /** The socket.io namespace for live job data. */
