@@ -3,6 +3,9 @@ import {
   TERMINAL_STATUSES,
   validateSpec,
   type DeadLetter,
+  type DeadLetterList,
+  type FailureList,
+  type JobFailure,
   type JobInfo,
   type JobMetrics,
   type JobSpec,
@@ -61,6 +64,8 @@ interface ManagedJob {
   previews: Record<string, unknown[]>;
   previewSig: Map<string, string>;
   deadLetters: DeadLetter[];
+  /** Errors that failed or restarted it, oldest first (in memory: a server restart forgets them). */
+  failures: RingBuffer<JobFailure>;
   /** Status last written to disk (checkpointing is written as running). */
   savedStatus?: JobStatus;
 }
@@ -70,6 +75,9 @@ export interface StartFailure {
   error: RiffleErrorInfo;
   problems?: SpecProblem[];
 }
+
+/** Failures remembered per job: enough to see a restart loop, small enough to send whole. */
+const FAILURES_KEPT = 50;
 
 const isTerminal = (s: JobStatus) => TERMINAL_STATUSES.has(s);
 const durable = (s: JobStatus): JobStatus => (s === 'checkpointing' ? 'running' : s);
@@ -170,6 +178,20 @@ export class JobManager extends Emitter<ManagerEvents> {
     return { ...this.info(job), previews: this.previewsOf(job), deadLetters: this.deadLettersOf(job) };
   }
 
+  /** The newest dead letters first; undefined for an unknown job. */
+  deadLetters(id: string): DeadLetterList | undefined {
+    const job = this.jobs.get(id);
+    if (!job) return undefined;
+    const total = job.history.last()?.deadLetters ?? job.record.metrics?.deadLetters ?? 0;
+    return { deadLetters: this.deadLettersOf(job).slice().reverse(), total };
+  }
+
+  /** The newest failures first; undefined for an unknown job. */
+  failures(id: string): FailureList | undefined {
+    const job = this.jobs.get(id);
+    return job && { failures: job.failures.toArray().reverse() };
+  }
+
   snapshot(id: string): JobSnapshot | undefined {
     const job = this.jobs.get(id);
     if (!job) return undefined;
@@ -217,7 +239,7 @@ export class JobManager extends Emitter<ManagerEvents> {
   }
 
   private track(record: JobRecord): ManagedJob {
-    const job: ManagedJob = { record, history: new RingBuffer(this.historySize), previews: {}, previewSig: new Map(), deadLetters: [] };
+    const job: ManagedJob = { record, history: new RingBuffer(this.historySize), previews: {}, previewSig: new Map(), deadLetters: [], failures: new RingBuffer(FAILURES_KEPT) };
     this.jobs.set(record.id, job);
     return job;
   }
@@ -275,7 +297,10 @@ export class JobManager extends Emitter<ManagerEvents> {
     const r = job.record;
     if (isTerminal(r.status) || (status === r.status && error === undefined)) return;
     r.status = status;
-    if (error) r.error = error;
+    if (error) {
+      r.error = error;
+      job.failures.push({ ts: Date.now(), status, error });
+    }
     if (isTerminal(status)) {
       r.endedAt = Date.now();
       if (job.handle) {

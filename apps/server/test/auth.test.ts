@@ -39,7 +39,7 @@ describe('access token (T23)', () => {
     const routes = server.routes().filter((r) => r.path.startsWith('/api'));
     // A new route must be added here on purpose: that is the point of this list.
     expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
-      ['GET /api/catalog', 'GET /api/health', 'GET /api/jobs', 'GET /api/jobs/:id', 'GET /api/jobs/:id/plan', 'POST /api/jobs', 'POST /api/jobs/:id/stop'].sort(),
+      ['GET /api/catalog', 'GET /api/health', 'GET /api/jobs', 'GET /api/jobs/:id', 'GET /api/jobs/:id/plan', 'GET /api/jobs/:id/dead-letters', 'GET /api/jobs/:id/failures', 'POST /api/jobs', 'POST /api/jobs/:id/stop'].sort(),
     );
     for (const route of routes.filter((r) => r.path !== '/api/health')) {
       for (const [what, headers] of attempts) {

@@ -7,7 +7,7 @@ import type { JobManager } from '../job-manager.js';
 import { filePathProblems } from '../security/file-paths.js';
 
 /**
- * `/api/jobs`: submit (201 `{id}`), list (`{jobs}`), details, stop.
+ * `/api/jobs`: submit (201 `{id}`), list (`{jobs}`), details, dead letters, failures, stop.
  * Ids are checked against {@link JOB_ID_RE} before anything else sees them.
  */
 export function jobsRouter(jobs: JobManager, baseDir: string): Router {
@@ -42,6 +42,14 @@ export function jobsRouter(jobs: JobManager, baseDir: string): Router {
   r.get('/:id/plan', (req, res) => {
     const id = jobId(req, jobs);
     res.json(describePlan(jobs.details(id)!.spec));
+  });
+
+  r.get('/:id/dead-letters', (req, res) => {
+    res.json(jobs.deadLetters(jobId(req, jobs)));
+  });
+
+  r.get('/:id/failures', (req, res) => {
+    res.json(jobs.failures(jobId(req, jobs)));
   });
 
   r.post('/:id/stop', async (req, res) => {
