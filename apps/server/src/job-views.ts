@@ -1,4 +1,6 @@
-import { getOperator, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type RiffleErrorInfo } from '@riffle/shared';
+import { getOperator, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type MetricsSummary, type RiffleErrorInfo } from '@riffle/shared';
+
+export type { MetricsSummary };
 
 /** What `DATA_DIR/jobs/<id>/job.json` holds. */
 export interface JobRecord {
@@ -14,18 +16,6 @@ export interface JobRecord {
   error?: RiffleErrorInfo;
   /** Last metrics sample of a job that ended, so lists after a restart still show totals. */
   metrics?: JobMetrics;
-}
-
-/** Totals of one metrics sample, for job lists. */
-export interface MetricsSummary {
-  ts: number;
-  /** Records emitted by the sources. */
-  recordsIn: number;
-  recordsInPerSec: number;
-  /** Records that reached the sinks. */
-  recordsOut: number;
-  recordsOutPerSec: number;
-  deadLetters: number;
 }
 
 /** One entry of `GET /api/jobs`. */

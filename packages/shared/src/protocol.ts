@@ -99,6 +99,18 @@ export interface DeadLetter {
   ts: number;
 }
 
+/** Totals of one metrics sample, for job lists (`GET /api/jobs`). */
+export interface MetricsSummary {
+  ts: number;
+  /** Records emitted by the sources. */
+  recordsIn: number;
+  recordsInPerSec: number;
+  /** Records that reached the sinks. */
+  recordsOut: number;
+  recordsOutPerSec: number;
+  deadLetters: number;
+}
+
 /** Body of `GET /api/jobs/:id/dead-letters`: the newest sample, newest first. */
 export interface DeadLetterList {
   deadLetters: DeadLetter[];
