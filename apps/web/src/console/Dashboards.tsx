@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { useEditor } from '../hooks/useEditor';
 import { formatBytes, formatCount } from '../hooks/useNodeState';
 import { formatTime } from '../lib/format';
@@ -12,7 +12,9 @@ const lag = (sec: number) => formatDuration(sec * 1000);
 
 /** The job's dashboards over the metrics history (the server's last 15 minutes, then live). */
 export function Dashboards({ jobId }: { jobId: string }) {
-  const history = useEditor((s) => s.job.history);
+  // Deferred: the charts redraw in an interruptible background render, so a slow machine skips
+  // stale frames instead of queueing one full redraw per socket message (and input stays live).
+  const history = useDeferredValue(useEditor((s) => s.job.history));
   const charts = useMemo(
     () => ({
       out: chartData(history, recordsOutPerSec),
@@ -32,7 +34,7 @@ export function Dashboards({ jobId }: { jobId: string }) {
       <MetricChart title="Records in" unit="records/s per operator" data={charts.in} format={formatRate} testId="chart-records-in" syncId={sync} empty="Waiting for the first sample…" />
       <MetricChart title="Consumer lag" unit="records behind, per partition" data={charts.lag} format={formatCount} testId="chart-consumer-lag" syncId={sync} empty="No log (Kafka) source in this job." />
       <MetricChart title="Event-time watermark" unit="per operator" data={charts.wm} format={formatTime} testId="chart-watermark" syncId={sync} fitY empty="No watermarks yet (processing time, or no records)." />
-      <MetricChart title="Watermark lag" unit="behind the wall clock" data={charts.wmLag} format={lag} testId="chart-watermark-lag" syncId={sync} fitY empty="No watermarks yet." />
+      <MetricChart title="Watermark lag" unit="behind the wall clock" data={charts.wmLag} format={lag} testId="chart-watermark-lag" syncId={sync} empty="No watermarks yet." />
       <MetricChart title="State size" unit="approx. bytes per keyed operator" data={charts.state} format={formatBytes} testId="chart-state" syncId={sync} empty="No keyed state in this job." />
       <MetricChart title="Late and dead-lettered" unit="records so far" data={charts.bad} format={formatCount} testId="chart-late-dead" syncId={sync} empty="No late or dead-lettered records so far." />
       <CheckpointCharts />

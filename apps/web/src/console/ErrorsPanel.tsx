@@ -12,10 +12,13 @@ function preview(record: unknown): string {
   return s.length > 240 ? `${s.slice(0, 240)}…` : s;
 }
 
+const SHOWN = 20;
+
 /** The job's last exceptions and a sample of its dead-lettered records, optionally of one node. */
 export function ErrorsPanel({ jobId, nodeId }: { jobId: string; nodeId?: string | undefined }) {
   const { failures, deadLetters, total, error } = useJobErrors(jobId);
-  const dead = nodeId ? deadLetters?.filter((d) => d.nodeId === nodeId) : deadLetters;
+  // The newest few are enough to see what goes wrong; the server keeps a larger sample.
+  const dead = (nodeId ? deadLetters?.filter((d) => d.nodeId === nodeId) : deadLetters)?.slice(0, SHOWN);
   return (
     <section className="errors-panel" aria-label="Errors and dead letters" data-testid="errors-panel">
       <div className="errors-panel__col">

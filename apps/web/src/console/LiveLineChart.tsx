@@ -5,7 +5,7 @@ import { SERIES_COLORS } from './lib/colors';
 import { thin, type ChartData, type ChartRow } from './lib/series';
 
 /** Points drawn per line at most (15 minutes at 1 Hz is 900 samples). */
-const MAX_POINTS = 300;
+const MAX_POINTS = 200;
 
 interface Props {
   data: ChartData;

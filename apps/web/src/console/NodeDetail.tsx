@@ -1,5 +1,5 @@
 import { getOperator } from '@riffle/shared';
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { useEditor } from '../hooks/useEditor';
 import { formatBytes, formatCount } from '../hooks/useNodeState';
 import { formatTime } from '../lib/format';
@@ -14,7 +14,8 @@ const pct = (n: number) => `${n}%`;
 /** The inspected node: its totals, its subtasks and its own charts. */
 export function NodeDetail({ nodeId, jobId }: { nodeId: string; jobId: string }) {
   const consoleStore = useConsoleStore();
-  const history = useEditor((s) => s.job.history);
+  // Deferred for the same reason as the dashboards.
+  const history = useDeferredValue(useEditor((s) => s.job.history));
   const op = history[history.length - 1]?.operators.find((o) => o.nodeId === nodeId);
   const charts = useMemo(
     () => ({
