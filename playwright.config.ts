@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.RIFFLE_E2E_PORT ?? 18_080);
-const DATA_DIR = process.env.RIFFLE_E2E_DATA_DIR ?? '/tmp/riffle-e2e-data';
+/** The server's DATA_DIR (tests that check files on disk read it). */
+export const E2E_DATA_DIR = process.env.RIFFLE_E2E_DATA_DIR ?? '/tmp/riffle-e2e-data';
 /** The server runs with this access token; tests open `/?token=…` as a user would. */
 export const E2E_TOKEN = process.env.RIFFLE_E2E_TOKEN ?? 'e2e-token-0123456789abcdef';
 
@@ -33,7 +34,7 @@ export default defineConfig({
   },
   webServer: {
     // The real server serving the built web app, on a fresh data folder.
-    command: `rm -rf ${DATA_DIR} && node apps/server/bin/riffle-server.js --port ${PORT} --data-dir ${DATA_DIR}`,
+    command: `rm -rf ${E2E_DATA_DIR} && node apps/server/bin/riffle-server.js --port ${PORT} --data-dir ${E2E_DATA_DIR}`,
     env: { RIFFLE_TOKEN: E2E_TOKEN },
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,

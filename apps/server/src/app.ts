@@ -7,6 +7,8 @@ import type { HostPolicy } from './security/hosts.js';
 import { corsPolicy, hostCheck, postRateLimit, securityHeaders, type RateLimitOptions } from './security/http-guards.js';
 import { catalogRouter } from './routes/catalog.js';
 import { jobsRouter } from './routes/jobs.js';
+import { checkpointsRouter } from './routes/checkpoints.js';
+import { SnapshotService } from './checkpoints/snapshot-service.js';
 import { webApp } from './static.js';
 import { VERSION } from './version.js';
 
@@ -41,7 +43,9 @@ export function createApp({ jobs, logger, webDir, access, hosts, baseDir, rateLi
   // Everything under /api but health needs the token; the web app's static files do not (the
   // page itself holds no data and must load to pick the token up from its URL).
   app.use('/api', requireToken(access));
-  app.use('/api/jobs', jobsRouter(jobs, baseDir));
+  const snapshots = new SnapshotService(jobs);
+  app.use('/api/jobs', jobsRouter(jobs, baseDir, snapshots));
+  app.use('/api/jobs', checkpointsRouter(jobs, snapshots));
   app.use('/api/catalog', catalogRouter());
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `there is no API route ${req.method} ${req.originalUrl}; see apps/server/README.md for the routes`, { status: 404 }));

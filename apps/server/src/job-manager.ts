@@ -1,6 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { Engine, type EngineOptions, type JobHandle } from '@riffle/engine';
 import {
   TERMINAL_STATUSES,
+  type CheckpointInfo,
   validateSpec,
   type DeadLetter,
   type DeadLetterList,
@@ -11,10 +13,14 @@ import {
   type JobSpec,
   type JobStatus,
   type PreviewUpdate,
+  type RestartEvent,
   type RiffleErrorInfo,
   type SpecProblem,
   type StatusUpdate,
 } from '@riffle/shared';
+import { CheckpointTracker, type CheckpointEventKind } from './checkpoints/checkpoint-tracker.js';
+import { resumePoint, startEngine } from './checkpoints/job-start.js';
+import { SnapshotDisk } from './checkpoints/snapshot-disk.js';
 import { Emitter } from './emitter.js';
 import { specProblemsOf, toErrorInfo } from './engine-errors.js';
 import { newJobId } from './job-id.js';
@@ -44,6 +50,8 @@ export interface ManagerEvents {
   metrics: (m: JobMetrics) => void;
   preview: (p: PreviewUpdate) => void;
   status: (s: StatusUpdate) => void;
+  checkpoint: (e: { kind: CheckpointEventKind; info: CheckpointInfo }) => void;
+  restarted: (e: RestartEvent) => void;
 }
 
 /** The subscribe snapshot: the job, its metrics history and its collect sinks' records. */
@@ -68,6 +76,23 @@ interface ManagedJob {
   failures: RingBuffer<JobFailure>;
   /** Status last written to disk (checkpointing is written as running). */
   savedStatus?: JobStatus;
+  tracker: CheckpointTracker;
+  lastCheckpoint?: CheckpointInfo;
+  lastRestart?: RestartEvent;
+  /** A restart is under way: other restarts are refused. */
+  restarting?: boolean;
+}
+
+/** How a run starts: from a snapshot, and why (for `job:restarted`). */
+export interface LaunchOptions {
+  dropIfRefused?: boolean;
+  restoreFrom?: string;
+  restart?: RestartEvent['reason'];
+}
+
+/** A restart the job cannot take now (another is under way). */
+export class JobBusyError extends Error {
+  readonly code = 'job_busy';
 }
 
 /** Why `Engine.start` threw; `problems` when the engine refused the spec. */
@@ -108,15 +133,16 @@ export class JobManager extends Emitter<ManagerEvents> {
 
   /**
    * Loads every persisted job and starts sampling. Jobs that were not in a terminal state when
-   * the server went down are restarted from the beginning of their input: checkpoint-based resume
-   * comes in a later issue, and until then a restart is the only way to bring them back.
+   * the server went down resume from their latest completed checkpoint (see {@link resumePoint});
+   * a job that never completed one starts from the beginning of its input.
    */
   async init(): Promise<void> {
     const records = await this.opts.store.loadAll();
-    const relaunch: ManagedJob[] = [];
+    const relaunch: Array<[ManagedJob, string]> = [];
     for (const record of records) {
       const job = this.track(record);
       job.savedStatus = record.status;
+      job.lastCheckpoint = (await this.disk(record.id).retained().catch(() => []))[0];
       if (isTerminal(record.status)) continue;
       if (record.status === 'stopping') {
         // The user had asked to stop it; honour that rather than running it again.
@@ -135,10 +161,11 @@ export class JobManager extends Emitter<ManagerEvents> {
         continue;
       }
       record.spec = v.spec;
-      this.opts.logger.warn({ jobId: record.id, name: record.name, was: record.status }, 'job was running when the server stopped; restarting it from the beginning of its input');
-      relaunch.push(job);
+      const from = await resumePoint(this.disk(record.id), record, this.opts.logger.child({ jobId: record.id }));
+      this.opts.logger.warn({ jobId: record.id, name: record.name, was: record.status, from }, 'job was running when the server stopped; resuming it');
+      relaunch.push([job, from]);
     }
-    await Promise.all(relaunch.map((job) => this.launch(job)));
+    await Promise.all(relaunch.map(([job, from]) => this.launch(job, { restart: 'server-restart', restoreFrom: from })));
     this.timer = setInterval(() => this.sampleAll(), this.opts.sampleIntervalMs ?? 1000);
     this.timer.unref();
   }
@@ -149,13 +176,76 @@ export class JobManager extends Emitter<ManagerEvents> {
    * another reason the job is kept as `failed`. The record is first written once the engine has
    * answered: a job whose submit was never acknowledged need not survive a crash.
    */
-  async submit(spec: JobSpec): Promise<{ id: string; failure?: StartFailure }> {
+  async submit(spec: JobSpec, from?: { prepare(disk: SnapshotDisk): Promise<string> }): Promise<{ id: string; failure?: StartFailure }> {
     if (this.closing) throw new Error('the server is shutting down');
     const record: JobRecord = { version: 1, id: newJobId(), name: spec.name, spec, status: 'created', createdAt: Date.now() };
+    // A start from another job's savepoint: it is copied into this job's folder first.
+    let restoreFrom: string | undefined;
+    try {
+      restoreFrom = from ? await from.prepare(this.disk(record.id)) : undefined;
+    } catch (err) {
+      await this.forget(record.id);
+      throw err;
+    }
+    if (restoreFrom !== undefined) record.resume = { from: restoreFrom, after: 0 };
     const job = this.track(record);
-    const failure = await this.launch(job, { dropIfRefused: true });
-    if (failure?.problems) this.jobs.delete(record.id);
+    const failure = await this.launch(job, { dropIfRefused: true, ...(restoreFrom === undefined ? {} : { restoreFrom, restart: 'restore' }) });
+    if (failure?.problems || (failure && restoreFrom !== undefined)) await this.forget(record.id);
     return failure ? { id: record.id, failure } : { id: record.id };
+  }
+
+  /**
+   * Stops the job's current run, if any, and starts it again from snapshot `restoreFrom`, with
+   * `spec` when given (e.g. another parallelism). Rejects with {@link JobBusyError} while
+   * another restart of the job is under way; resolves with the failure when it could not start.
+   */
+  async restart(id: string, o: { restoreFrom: string; spec?: JobSpec }): Promise<StartFailure | undefined> {
+    const job = this.jobs.get(id);
+    if (!job) throw new Error(`no job ${id}`);
+    if (job.restarting) throw new JobBusyError(`job ${id} is already restarting; wait until it runs again`);
+    job.restarting = true;
+    try {
+      await job.starting;
+      const handle = job.handle;
+      // Forget the old run first, so its end does not mark the job stopped.
+      job.unsubscribe?.();
+      job.handle = undefined;
+      if (handle && !isTerminal(handle.status)) {
+        this.setStatus(job, 'restarting');
+        await this.withTimeout(handle.stop(), `stopping job ${id} to restore it`);
+      }
+      job.tracker.detach();
+      // Checkpoints numbered up to here belong to the abandoned timeline (see JobRecord.resume).
+      job.record.resume = { from: o.restoreFrom, after: await this.disk(id).highestCheckpoint() };
+      if (o.spec) job.record.spec = o.spec;
+      await this.persist(job);
+      return await this.launch(job, { restoreFrom: o.restoreFrom, restart: 'restore' });
+    } finally {
+      job.restarting = false;
+    }
+  }
+
+  /** The running engine job, when there is one. */
+  handleOf(id: string): JobHandle | undefined {
+    return this.jobs.get(id)?.handle;
+  }
+
+  /** The job's record (spec, status); undefined for an unknown id. */
+  recordOf(id: string): Readonly<JobRecord> | undefined {
+    return this.jobs.get(id)?.record;
+  }
+
+  /** The job's checkpoint history in memory (this and earlier runs), newest first. */
+  checkpointHistory(id: string): CheckpointInfo[] {
+    const job = this.jobs.get(id);
+    if (!job) return [];
+    if (job.handle) job.tracker.poll(job.handle);
+    return job.tracker.entries();
+  }
+
+  /** The job's snapshots on disk (its folder is `checkpointDir`). */
+  disk(id: string): SnapshotDisk {
+    return new SnapshotDisk(this.opts.store.jobDir(id), id);
   }
 
   has(id: string): boolean {
@@ -166,9 +256,9 @@ export class JobManager extends Emitter<ManagerEvents> {
   list(): JobSummary[] {
     return [...this.jobs.values()]
       .sort((a, b) => b.record.createdAt - a.record.createdAt)
-      .map(({ record: r, history }) => {
+      .map(({ record: r, history, lastCheckpoint: c }) => {
         const m = history.last() ?? r.metrics;
-        return { id: r.id, name: r.name, status: r.status, createdAt: r.createdAt, ...pickTimes(r), ...(m ? { metrics: summarizeMetrics(m) } : {}) };
+        return { id: r.id, name: r.name, status: r.status, createdAt: r.createdAt, ...pickTimes(r), ...(m ? { metrics: summarizeMetrics(m) } : {}), ...(c ? { lastCheckpoint: c } : {}) };
       });
   }
 
@@ -231,6 +321,7 @@ export class JobManager extends Emitter<ManagerEvents> {
     await Promise.all(
       jobs.map(async (job) => {
         job.unsubscribe?.();
+        job.tracker.detach();
         const h = job.handle;
         if (h && !isTerminal(h.status)) await this.withTimeout(h.stop(), `stopping job ${job.record.id} for shutdown`);
       }),
@@ -239,13 +330,55 @@ export class JobManager extends Emitter<ManagerEvents> {
   }
 
   private track(record: JobRecord): ManagedJob {
-    const job: ManagedJob = { record, history: new RingBuffer(this.historySize), previews: {}, previewSig: new Map(), deadLetters: [], failures: new RingBuffer(FAILURES_KEPT) };
+    const job: ManagedJob = {
+      record,
+      history: new RingBuffer(this.historySize),
+      previews: {},
+      previewSig: new Map(),
+      deadLetters: [],
+      failures: new RingBuffer(FAILURES_KEPT),
+      tracker: new CheckpointTracker(record.id, (kind, c) => void this.onCheckpoint(job, kind, c)),
+    };
     this.jobs.set(record.id, job);
     return job;
   }
 
+  /** Remembers an error once, though a restart may report it both as a status and as an event. */
+  private noteFailure(job: ManagedJob, status: JobStatus, error: RiffleErrorInfo, ts = Date.now()): void {
+    const last = job.failures.last();
+    if (last && last.error.code === error.code && last.error.message === error.message && Math.abs(last.ts - ts) < 2000) return;
+    job.failures.push({ ts, status, error });
+  }
+
+  /** A restart of the job (restore, server restart, or the engine's restart strategy). */
+  private restarted(job: ManagedJob, e: Omit<RestartEvent, 'jobId'>): void {
+    job.lastRestart = { ...e, jobId: job.record.id };
+    if (e.error) this.noteFailure(job, 'restarting', e.error, e.ts);
+    this.opts.logger.info({ jobId: job.record.id, reason: e.reason, from: e.snapshotId, attempt: e.attempt }, 'job restarted');
+    this.emit('restarted', job.lastRestart);
+  }
+
+  /** Completed ones get their size per operator from the metadata on disk before they go out. */
+  private async onCheckpoint(job: ManagedJob, kind: CheckpointEventKind, c: CheckpointInfo): Promise<void> {
+    let info = c;
+    if (kind === 'completed') {
+      if (c.operators === undefined && c.snapshotId !== undefined) {
+        const operators = await this.disk(job.record.id).operatorsOf(c.snapshotId).catch(() => undefined);
+        if (operators) info = { ...c, operators };
+      }
+      job.lastCheckpoint = info;
+    }
+    this.emit('checkpoint', { kind, info });
+  }
+
+  /** Drops a job that never started, with its folder (e.g. a copied savepoint). */
+  private async forget(id: string): Promise<void> {
+    this.jobs.delete(id);
+    await rm(this.opts.store.jobDir(id), { recursive: true, force: true }).catch(() => undefined);
+  }
+
   /** Starts (or restarts) a job in the engine; resolves with the error when it could not start. */
-  private launch(job: ManagedJob, opts: { dropIfRefused?: boolean } = {}): Promise<StartFailure | undefined> {
+  private launch(job: ManagedJob, opts: LaunchOptions = {}): Promise<StartFailure | undefined> {
     const { record } = job;
     record.status = 'created';
     delete record.startedAt;
@@ -256,7 +389,7 @@ export class JobManager extends Emitter<ManagerEvents> {
     job.starting = (async () => {
       let handle: JobHandle;
       try {
-        handle = await this.startJob(record.spec, { jobId: record.id, baseDir: this.opts.baseDir, logger: engineLogger(this.opts.logger, record.id) });
+        handle = await startEngine(this.startJob, record, { baseDir: this.opts.baseDir, logger: engineLogger(this.opts.logger, record.id) }, this.opts.store.jobDir(record.id), opts.restoreFrom);
       } catch (err) {
         const failure: StartFailure = { error: toErrorInfo(err) };
         const problems = specProblemsOf(err);
@@ -271,7 +404,19 @@ export class JobManager extends Emitter<ManagerEvents> {
       }
       job.handle = handle;
       record.startedAt = Date.now();
-      job.unsubscribe = handle.onStatus((s, e) => this.setStatus(job, s, e));
+      job.tracker.attach(handle);
+      if (opts.restart) {
+        // With 'latest' the engine says what it found (and which corrupt checkpoints it passed over).
+        const from = handle.restored?.snapshotId ?? (opts.restoreFrom === 'latest' ? undefined : opts.restoreFrom);
+        const skipped = handle.restored?.skipped ?? [];
+        this.restarted(job, { reason: opts.restart, ...(from === undefined ? {} : { snapshotId: from }), ...(skipped.length > 0 ? { skipped } : {}), ts: Date.now() });
+      }
+      const offRestart = handle.onRestart?.((e) => this.restarted(job, e));
+      const offStatus = handle.onStatus((s, e) => this.setStatus(job, s, e));
+      job.unsubscribe = () => {
+        offStatus();
+        offRestart?.();
+      };
       void handle.done.then((r) => this.onDone(job, handle, r.status, r.error));
       this.setStatus(job, handle.status, handle.error);
       void this.persist(job);
@@ -288,6 +433,7 @@ export class JobManager extends Emitter<ManagerEvents> {
     job.deadLetters = handle.deadLetters();
     job.record.metrics = job.history.last();
     job.unsubscribe?.();
+    job.tracker.detach();
     job.handle = undefined;
     void this.persist(job);
   }
@@ -299,7 +445,7 @@ export class JobManager extends Emitter<ManagerEvents> {
     r.status = status;
     if (error) {
       r.error = error;
-      job.failures.push({ ts: Date.now(), status, error });
+      this.noteFailure(job, status, error);
     }
     if (isTerminal(status)) {
       r.endedAt = Date.now();
@@ -356,7 +502,17 @@ export class JobManager extends Emitter<ManagerEvents> {
         // keep the last sample
       }
     }
-    return { id: r.id, name: r.name, status: r.status, spec: r.spec, createdAt: r.createdAt, ...pickTimes(r), ...(metrics ? { metrics } : {}) };
+    return {
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      spec: r.spec,
+      createdAt: r.createdAt,
+      ...pickTimes(r),
+      ...(metrics ? { metrics } : {}),
+      ...(job.lastCheckpoint ? { lastCheckpoint: job.lastCheckpoint } : {}),
+      ...(job.lastRestart ? { lastRestart: job.lastRestart } : {}),
+    };
   }
 
   private previewsOf(job: ManagedJob): Record<string, unknown[]> {

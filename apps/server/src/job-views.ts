@@ -1,4 +1,4 @@
-import { getOperator, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type MetricsSummary, type RiffleErrorInfo } from '@riffle/shared';
+import { getOperator, type CheckpointInfo, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type MetricsSummary, type RiffleErrorInfo } from '@riffle/shared';
 
 export type { MetricsSummary };
 
@@ -16,6 +16,12 @@ export interface JobRecord {
   error?: RiffleErrorInfo;
   /** Last metrics sample of a job that ended, so lists after a restart still show totals. */
   metrics?: JobMetrics;
+  /**
+   * The snapshot the job was last restored from by a user (`from`), and the highest checkpoint
+   * number on disk at that moment (`after`): a server restart resumes from the newest checkpoint
+   * above `after`, else from `from`, never from a checkpoint of the abandoned timeline.
+   */
+  resume?: { from: string; after: number };
 }
 
 /** One entry of `GET /api/jobs`. */
@@ -28,6 +34,7 @@ export interface JobSummary {
   endedAt?: number;
   error?: RiffleErrorInfo;
   metrics?: MetricsSummary;
+  lastCheckpoint?: CheckpointInfo;
 }
 
 /** `GET /api/jobs/:id`: the job plus what its collect sinks hold and its recent dead letters. */

@@ -1,5 +1,5 @@
 import type { Server } from 'socket.io';
-import { JOBS_NAMESPACE, jobRoom, type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck } from '@riffle/shared';
+import { JOBS_NAMESPACE, jobRoom, type CheckpointInfo, type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck } from '@riffle/shared';
 import { isJobId } from './job-id.js';
 import type { JobManager } from './job-manager.js';
 
@@ -8,13 +8,15 @@ export type RiffleIo = Server<ClientToServerEvents, ServerToClientEvents>;
 /**
  * The live protocol: in namespace `/jobs`, `subscribe {jobId}` joins the job's room and acks the
  * snapshot (job, metrics history, previews); the room then gets `job:metrics` (volatile, ~1 Hz),
- * `job:preview` (when a collect sink's records changed) and `job:status` (every change).
- * Returns a function that detaches the manager's listeners.
+ * `job:preview` (when a collect sink's records changed), `job:status` (every change),
+ * `checkpoint:started|completed|failed` and `job:restarted`. The ack also carries the job's
+ * checkpoint list (`checkpoints`, from `listCheckpoints`). Returns a function that detaches the
+ * manager's listeners.
  */
-export function attachLive(io: RiffleIo, jobs: JobManager): () => void {
+export function attachLive(io: RiffleIo, jobs: JobManager, listCheckpoints: (jobId: string) => Promise<CheckpointInfo[]>): () => void {
   const nsp = io.of(JOBS_NAMESPACE);
   nsp.on('connection', (socket) => {
-    socket.on('subscribe', (req, ack) => {
+    socket.on('subscribe', async (req, ack) => {
       const reply = typeof ack === 'function' ? ack : (_: SubscribeAck) => {};
       const jobId: unknown = req?.jobId;
       if (!isJobId(jobId)) return reply({ ok: false, error: 'bad_job_id' });
@@ -25,7 +27,9 @@ export function attachLive(io: RiffleIo, jobs: JobManager): () => void {
         void socket.leave(jobRoom(jobId));
         return reply({ ok: false, error: 'not_found' });
       }
-      reply({ ok: true, ...snap });
+      // A checkpoint event during the listing reaches the client too; it replaces entries by id.
+      const checkpoints = await listCheckpoints(jobId).catch(() => []);
+      reply({ ok: true, ...snap, checkpoints });
     });
     socket.on('unsubscribe', (req) => {
       const jobId: unknown = req?.jobId;
@@ -36,6 +40,8 @@ export function attachLive(io: RiffleIo, jobs: JobManager): () => void {
     jobs.on('metrics', (m) => nsp.to(jobRoom(m.jobId)).volatile.emit('job:metrics', m)),
     jobs.on('preview', (p) => nsp.to(jobRoom(p.jobId)).emit('job:preview', p)),
     jobs.on('status', (s) => nsp.to(jobRoom(s.jobId)).emit('job:status', s)),
+    jobs.on('checkpoint', ({ kind, info }) => nsp.to(jobRoom(info.jobId)).emit(`checkpoint:${kind}`, info)),
+    jobs.on('restarted', (e) => nsp.to(jobRoom(e.jobId)).emit('job:restarted', e)),
   ];
   return () => off.forEach((f) => f());
 }

@@ -8,6 +8,7 @@ import { resolveAccess, socketAuth, urlWithToken, type AccessOptions } from './a
 import { ensureDemoJob } from './demo.js';
 import { JobManager, type StartJob } from './job-manager.js';
 import { JobStore } from './job-store.js';
+import { SnapshotService } from './checkpoints/snapshot-service.js';
 import { attachLive, type RiffleIo } from './live.js';
 import { createLogger, type Logger } from './logger.js';
 import { listRoutes, type RouteInfo } from './routes/list-routes.js';
@@ -108,7 +109,8 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
     ...(options.corsOrigins?.length ? { cors: { origin: options.corsOrigins } } : {}),
   });
   io.of(JOBS_NAMESPACE).use(socketAuth(access));
-  const detach = attachLive(io, jobs);
+  const snapshots = new SnapshotService(jobs);
+  const detach = attachLive(io, jobs, (id) => snapshots.list(id));
   try {
     await new Promise<void>((res, rej) => {
       http.once('error', rej);

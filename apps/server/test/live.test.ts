@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { JOBS_NAMESPACE, type ClientToServerEvents, type JobMetrics, type PreviewUpdate, type ServerToClientEvents, type StatusUpdate, type SubscribeAck } from '@riffle/shared';
+import { JOBS_NAMESPACE, type CheckpointInfo, type ClientToServerEvents, type JobMetrics, type PreviewUpdate, type RestartEvent, type ServerToClientEvents, type StatusUpdate, type SubscribeAck } from '@riffle/shared';
 import type { RiffleServer } from '../src/index.js';
+import { countingSpec } from './checkpoint-helpers.js';
 import { api, removeDir, startServer, tempDir, unboundedSpec, waitFor } from './helpers.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -108,5 +109,55 @@ describe('live protocol', () => {
     await new Promise((r) => setTimeout(r, 1300));
     expect(count).toBe(after);
     await api(server, `/api/jobs/${id}/stop`, { method: 'POST' });
+  });
+});
+
+/** A client subscribed to `jobId` that records every checkpoint and restart event. */
+async function subscribedWithEvents(jobId: string) {
+  const c = await connect();
+  const events: Array<[string, CheckpointInfo | RestartEvent]> = [];
+  for (const name of ['checkpoint:started', 'checkpoint:completed', 'checkpoint:failed', 'job:restarted'] as const) c.on(name, (e: CheckpointInfo | RestartEvent) => events.push([name, e]));
+  return { ack: await subscribe(c, jobId), events };
+}
+
+const running = async (id: string) => waitFor(async () => (await api(server, `/api/jobs/${id}`)).body.status === 'running', 'the job to run');
+
+describe('live checkpoint events', { timeout: 60_000 }, () => {
+  it('sends checkpoint:started then checkpoint:completed with size per operator, and job:restarted on restore; the ack lists checkpoints', async () => {
+    const id = (await api(server, '/api/jobs', { json: countingSpec({ count: 10_000_000, rate: 2_000 }) })).body.id as string;
+    await running(id);
+    const { ack, events } = await subscribedWithEvents(id);
+    expect(ack).toMatchObject({ ok: true, checkpoints: [] });
+    const t = await api(server, `/api/jobs/${id}/checkpoints`, { method: 'POST' });
+    expect(t.status).toBe(202);
+    await waitFor(() => events.some(([n]) => n === 'checkpoint:completed'), 'checkpoint:completed');
+    const mine = events.filter(([, e]) => (e as CheckpointInfo).id === t.body.id);
+    expect(mine[0]).toEqual(['checkpoint:started', expect.objectContaining({ jobId: id, status: 'in_progress', kind: 'checkpoint' })]);
+    const [, done] = mine.find(([n]) => n === 'checkpoint:completed')! as [string, CheckpointInfo];
+    expect(done).toMatchObject({ jobId: id, snapshotId: t.body.snapshotId, status: 'completed', alignmentMs: expect.any(Number), durationMs: expect.any(Number) });
+    expect(done.bytes).toBeGreaterThan(0);
+    expect(done.operators!.reduce((n, o) => n + o.bytes, 0)).toBeGreaterThan(0);
+
+    // A late subscriber gets the list in its ack.
+    const late = await subscribedWithEvents(id);
+    expect(late.ack.ok && late.ack.checkpoints?.map((c) => c.snapshotId)).toEqual([t.body.snapshotId]);
+
+    expect((await api(server, `/api/jobs/${id}/restore`, { json: { checkpointId: t.body.snapshotId } })).status).toBe(200);
+    await waitFor(() => events.some(([n]) => n === 'job:restarted'), 'job:restarted');
+    expect(events.find(([n]) => n === 'job:restarted')![1]).toMatchObject({ jobId: id, reason: 'restore', snapshotId: t.body.snapshotId, ts: expect.any(Number) });
+    await api(server, `/api/jobs/${id}/stop`, { method: 'POST' });
+  });
+
+  it('sends checkpoint:failed with the reason when a checkpoint is aborted', async () => {
+    // One record every 20 s holds the barrier; stopping the job aborts the checkpoint.
+    const id = (await api(server, '/api/jobs', { json: countingSpec({ count: 1000, rate: 0.05 }) })).body.id as string;
+    await running(id);
+    const { events } = await subscribedWithEvents(id);
+    expect((await api(server, `/api/jobs/${id}/checkpoints`, { method: 'POST' })).status).toBe(202);
+    await waitFor(() => events.some(([n]) => n === 'checkpoint:started'), 'checkpoint:started');
+    await api(server, `/api/jobs/${id}/stop`, { method: 'POST' });
+    await waitFor(() => events.some(([n]) => n === 'checkpoint:failed'), 'checkpoint:failed');
+    const [, failed] = events.find(([n]) => n === 'checkpoint:failed')! as [string, CheckpointInfo];
+    expect(failed).toMatchObject({ jobId: id, status: 'failed', retained: false, error: expect.any(String) });
   });
 });

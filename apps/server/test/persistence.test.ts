@@ -43,7 +43,7 @@ describe('persistence', () => {
     const byId = new Map(list.map((j) => [j.id, j]));
     expect(byId.get(bounded)).toMatchObject({ name: 'kept-bounded', status: 'finished', metrics: { recordsOut: 50 } });
     expect(byId.get(stopped)).toMatchObject({ status: 'stopped' });
-    // Restarted from the beginning (checkpoint resume is a later issue).
+    // It never took a checkpoint, so it resumes from the beginning of its input.
     expect(byId.get(running)?.status).toBe('running');
     const detail = await api(b, `/api/jobs/${running}`);
     expect(detail.body.startedAt).toBeGreaterThanOrEqual(restartedAt);

@@ -1,6 +1,10 @@
 import type { CheckpointStats, CompletedSnapshot } from './checkpoint/coordinator.js';
+import type { RestoreReport } from './checkpoint/restore-latest.js';
 import type { PlanDescription } from './plan/describe-plan.js';
-import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
+import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RestartEvent, RiffleErrorInfo } from '@riffle/shared';
+
+/** A restart of a job, as `onRestart` reports it: the protocol's {@link RestartEvent} without the job id. */
+export type RestartInfo = Omit<RestartEvent, 'jobId'>;
 
 /** Structured logging goes through this; the engine imports no logging library. */
 export interface EngineLogger {
@@ -39,10 +43,22 @@ export interface EngineOptions {
    * `checkpointDir`. It is verified (checksums, same topology, same maxParallelism) and each
    * operator subtask gets its state, also at another parallelism. `Engine.start` rejects with
    * `corrupt_snapshot`, `snapshot_not_found` or `incompatible_snapshot` when it cannot be used.
+   *
+   * `'latest'`: the newest completed checkpoint whose files verify; corrupt ones are passed over
+   * (logged, and listed in `job.restored.skipped`), and without any valid checkpoint the job
+   * starts fresh. Savepoints are never "latest". What the server uses to resume jobs after it
+   * restarted, and what automatic recovery uses.
    */
   restoreFrom?: string;
   /** A checkpoint not complete after this long is aborted (default 60 000 ms). */
   checkpointTimeoutMs?: number;
+  /**
+   * Test-only failure injection (Flink's FailingMapper), never part of a job spec: subtask 0 of
+   * operator `nodeId` (not a source) throws after `records` records (`afterCheckpoint`: counted
+   * from the run's first completed checkpoint on), in each of the first `runs` runs of the job
+   * (default 1), so restart strategies can be tested.
+   */
+  debugFailAfter?: { nodeId: string; records: number; runs?: number; afterCheckpoint?: boolean };
 }
 
 /** How a job ended. */
@@ -88,4 +104,16 @@ export interface JobHandle {
   triggerSavepoint?(): Promise<CompletedSnapshot>;
   /** Recent checkpoints and savepoints of this run, oldest first (empty without `checkpointDir`). */
   checkpoints?(): CheckpointStats[];
+  /**
+   * Called with a copy of a checkpoint's or savepoint's stats when it starts, when a subtask
+   * acknowledges (`acknowledged`/`total`), and when it completes (with `operators`: bytes per
+   * node) or fails (with `error`). Returns an unsubscribe function.
+   * @example
+   * job.onCheckpoint((c) => io.to(jobRoom(job.id)).emit(`checkpoint:${c.status === 'in_progress' ? 'started' : c.status}`, { ...c, jobId: job.id, retained: true }));
+   */
+  onCheckpoint?(listener: (stats: CheckpointStats) => void): () => void;
+  /** Called each time the restart strategy restarts the job (after its delay); returns an unsubscribe function. */
+  onRestart?(listener: (e: RestartInfo) => void): () => void;
+  /** What the current run restored from (`restoreFrom` given), with the corrupt checkpoints it passed over. */
+  readonly restored?: RestoreReport | undefined;
 }

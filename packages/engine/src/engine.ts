@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { RiffleError, validateSpec } from '@riffle/shared';
+import { RiffleError, validateSpec, type JobSpec, type SpecValidation } from '@riffle/shared';
 import type { CheckpointSetup } from './checkpoint/job-checkpoints.js';
-import { loadForRestore } from './checkpoint/restore.js';
+import { listSnapshots } from './checkpoint/list-snapshots.js';
+import { LATEST, resolveRestore } from './checkpoint/restore-latest.js';
 import { SnapshotStorage } from './checkpoint/snapshot-storage.js';
 import type { EngineLogger, EngineOptions, JobHandle } from './api.js';
 import { InvalidSpecError } from './errors.js';
@@ -10,6 +11,7 @@ import { OPERATORS } from './operators/registry.js';
 import { buildLogicalGraph } from './plan/logical-graph.js';
 import { buildPhysicalPlan } from './plan/physical-plan.js';
 import { Job } from './runtime/job.js';
+import { RestartingJob, type JobRun } from './runtime/restarting-job.js';
 import { ThreadedJob } from './runtime/threaded-job.js';
 
 const SILENT: EngineLogger = { info() {}, warn() {}, error() {} };
@@ -40,7 +42,8 @@ export const Engine = {
   /**
    * Validates the spec, plans it and starts it. Resolves once the job runs (status `running`),
    * or, when opening an operator failed (e.g. a missing input file), with a handle whose status
-   * is `failed` and whose `done` carries the error.
+   * is `failed` and whose `done` carries the error. With `config.restart` (a strategy other than
+   * `none` and attempts > 0) the handle restarts failed runs from the latest checkpoint.
    * @throws {InvalidSpecError} when the spec does not validate (`code: 'invalid_spec'`, `domain: 'user'`,
    * `problems`: every problem with its JSON path).
    */
@@ -54,31 +57,59 @@ export const Engine = {
         { path: `$.nodes[${missing}].kind`, code: 'unknown_kind', message: `this engine cannot run "${valid.nodes[missing]!.kind}" yet`, nodeId: valid.nodes[missing]!.id },
       ]);
     }
-    const logger = options.logger ?? SILENT;
-    const graph = buildLogicalGraph(valid, validation);
-    const plan = buildPhysicalPlan(graph);
-    const jobId = options.jobId ?? randomUUID();
-    const baseDir = options.baseDir ?? process.cwd();
-    const execution = options.execution ?? 'auto';
-    const threads = execution === 'threads' || (execution === 'auto' && plan.chains.some((c) => c.parallelism > 1));
     if (options.restoreFrom !== undefined && options.checkpointDir === undefined) throw checkpointError('restoreFrom needs checkpointDir (the job folder holding the snapshot)');
-    let checkpointing: CheckpointSetup | undefined;
     if (options.checkpointDir !== undefined) {
       const bad = valid.nodes.find((n) => NOT_CHECKPOINTABLE[n.kind] !== undefined);
       if (bad !== undefined) throw checkpointError(`node ${bad.id} (${bad.kind}) ${NOT_CHECKPOINTABLE[bad.kind]}: the job cannot run with checkpoints`);
-      const restore = options.restoreFrom === undefined ? undefined : await loadForRestore(new SnapshotStorage(options.checkpointDir, jobId), options.restoreFrom, plan);
-      checkpointing = {
-        dir: options.checkpointDir,
-        config: valid.config.checkpoints,
-        restore,
-        ...(options.checkpointTimeoutMs !== undefined ? { timeoutMs: options.checkpointTimeoutMs } : {}),
-      };
     }
-    const job = threads
-      ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing)
-      : new Job(jobId, valid, plan, baseDir, logger, checkpointing);
-    await job.launch();
-    logger.info('job started', { jobId: job.id, name: valid.name });
-    return job;
+    const logger = options.logger ?? SILENT;
+    const jobId = options.jobId ?? randomUUID();
+    const launch = (restoreFrom: string | undefined, attempt: number, firstCheckpointId?: number) =>
+      launchRun(valid, validation, { ...options, logger, jobId }, restoreFrom, attempt, firstCheckpointId);
+    const first = await launch(options.restoreFrom, 0);
+    const restart = valid.config.restart;
+    if (restart === undefined || restart.strategy === 'none' || restart.attempts < 1) return first;
+    return new RestartingJob(first, launch, restart, options.checkpointDir !== undefined ? LATEST : undefined, logger);
   },
+
+  /** Checkpoints and savepoints on disk in a job folder; see {@link listSnapshots}. */
+  listSnapshots,
 };
+
+/** Plans and launches one run of a validated spec (run `attempt` of a restarting job). */
+async function launchRun(
+  valid: JobSpec,
+  validation: SpecValidation,
+  options: EngineOptions & { logger: EngineLogger; jobId: string },
+  restoreFrom: string | undefined,
+  attempt: number,
+  firstCheckpointId: number | undefined,
+): Promise<JobRun> {
+  const { logger, jobId } = options;
+  const plan = buildPhysicalPlan(buildLogicalGraph(valid, validation));
+  const baseDir = options.baseDir ?? process.cwd();
+  const execution = options.execution ?? 'auto';
+  const threads = execution === 'threads' || (execution === 'auto' && plan.chains.some((c) => c.parallelism > 1));
+  let checkpointing: CheckpointSetup | undefined;
+  let restored;
+  if (options.checkpointDir !== undefined) {
+    const resolved = restoreFrom === undefined ? undefined : await resolveRestore(new SnapshotStorage(options.checkpointDir, jobId), restoreFrom, plan, logger);
+    restored = resolved?.report;
+    checkpointing = {
+      dir: options.checkpointDir,
+      config: valid.config.checkpoints,
+      restore: resolved?.data,
+      ...(options.checkpointTimeoutMs !== undefined ? { timeoutMs: options.checkpointTimeoutMs } : {}),
+      ...(firstCheckpointId !== undefined ? { firstId: firstCheckpointId } : {}),
+    };
+  }
+  const job = threads
+    ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing)
+    : new Job(jobId, valid, plan, baseDir, logger, checkpointing);
+  job.restored = restored;
+  const fail = options.debugFailAfter;
+  if (fail !== undefined && attempt < (fail.runs ?? 1)) job.debugFailAfter = { nodeId: fail.nodeId, records: fail.records, afterCheckpoint: fail.afterCheckpoint === true };
+  await job.launch();
+  logger.info('job started', { jobId: job.id, name: valid.name, attempt });
+  return job;
+}

@@ -26,6 +26,11 @@ export interface OperatorContext {
   time: 'event' | 'processing';
   /** Folder relative paths resolve against. */
   baseDir: string;
+  /**
+   * The job takes checkpoints: two-phase-commit sinks then make output visible only when a
+   * checkpoint completes (without checkpoints there is nothing to commit against).
+   */
+  checkpointing?: boolean;
   logger: EngineLogger;
   counters: NodeCounters;
   /** Sends a record that could not be processed to the job's dead-letter output. */

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobSpecInput, NodeSpec } from '@riffle/shared';
-import { Engine, type EngineOptions, type JobHandle, type JobResult } from '../src/index.js';
+import { clickEvent, Engine, type EngineOptions, type JobHandle, type JobResult } from '../src/index.js';
 
 export function tempDir(prefix = 'riffle-engine-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
@@ -52,4 +52,14 @@ export async function until(cond: () => boolean, timeoutMs = 5000): Promise<void
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Per-key record counts of a deterministic clickstream generator: the offline reference. */
+export function offlineCounts(seed: number, count: number, ratePerSec: number, key: 'user_id' | 'product_id'): Map<number, number> {
+  const m = new Map<number, number>();
+  for (let i = 0; i < count; i++) {
+    const k = clickEvent(seed, i, ratePerSec, 0)[key];
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
 }

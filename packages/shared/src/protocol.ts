@@ -142,6 +142,10 @@ export interface JobInfo {
   endedAt?: number;
   error?: RiffleErrorInfo;
   metrics?: JobMetrics;
+  /** The newest completed checkpoint or savepoint (this run or on disk). */
+  lastCheckpoint?: CheckpointInfo;
+  /** The last time the job restarted (restore, recovery, server restart). */
+  lastRestart?: RestartEvent;
 }
 
 /** Latest records reaching a `sink.collect` node. */
@@ -159,7 +163,7 @@ export interface StatusUpdate {
 
 /** What the server returns in the `subscribe` acknowledgement: the current snapshot. */
 export type SubscribeAck =
-  | { ok: true; job: JobInfo; history: JobMetrics[]; previews: Record<string, unknown[]> }
+  | { ok: true; job: JobInfo; history: JobMetrics[]; previews: Record<string, unknown[]>; checkpoints?: CheckpointInfo[] }
   | { ok: false; error: string };
 
 /** The socket.io namespace for live job data. */
@@ -215,6 +219,10 @@ export interface RestartEvent {
   snapshotId?: string;
   /** Attempt number within the restart strategy (failure only). */
   attempt?: number;
+  /** How long the restart strategy waited before this restart (failure only). */
+  delayMs?: number;
+  /** Newer checkpoints passed over because they did not verify (corrupt or partial). */
+  skipped?: Array<{ snapshotId: string; error: string }>;
   error?: RiffleErrorInfo;
   ts: number;
 }

@@ -35,12 +35,21 @@ export const CheckpointConfigSchema = z.strictObject({
   intervalMs: z.int().min(10).default(10_000),
   mode: z.enum(['exactly-once', 'at-least-once']).default('exactly-once'),
   retain: z.int().min(1).max(100).default(5),
+  /** Consecutive failed checkpoints the job tolerates; one more restarts it (absent: never). */
+  tolerableFailures: z.int().min(0).optional(),
+  /**
+   * Bytes of records an exactly-once alignment may hold back per task; above it the checkpoint is
+   * aborted instead of memory growing (engine default: 64 MiB).
+   */
+  maxAlignmentBytes: z.int().min(1024).optional(),
 });
 
 export const RestartConfigSchema = z.strictObject({
   strategy: z.enum(['none', 'fixed-delay', 'exponential-backoff']).default('fixed-delay'),
   attempts: z.int().min(0).default(10),
   delayMs: z.int().min(0).default(1000),
+  /** exponential-backoff: the delay doubles per attempt up to this (default 60 000 ms). */
+  maxDelayMs: z.int().min(0).optional(),
 });
 
 export const JobConfigSchema = z.strictObject({

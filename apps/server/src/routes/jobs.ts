@@ -3,6 +3,7 @@ import { describePlan } from '@riffle/engine';
 import { validateSpec, type SpecProblem, type ValidationErrorBody } from '@riffle/shared';
 import { HttpError, notFound } from '../http-errors.js';
 import { isJobId, JOB_ID_RE } from '../job-id.js';
+import { snapshotError, type SnapshotService } from '../checkpoints/snapshot-service.js';
 import type { JobManager } from '../job-manager.js';
 import { filePathProblems } from '../security/file-paths.js';
 
@@ -10,7 +11,7 @@ import { filePathProblems } from '../security/file-paths.js';
  * `/api/jobs`: submit (201 `{id}`), list (`{jobs}`), details, dead letters, failures, stop.
  * Ids are checked against {@link JOB_ID_RE} before anything else sees them.
  */
-export function jobsRouter(jobs: JobManager, baseDir: string): Router {
+export function jobsRouter(jobs: JobManager, baseDir: string, snapshots: SnapshotService): Router {
   const r = express.Router();
 
   r.post('/', async (req, res) => {
@@ -23,9 +24,12 @@ export function jobsRouter(jobs: JobManager, baseDir: string): Router {
     if (!v.ok || !v.spec) throw invalidSpec(v.errors);
     const pathProblems = await filePathProblems(v.spec, baseDir);
     if (pathProblems.length > 0) throw invalidSpec(pathProblems);
-    const { id, failure } = await jobs.submit(v.spec);
+    // `{ spec, restoreFrom: { jobId, savepointId } }` starts from another job's savepoint.
+    const from = isObject(body) && 'restoreFrom' in body ? snapshots.fromSavepoint(v.spec, body.restoreFrom) : undefined;
+    const { id, failure } = await jobs.submit(v.spec, from);
     // The engine may refuse a spec the catalog accepts (a kind it cannot run yet): same answer.
     if (failure?.problems) throw invalidSpec(failure.problems);
+    if (failure && from) throw snapshotError(failure.error);
     if (failure) throw HttpError.fromRiffle(failure.error, { jobId: id });
     res.status(201).location(`/api/jobs/${id}`).json({ id });
   });
@@ -54,6 +58,12 @@ export function jobsRouter(jobs: JobManager, baseDir: string): Router {
 
   r.post('/:id/stop', async (req, res) => {
     const id = jobId(req, jobs);
+    // `{ savepoint: true }`: stop with a savepoint, named in the answer.
+    if (isObject(req.body) && req.body.savepoint === true) {
+      const sp = await snapshots.stopWithSavepoint(id);
+      res.json({ ...jobs.details(id), savepoint: sp });
+      return;
+    }
     res.json(await jobs.stop(id));
   });
 
@@ -73,7 +83,8 @@ function invalidSpec(problems: SpecProblem[]): HttpError {
   });
 }
 
-function jobId(req: Request, jobs: JobManager): string {
+/** The `:id` of a job route: 400 when malformed, 404 when unknown. */
+export function jobId(req: Request, jobs: JobManager): string {
   const id = req.params.id;
   if (!isJobId(id))
     throw new HttpError('bad_job_id', 'job ids are 3-64 lower-case letters, digits and dashes; copy the id from GET /api/jobs', { status: 400 });

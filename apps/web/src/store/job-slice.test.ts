@@ -45,6 +45,18 @@ describe('job slice', () => {
     expect(isActive(store.getState().job.status)).toBe(false);
   });
 
+  it('drops the old run\'s preview when the job restarts (restore), keeping its metrics history', () => {
+    const store = started();
+    store.getState().jobMetrics(sample('j1', 1000));
+    store.getState().jobPreview({ jobId: 'j1', nodeId: 'preview', records: [{ n: 500 }] });
+    store.getState().jobStatus({ jobId: 'j1', status: 'restarting' });
+    expect(store.getState().job).toMatchObject({ status: 'restarting', previews: {} });
+    expect(store.getState().job.history).toHaveLength(1);
+    store.getState().jobStatus({ jobId: 'j1', status: 'running' });
+    store.getState().jobPreview({ jobId: 'j1', nodeId: 'preview', records: [{ n: 501 }] });
+    expect(store.getState().job.previews.preview).toEqual([{ n: 501 }]);
+  });
+
   it('keeps a 400 answer as server problems', () => {
     const store = createEditorStore(demoGraph());
     store.getState().jobRejected('rejected', [{ path: '$.nodes[1].params.expr', message: 'bad', code: 'bad_expression' }]);

@@ -67,7 +67,8 @@ export const createJobSlice: StateCreator<EditorState, [], [], JobSlice> = (set,
         if (last && m.ts <= last.ts) return {};
         return { history: trim([...job.history, m]) };
       }),
-    jobStatus: (s) => update(s.jobId, () => ({ status: s.status, error: s.error?.message })),
+    // A restart begins a new run: the old run's preview records no longer describe the job.
+    jobStatus: (s) => update(s.jobId, () => ({ status: s.status, error: s.error?.message, ...(s.status === 'restarting' ? { previews: {} } : {}) })),
     jobPreview: (p) => update(p.jobId, (job) => ({ previews: { ...job.previews, [p.nodeId]: p.records } })),
   };
 };

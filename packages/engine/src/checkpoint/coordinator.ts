@@ -23,6 +23,8 @@ export interface TaskAck {
   chainId: string;
   subtask: number;
   bytes: Uint8Array;
+  /** State bytes of each chained operator inside `bytes`. */
+  operators?: Array<{ nodeId: string; bytes: number }>;
   alignmentMs: number;
   /** Source tasks: the source's position (its `snapshotState()`), also kept in `_metadata`. */
   sourcePosition?: { nodeId: string; position: unknown };
@@ -68,12 +70,19 @@ export interface CoordinatorOptions {
   fileName(chainId: string, subtask: number): string;
 }
 
+/** Receives a copy of a snapshot's stats when it starts, progresses, completes or fails. */
+export type CheckpointListener = (stats: CheckpointStats) => void;
+
 interface Pending {
   id: number;
   kind: CheckpointStats['kind'];
   stats: CheckpointStats;
   snapshot: PendingSnapshot | undefined;
   expected: Set<string>;
+  /** `_metadata` is being written: past the point of no return, an abort must not claim failure. */
+  committing?: Promise<unknown>;
+  /** State bytes per node, summed over the acknowledged subtasks. */
+  operatorBytes: Map<string, number>;
   writes: Array<Promise<unknown>>;
   sources: Record<string, unknown[]>;
   started: number;
@@ -99,6 +108,8 @@ export class CheckpointCoordinator {
   private closed = false;
   /** Clean-ups of aborted snapshots still running; `close` waits for them. */
   private readonly cleanups = new Set<Promise<unknown>>();
+  /** Set by the job: told of every change of a snapshot's stats. */
+  onUpdate: CheckpointListener | undefined;
 
   constructor(private readonly o: CoordinatorOptions) {
     this.nextId = o.firstId;
@@ -132,6 +143,7 @@ export class CheckpointCoordinator {
       stats,
       snapshot: undefined,
       expected: new Set(this.o.runtime.expectedTasks()),
+      operatorBytes: new Map(),
       writes: [],
       sources: {},
       started: performance.now(),
@@ -141,6 +153,9 @@ export class CheckpointCoordinator {
       done,
     };
     this.pending = p;
+    stats.acknowledged = 0;
+    stats.total = p.expected.size;
+    this.emit(stats);
     const declined = this.o.runtime.declineReason();
     if (declined !== undefined) {
       await this.abort(p, `declined: ${declined}`);
@@ -173,7 +188,11 @@ export class CheckpointCoordinator {
     if (!p.expected.delete(key)) return;
     p.stats.alignmentMs = Math.max(p.stats.alignmentMs, Math.round(ack.alignmentMs * 1000) / 1000);
     if (ack.sourcePosition !== undefined) (p.sources[ack.sourcePosition.nodeId] ??= [])[ack.subtask] = ack.sourcePosition.position;
-    const write = p.snapshot.writeFile(this.o.fileName(ack.chainId, ack.subtask), ack.bytes, { nodeId: ack.chainId, subtask: ack.subtask });
+    for (const o of ack.operators ?? []) p.operatorBytes.set(o.nodeId, (p.operatorBytes.get(o.nodeId) ?? 0) + o.bytes);
+    p.stats.acknowledged = (p.stats.acknowledged ?? 0) + 1;
+    this.emit(p.stats);
+    const owner = { nodeId: ack.chainId, subtask: ack.subtask, ...(ack.operators ? { operators: ack.operators } : {}) };
+    const write = p.snapshot.writeFile(this.o.fileName(ack.chainId, ack.subtask), ack.bytes, owner);
     write.catch(() => undefined); // observed by complete(); an aborted snapshot's writes may fail
     p.writes.push(write);
     if (p.expected.size === 0) void this.complete(p);
@@ -192,16 +211,29 @@ export class CheckpointCoordinator {
     await Promise.all(this.cleanups);
   }
 
+  private emit(stats: CheckpointStats): void {
+    try {
+      this.onUpdate?.({ ...stats, ...(stats.operators ? { operators: stats.operators.map((o) => ({ ...o })) } : {}) });
+    } catch (e) {
+      // A listener's bug must not change the checkpoint's fate.
+      this.o.logger.warn('checkpoint listener threw', { jobId: this.o.jobId, error: message(e) });
+    }
+  }
+
   private async complete(p: Pending): Promise<void> {
     try {
       await Promise.all(p.writes);
       if (this.pending !== p) return;
       const extra: CheckpointExtra = { ...this.o.extra, sources: p.sources };
-      const info = await p.snapshot!.complete(extra as unknown as Record<string, unknown>);
+      const committing = p.snapshot!.complete(extra as unknown as Record<string, unknown>);
+      p.committing = committing;
+      const info = await committing;
       if (p.timer !== undefined) clearTimeout(p.timer);
       this.pending = undefined;
       const durationMs = Math.round(performance.now() - p.started);
-      Object.assign(p.stats, { status: 'completed', durationMs, bytes: info.totalBytes } satisfies Partial<CheckpointStats>);
+      const operators = [...p.operatorBytes].map(([nodeId, bytes]) => ({ nodeId, bytes }));
+      Object.assign(p.stats, { status: 'completed', durationMs, bytes: info.totalBytes, operators } satisfies Partial<CheckpointStats>);
+      this.emit(p.stats);
       this.o.logger.info(`${p.kind} completed`, { jobId: this.o.jobId, id: info.id, bytes: info.totalBytes, durationMs });
       if (p.kind === 'checkpoint') {
         try {
@@ -211,18 +243,27 @@ export class CheckpointCoordinator {
         }
       }
       p.resolve({ id: p.id, snapshotId: info.id, kind: p.kind, bytes: info.totalBytes, durationMs });
-      this.o.runtime.notifyComplete(p.id);
+      // Tasks of a job that is ending may be closed already: they commit on close, or the next run
+      // does on restore (Flink drops notifications after a task finished, too).
+      if (!this.closed) this.o.runtime.notifyComplete(p.id);
     } catch (e) {
+      p.committing = undefined;
       await this.abort(p, `storage: ${message(e)}`);
     }
   }
 
   private async abort(p: Pending, reason: string): Promise<void> {
     if (p.stats.status !== 'in_progress') return;
+    if (p.committing !== undefined) {
+      // The metadata write decides: complete() records the outcome either way.
+      await p.committing.catch(() => undefined);
+      return;
+    }
     if (p.timer !== undefined) clearTimeout(p.timer);
     if (this.pending === p) this.pending = undefined;
     Object.assign(p.stats, { status: 'failed', error: reason, durationMs: Math.round(performance.now() - p.started) } satisfies Partial<CheckpointStats>);
     this.o.logger.warn(`${p.kind} ${p.id} failed`, { jobId: this.o.jobId, reason });
+    this.emit(p.stats);
     p.reject(new Error(`${p.kind} ${p.id} failed: ${reason}`));
     // Let writes in flight settle first, so removing the folder does not race with them (a
     // leftover folder has no _metadata: the next start's sweep removes it anyway).

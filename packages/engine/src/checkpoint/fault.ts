@@ -1,3 +1,5 @@
+import { isMainThread } from 'node:worker_threads';
+
 /**
  * Test-only fault injection (TEST-PLAN.md): `RIFFLE_FAULT=<point>:<n>` aborts the process the
  * n-th time (1-based) execution reaches `<point>`, so crash-consistency tests can kill the process
@@ -32,6 +34,10 @@ export function faultPoint(point: FaultPoint): void {
   hits.set(point, n);
   if (n === want.n) {
     process.stderr.write(`riffle: RIFFLE_FAULT reached ${point}:${n}, aborting\n`);
-    process.abort();
+    if (isMainThread) process.abort();
+    // process.abort() is not available in worker threads: signal the whole process instead, and
+    // block this thread until the signal lands so that nothing after the fault point runs.
+    process.kill(process.pid, 'SIGABRT');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
   }
 }

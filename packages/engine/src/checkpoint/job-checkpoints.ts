@@ -15,6 +15,11 @@ export interface CheckpointSetup {
   config: JobConfig['checkpoints'];
   restore: RestoreData | undefined;
   timeoutMs?: number;
+  /**
+   * Lowest id for this run's first checkpoint: a restarted run continues after every id its
+   * predecessors used (also failed ones, whose folders are gone), so ids stay unique per job.
+   */
+  firstId?: number;
 }
 
 /**
@@ -33,7 +38,7 @@ export async function createCoordinator(
   const storage = new SnapshotStorage(setup.dir, jobId);
   await storage.sweep();
   const existing = await storage.listCheckpoints();
-  const highest = Math.max(setup.restore?.checkpointId ?? 0, ...existing.map((c) => c.metadata.checkpointId));
+  const highest = Math.max(setup.restore?.checkpointId ?? 0, (setup.firstId ?? 1) - 1, ...existing.map((c) => c.metadata.checkpointId));
   const chainIndex = new Map(physical.chains.map((c, i) => [c.id, i]));
   return new CheckpointCoordinator({
     storage,
@@ -55,12 +60,14 @@ export async function createCoordinator(
 
 /** A task's snapshot as the acknowledgement the coordinator takes (state msgpackr-encoded). */
 export function toAck(s: TaskSnapshot, isSource: boolean): TaskAck {
+  const encoded = encodeTaskState({ chainId: s.chainId, subtask: s.subtask, operators: s.operators });
   return {
     checkpointId: s.checkpointId,
     chainId: s.chainId,
     subtask: s.subtask,
     alignmentMs: s.alignmentMs,
-    bytes: encodeTaskState({ chainId: s.chainId, subtask: s.subtask, operators: s.operators }),
+    bytes: encoded.bytes,
+    operators: encoded.operators,
     ...(isSource ? { sourcePosition: { nodeId: s.operators[0]!.nodeId, position: s.operators[0]!.state } } : {}),
   };
 }

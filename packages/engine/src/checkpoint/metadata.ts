@@ -9,6 +9,8 @@ export interface SnapshotFile {
   bytes: number;
   nodeId?: string;
   subtask?: number;
+  /** Bytes of each chained operator's state inside the file. */
+  operators?: Array<{ nodeId: string; bytes: number }>;
 }
 
 /** What `_metadata` holds; it is written last, so a snapshot without it does not exist. */

@@ -7,7 +7,7 @@ import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { sha256 } from './durable-fs.js';
 import type { CheckpointExtra } from './coordinator.js';
 import { CorruptSnapshotError } from './errors.js';
-import type { SnapshotStorage } from './snapshot-storage.js';
+import type { LoadedSnapshot, SnapshotStorage } from './snapshot-storage.js';
 
 /** One task file: the chain's operator states in chain order. */
 export interface TaskStateFile {
@@ -16,8 +16,28 @@ export interface TaskStateFile {
   operators: Array<{ nodeId: string; state: unknown }>;
 }
 
-export function encodeTaskState(f: TaskStateFile): Uint8Array {
-  return pack(f);
+/** On disk each operator's state is packed on its own, so its size is known per operator. */
+interface StoredTaskState {
+  chainId: string;
+  subtask: number;
+  operators: Array<{ nodeId: string; packed?: Uint8Array; state?: unknown }>;
+}
+
+/** A task file's bytes and the bytes of each operator's state inside it. */
+export interface EncodedTaskState {
+  bytes: Uint8Array;
+  operators: Array<{ nodeId: string; bytes: number }>;
+}
+
+export function encodeTaskState(f: TaskStateFile): EncodedTaskState {
+  const operators = f.operators.map((o) => ({ nodeId: o.nodeId, ...(o.state === undefined ? {} : { packed: pack(o.state) }) }));
+  const stored: StoredTaskState = { chainId: f.chainId, subtask: f.subtask, operators };
+  return { bytes: pack(stored), operators: operators.map((o) => ({ nodeId: o.nodeId, bytes: o.packed?.byteLength ?? 0 })) };
+}
+
+function decodeOperatorState(op: StoredTaskState['operators'][number]): unknown {
+  // Files of the first format held the state inline.
+  return op.packed !== undefined ? unpack(op.packed) : op.state;
 }
 
 /** A verified snapshot, indexed for restore. */
@@ -52,7 +72,12 @@ export function specFingerprint(graph: LogicalGraph): string {
  * {@link CorruptSnapshotError}, `SnapshotNotFoundError` or {@link IncompatibleSnapshotError}.
  */
 export async function loadForRestore(storage: SnapshotStorage, id: string, plan: PhysicalPlan): Promise<RestoreData> {
-  const loaded = await storage.load(id);
+  return decodeForRestore(await storage.load(id), plan);
+}
+
+/** {@link loadForRestore} of a snapshot already read and verified. */
+export function decodeForRestore(loaded: LoadedSnapshot, plan: PhysicalPlan): RestoreData {
+  const { id } = loaded;
   const extra = loaded.metadata.extra as CheckpointExtra | undefined;
   if (extra === undefined || typeof extra.fingerprint !== 'string' || typeof extra.parallelism !== 'object')
     throw new CorruptSnapshotError(id, '_metadata', 'no coordinator data (fingerprint, parallelism)');
@@ -62,17 +87,19 @@ export async function loadForRestore(storage: SnapshotStorage, id: string, plan:
     throw new IncompatibleSnapshotError(id, `maxParallelism is ${plan.graph.maxParallelism}, the snapshot has ${extra.maxParallelism} (key groups cannot be remapped)`);
   const states = new Map<string, unknown[]>();
   for (const f of loaded.metadata.files) {
-    let file: TaskStateFile;
+    let file: StoredTaskState;
+    const decoded: Array<[string, unknown]> = [];
     try {
-      file = unpack(loaded.files.get(f.name)!) as TaskStateFile;
+      file = unpack(loaded.files.get(f.name)!) as StoredTaskState;
+      if (!Array.isArray(file?.operators)) throw new Error('no operator list');
+      for (const op of file.operators) decoded.push([op.nodeId, decodeOperatorState(op)]);
     } catch (e) {
       throw new CorruptSnapshotError(id, f.name, `undecodable task state (${e instanceof Error ? e.message : String(e)})`);
     }
-    if (!Array.isArray(file?.operators)) throw new CorruptSnapshotError(id, f.name, 'malformed task state');
-    for (const op of file.operators) {
-      let list = states.get(op.nodeId);
-      if (list === undefined) states.set(op.nodeId, (list = []));
-      list[file.subtask] = op.state;
+    for (const [nodeId, state] of decoded) {
+      let list = states.get(nodeId);
+      if (list === undefined) states.set(nodeId, (list = []));
+      list[file.subtask] = state;
     }
   }
   for (const [nodeId, p] of Object.entries(extra.parallelism)) {

@@ -117,9 +117,7 @@ export class SnapshotStorage {
    * starting empty or failing.
    */
   async loadLatestCheckpoint(onSkip?: (s: SkippedSnapshot) => void): Promise<LoadedSnapshot | undefined> {
-    const names = await this.dirNames(this.checkpointsDir, (n) => CHECKPOINT_DIR_RE.test(n));
-    names.sort((a, b) => checkpointNumber(b) - checkpointNumber(a));
-    for (const id of names) {
+    for (const id of await this.checkpointIds()) {
       try {
         return await this.load(id);
       } catch (e) {
@@ -128,6 +126,12 @@ export class SnapshotStorage {
       }
     }
     return undefined;
+  }
+
+  /** Ids (`chk-<n>`) of the checkpoint folders on disk, newest first, completed or not. */
+  async checkpointIds(): Promise<string[]> {
+    const names = await this.dirNames(this.checkpointsDir, (n) => CHECKPOINT_DIR_RE.test(n));
+    return names.sort((a, b) => checkpointNumber(b) - checkpointNumber(a));
   }
 
   /**
@@ -224,7 +228,7 @@ export class PendingSnapshot {
   ) {}
 
   /** Writes one state file durably and records its checksum for the metadata. */
-  async writeFile(name: string, data: Uint8Array, owner: { nodeId?: string; subtask?: number } = {}): Promise<SnapshotFile> {
+  async writeFile(name: string, data: Uint8Array, owner: Pick<SnapshotFile, 'nodeId' | 'subtask' | 'operators'> = {}): Promise<SnapshotFile> {
     if (this.done) throw new Error(`snapshot ${this.target.id} is already finished`);
     if (!FILE_NAME_RE.test(name) || name === METADATA_FILE) throw new RangeError(`bad snapshot file name "${name}"`);
     await writeFileDurably(join(this.target.dir, name), data, { beforeFsync: 'chk.task.beforeFsync', afterRename: 'chk.task.afterRename' });

@@ -1,10 +1,12 @@
 import type { DeadLetter, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
-import type { EngineLogger, JobResult } from '../api.js';
-import type { CheckpointCoordinator, CheckpointStats, CompletedSnapshot } from '../checkpoint/coordinator.js';
+import type { EngineLogger, JobResult, RestartInfo } from '../api.js';
+import type { CheckpointCoordinator, CheckpointListener, CheckpointStats, CompletedSnapshot } from '../checkpoint/coordinator.js';
+import type { RestoreReport } from '../checkpoint/restore-latest.js';
 import { toErrorInfo } from '../errors.js';
 import { describePhysicalPlan, type PlanDescription } from '../plan/describe-plan.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { DeadLetterBuffer } from './dead-letters.js';
+import type { FailAfter } from './fail-after.js';
 import { JobLifecycle, type StatusListener } from './lifecycle.js';
 import { MetricsRegistry } from './metrics.js';
 
@@ -22,6 +24,11 @@ export abstract class JobBase {
   protected failure: unknown;
   protected stopRequested = false;
   protected coordinator: CheckpointCoordinator | undefined;
+  private readonly checkpointListeners = new Set<CheckpointListener>();
+  /** What this run started from (set by `Engine.start` when it restored or looked for `latest`). */
+  restored: RestoreReport | undefined;
+  /** Test-only (`EngineOptions.debugFailAfter`): an operator of this run fails deliberately. */
+  debugFailAfter: FailAfter | undefined;
 
   constructor(
     readonly id: string,
@@ -51,6 +58,17 @@ export abstract class JobBase {
 
   onStatus(listener: StatusListener): () => void {
     return this.lifecycle.subscribe(listener);
+  }
+
+  /** Called with a snapshot's stats when it starts, progresses, completes or fails; returns an unsubscribe function. */
+  onCheckpoint(listener: CheckpointListener): () => void {
+    this.checkpointListeners.add(listener);
+    return () => this.checkpointListeners.delete(listener);
+  }
+
+  /** A single run never restarts; the restart supervisor (restarting-job.ts) reports restarts. */
+  onRestart(_listener: (e: RestartInfo) => void): () => void {
+    return () => undefined;
   }
 
   triggerCheckpoint(): Promise<CompletedSnapshot> {
@@ -91,6 +109,21 @@ export abstract class JobBase {
     }
     this.lifecycle.transition(result.status, result.error);
     this.resolveDone(result);
+  }
+
+  /** Makes `c` this run's coordinator and forwards its stats updates to `onCheckpoint` listeners. */
+  protected attachCoordinator(c: CheckpointCoordinator): CheckpointCoordinator {
+    this.coordinator = c;
+    c.onUpdate = (stats) => {
+      for (const l of [...this.checkpointListeners]) {
+        try {
+          l(stats);
+        } catch (e) {
+          this.logger.warn('checkpoint listener threw', { jobId: this.id, error: String(e) });
+        }
+      }
+    };
+    return c;
   }
 
   /** Tells the running tasks to stop (wake sleeping sources, message the workers). */

@@ -4,6 +4,7 @@ import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/jo
 import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { errorMessage } from '../errors.js';
+import { armFailAfter } from './fail-after.js';
 import { JobBase } from './job-base.js';
 import { addStateMetrics, collectStateSizes } from './metrics.js';
 import { PreviewBuffer } from './preview-buffer.js';
@@ -48,6 +49,7 @@ export class Job extends JobBase implements JobHandle {
     try {
       this.built = buildTasks(this.physical, {
         baseDir: this.baseDir,
+        checkpointing: this.checkpointing !== undefined,
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
@@ -56,6 +58,7 @@ export class Job extends JobBase implements JobHandle {
           this.dead.add(nodeId, record, error);
         },
       });
+      armFailAfter(this.built.tasks, this.debugFailAfter);
       for (const node of this.physical.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
       if (this.checkpointing !== undefined) await this.setUpCheckpoints(this.checkpointing, this.built);
       for (const t of this.built.tasks) await t.open();
@@ -108,7 +111,7 @@ export class Job extends JobBase implements JobHandle {
         else s.pending.then(() => coordinator.acknowledge(ack), (e: unknown) => coordinator.decline(s.checkpointId, errorMessage(e)));
       };
     }
-    this.coordinator = coordinator;
+    this.attachCoordinator(coordinator);
   }
 
   metrics(): JobMetrics {

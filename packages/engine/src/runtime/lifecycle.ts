@@ -1,15 +1,16 @@
 import type { JobStatus, RiffleErrorInfo } from '@riffle/shared';
 
 /**
- * The legal transitions of a job (STYLE.md habit 6). `checkpointing` and `restarting` arrive with
- * checkpoints and restart strategies; they have no transitions yet.
+ * The legal transitions of a job (STYLE.md habit 6). `restarting` is the restart strategy's wait
+ * between a failed run and the next (runtime/restarting-job.ts); `checkpointing` is unused (a
+ * checkpoint runs alongside `running`).
  */
 const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  created: ['running', 'failed'],
-  running: ['stopping', 'finished', 'failed'],
+  created: ['running', 'restarting', 'failed'],
+  running: ['stopping', 'finished', 'failed', 'restarting'],
   stopping: ['stopped', 'failed'],
   checkpointing: [],
-  restarting: [],
+  restarting: ['running', 'stopping', 'failed'],
   stopped: [],
   finished: [],
   failed: [],

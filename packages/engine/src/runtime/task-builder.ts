@@ -17,6 +17,8 @@ import { Task, type ChainMember } from './task.js';
 /** Per-node context pieces the job supplies. */
 export interface TaskEnvironment {
   baseDir: string;
+  /** The job takes checkpoints (see {@link OperatorContext.checkpointing}). */
+  checkpointing?: boolean;
   logger: OperatorContext['logger'];
   services: JobServices;
   deadLetter(nodeId: string, counters: NodeCounters, record: unknown, error: unknown): void;
@@ -169,6 +171,7 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     keyed: node.keyedInput,
     time,
     baseDir: env.baseDir,
+    checkpointing: env.checkpointing === true,
     logger: env.logger,
     counters,
     deadLetter: (record, error) => env.deadLetter(node.id, counters, record, error),

@@ -73,12 +73,12 @@ export class ThreadedJob extends JobBase implements JobHandle {
     const setup = this.checkpointing;
     if (setup !== undefined) {
       try {
-        this.coordinator = await createCoordinator(setup, this.physical, this.id, this.logger, {
+        this.attachCoordinator(await createCoordinator(setup, this.physical, this.id, this.logger, {
           expectedTasks: () => this.physical.chains.flatMap((c) => Array.from({ length: c.parallelism }, (_, s) => `${c.id}/${s}`)),
           declineReason: () => (this.stopRequested || this.failure !== undefined || this.finalizing ? 'the job is stopping' : undefined),
           triggerSources: (id) => this.broadcast({ t: 'trigger', id }),
           notifyComplete: (id) => this.broadcast({ t: 'notify', id }),
-        });
+        }));
       } catch (e) {
         this.fail(e);
         await this.done;
@@ -97,6 +97,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
         workers: count,
         running,
         checkpoints: setup !== undefined,
+        ...(this.debugFailAfter !== undefined ? { failAfter: this.debugFailAfter } : {}),
         ...(setup?.restore !== undefined ? { restore: setup.restore } : {}),
       });
     }

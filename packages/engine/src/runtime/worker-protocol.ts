@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { DeadLetter, JobSpec, RiffleErrorInfo } from '@riffle/shared';
 import type { TaskAck } from '../checkpoint/coordinator.js';
 import type { RestoreData } from '../checkpoint/restore.js';
+import type { FailAfter } from './fail-after.js';
 import type { SubtaskMetrics } from '@riffle/shared';
 import type { NodeCounters, StateSize } from './metrics.js';
 
@@ -22,6 +23,8 @@ export interface WorkerInit {
   checkpoints: boolean;
   /** The snapshot to start from (each worker restores the subtasks it runs). */
   restore?: RestoreData;
+  /** Test-only: an operator fails deliberately (see fail-after.ts). */
+  failAfter?: FailAfter;
 }
 
 /** Main thread → worker. */

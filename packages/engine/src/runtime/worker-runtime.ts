@@ -4,6 +4,7 @@ import type { EngineLogger } from '../api.js';
 import type { Row } from '../collector.js';
 import { toAck } from '../checkpoint/job-checkpoints.js';
 import { restoreOperator } from '../checkpoint/restore.js';
+import { armFailAfter } from './fail-after.js';
 import { errorMessage, toErrorInfo } from '../errors.js';
 import { buildLogicalGraph } from '../plan/logical-graph.js';
 import { buildPhysicalPlan, type ChainPlan, type PhysicalPlan } from '../plan/physical-plan.js';
@@ -87,6 +88,7 @@ export class WorkerRuntime {
       this.plan,
       {
         baseDir: init.baseDir,
+        checkpointing: init.checkpoints,
         logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),
@@ -115,6 +117,7 @@ export class WorkerRuntime {
       const chain = this.plan.chainOf.get(t.chainId)!;
       pending.push([t, chain, taskIndex(chain, t.subtaskIndex)]);
     }
+    armFailAfter(this.built.tasks, init.failAfter);
     const { graph } = this.plan;
     if (init.restore !== undefined)
       for (const t of this.built.tasks)

@@ -3,6 +3,11 @@ import { join } from 'node:path';
 
 const FLUSH_CHARS = 1 << 20;
 
+/** The hidden name of a sealed part waiting for its checkpoint to complete. */
+export function pendingName(part: string): string {
+  return `.${part}.pending`;
+}
+
 /**
  * Flink's file-sink convention for one subtask: lines go to a hidden in-progress file
  * (`.part-<subtask>-<n>.ndjson.inprogress`) that becomes visible as `part-<subtask>-<n>.ndjson`
@@ -25,10 +30,13 @@ export class PartFileWriter {
     private readonly subtask: number,
   ) {}
 
-  /** Creates the folder and continues numbering after existing parts, so earlier output is never overwritten. */
+  /**
+   * Creates the folder and continues numbering after existing parts (also hidden pending ones),
+   * so earlier output is never overwritten.
+   */
   open(): void {
     mkdirSync(this.dir, { recursive: true });
-    const re = new RegExp(`^part-${this.subtask}-(\\d+)\\.ndjson$`);
+    const re = new RegExp(`^\\.?part-${this.subtask}-(\\d+)\\.ndjson(\\.pending)?$`);
     for (const name of readdirSync(this.dir)) {
       const m = re.exec(name);
       if (m) this.counter = Math.max(this.counter, Number(m[1]) + 1);
@@ -79,6 +87,23 @@ export class PartFileWriter {
     this.counter++;
     this.size = 0;
     return to;
+  }
+
+  /**
+   * Closes the in-progress file as a hidden pending part (`.part-<subtask>-<n>.ndjson.pending`):
+   * complete, but not visible until published (transactional mode, see transactional-parts.ts).
+   * Returns the name it will be published under, if a file was open.
+   */
+  seal(): string | undefined {
+    if (this.fd === undefined) return undefined;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = undefined;
+    const name = `part-${this.subtask}-${this.counter}.ndjson`;
+    renameSync(this.inProgressPath, join(this.dir, pendingName(name)));
+    this.counter++;
+    this.size = 0;
+    return name;
   }
 
   /** Gives up the in-progress file (the job failed): nothing half-written becomes visible. */

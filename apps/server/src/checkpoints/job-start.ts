@@ -1,0 +1,47 @@
+import type { EngineOptions, JobHandle } from '@riffle/engine';
+import type { JobSpec } from '@riffle/shared';
+import { toErrorInfo } from '../engine-errors.js';
+import type { JobRecord } from '../job-views.js';
+import type { Logger } from '../logger.js';
+import type { SnapshotDisk } from './snapshot-disk.js';
+
+type StartJob = (spec: JobSpec, options: EngineOptions) => Promise<JobHandle>;
+
+/**
+ * Starts the engine with the job's folder as `checkpointDir`. A job that did not ask for
+ * checkpoints but has an operator checkpoints cannot capture yet runs without them (it just
+ * cannot take manual ones); a job that asked for them gets the engine's refusal.
+ */
+export async function startEngine(
+  startJob: StartJob,
+  record: JobRecord,
+  base: Omit<EngineOptions, 'jobId' | 'checkpointDir' | 'restoreFrom'>,
+  checkpointDir: string,
+  restoreFrom: string | undefined,
+): Promise<JobHandle> {
+  const opts: EngineOptions = { ...base, jobId: record.id };
+  try {
+    return await startJob(record.spec, { ...opts, checkpointDir, ...(restoreFrom === undefined ? {} : { restoreFrom }) });
+  } catch (err) {
+    if (restoreFrom !== undefined || record.spec.config?.checkpoints !== undefined || toErrorInfo(err).code !== 'checkpoints_unsupported') throw err;
+    return startJob(record.spec, opts);
+  }
+}
+
+/**
+ * Where a job resumes after a server restart: the engine's `'latest'` (the newest checkpoint that
+ * verifies; corrupt ones are passed over, none: from the beginning). After a user's restore it is
+ * the newest valid checkpoint taken since (numbered above `resume.after`), else the restored
+ * snapshot itself: never a checkpoint of the run the restore abandoned.
+ */
+export async function resumePoint(disk: SnapshotDisk, record: JobRecord, log: Logger): Promise<string> {
+  const pin = record.resume;
+  if (pin === undefined) return 'latest';
+  try {
+    const latest = await disk.latestRestorable(pin.after, (id, reason) => log.warn({ snapshot: id, reason }, 'skipping a corrupt checkpoint; trying the previous one'));
+    return latest ?? pin.from;
+  } catch (err) {
+    log.error({ err: String(err) }, "could not read the job's checkpoints");
+    return pin.from;
+  }
+}

@@ -1,0 +1,48 @@
+import { clickEvent } from '@riffle/engine';
+
+/**
+ * A keyed count over `count` generated records (key `user_id`, ~1000 keys) with a window that
+ * only fires at the end of the input, so the collect sink ends up holding each key's final count
+ * once. Checkpoints every `intervalMs` (a long interval: manual ones only).
+ */
+export function countingSpec(o: { count: number; rate: number; intervalMs?: number; retain?: number; name?: string; seed?: number; parallelism?: number }) {
+  return {
+    specVersion: 1,
+    name: o.name ?? 'keyed-count',
+    config: {
+      parallelism: o.parallelism ?? 1,
+      checkpoints: { intervalMs: o.intervalMs ?? 3_600_000, mode: 'exactly-once', retain: o.retain ?? 3 },
+    },
+    nodes: [
+      { id: 'gen', kind: 'source.datagen', params: { seed: o.seed ?? 7, ratePerSec: o.rate, count: o.count, watermark: { maxOutOfOrderness: '5s' } } },
+      { id: 'byUser', kind: 'keyBy', params: { key: 'user_id' } },
+      { id: 'counts', kind: 'window.tumbling', params: { size: '1000d', aggregate: [{ fn: 'count', as: 'n' }] } },
+      { id: 'out', kind: 'sink.collect', params: { limit: 10_000 } },
+    ],
+    edges: [
+      { from: 'gen', to: 'byUser' },
+      { from: 'byUser', to: 'counts' },
+      { from: 'counts', to: 'out' },
+    ],
+  };
+}
+
+/** The counts computed directly from the generator, without the engine. */
+export function expectedCounts(count: number, seed = 7): Map<number, number> {
+  const m = new Map<number, number>();
+  for (let i = 0; i < count; i++) {
+    const u = clickEvent(seed, i, 1, 0).user_id;
+    m.set(u, (m.get(u) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** Key → count from the collect sink's records; a key seen twice is a duplicate and throws. */
+export function countsOf(records: Array<{ key: number; n: number }>): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const r of records) {
+    if (m.has(r.key)) throw new Error(`key ${r.key} was emitted twice (${m.get(r.key)} and ${r.n})`);
+    m.set(r.key, r.n);
+  }
+  return m;
+}

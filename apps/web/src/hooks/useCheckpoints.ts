@@ -1,0 +1,76 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { CheckpointInfo, RestartEvent } from '@riffle/shared';
+import { followCheckpoints } from '../api/checkpoint-feed';
+import { listCheckpoints, restoreSnapshot, triggerSnapshot } from '../api/checkpoints-api';
+import { getJob } from '../api/jobs-api';
+import { upsertCheckpoint } from '../lib/checkpoint-list';
+
+export interface CheckpointsView {
+  list: readonly CheckpointInfo[];
+  lastRestart?: RestartEvent;
+  /** The last action's failure, in the server's words. */
+  error?: string;
+  /** An action is waiting for the server's answer. */
+  busy: boolean;
+  trigger(kind: 'checkpoint' | 'savepoint'): Promise<void>;
+  restore(c: CheckpointInfo): Promise<boolean>;
+  dismissError(): void;
+}
+
+/**
+ * A job's checkpoints, live: the list from the socket's subscribe acknowledgement (REST when the
+ * socket is slow), updated by `checkpoint:*` events; actions report failures in `error`.
+ */
+export function useCheckpoints(jobId: string): CheckpointsView {
+  const [list, setList] = useState<readonly CheckpointInfo[]>([]);
+  const [lastRestart, setLastRestart] = useState<RestartEvent>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const refresh = useCallback(async () => {
+    // The last restart happened maybe before this panel was mounted: the job record has it.
+    void getJob(jobId).then((j) => j?.lastRestart && setLastRestart(j.lastRestart));
+    await listCheckpoints(jobId).then(setList, (e: Error) => setError(e.message));
+  }, [jobId]);
+
+  useEffect(() => {
+    setList([]);
+    setError(undefined);
+    setLastRestart(undefined);
+    void refresh();
+    return followCheckpoints(jobId, {
+      onList: setList,
+      onCheckpoint: (c) => setList((l) => upsertCheckpoint(l, c)),
+      onRestart: (e) => {
+        setLastRestart(e);
+        void refresh();
+      },
+    });
+  }, [jobId, refresh]);
+
+  const act = async (f: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await f();
+      return true;
+    } catch (e) {
+      setError((e as Error).message);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return {
+    list,
+    ...(lastRestart ? { lastRestart } : {}),
+    ...(error ? { error } : {}),
+    busy,
+    trigger: async (kind) => {
+      await act(() => triggerSnapshot(jobId, kind));
+    },
+    restore: (c) => act(() => restoreSnapshot(jobId, c)),
+    dismissError: () => setError(undefined),
+  };
+}
