@@ -4,7 +4,8 @@ import { deadLetteringSpec, expectChartGrows, linePoints, samples, submit } from
 
 // Journey (b): watch a running job's dashboards move, open a node's detail, see its dead letters.
 test('the operations console shows a running job live, its node detail and its dead letters', async ({ page, request }) => {
-  test.setTimeout(240_000);
+  // Generous: on a shared, loaded machine every page action is slow.
+  test.setTimeout(480_000);
   const id = await submit(request, E2E_TOKEN, deadLetteringSpec());
   // Let the server's ring buffer fill a little: the page opens "late".
   await expect.poll(async () => ((await (await request.get(`/api/jobs/${id}`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } })).json()) as { status: string }).status).toBe('running');
@@ -15,8 +16,10 @@ test('the operations console shows a running job live, its node detail and its d
   await expect(page).toHaveURL(/\/jobs$/);
   const row = page.getByTestId(`job-row-${id}`);
   await expect(row).toContainText('console-journey');
-  await expect(page.getByTestId(`job-row-status-${id}`)).toHaveText('running');
+  await expect(page.getByTestId(`job-row-status-${id}`)).toHaveText(/running|checkpointing/);
   await expect(row).toContainText(/\d+s/);
+  // Its last checkpoint: number, size, age.
+  await expect(row).toContainText(/#\d+ · [\d.]+ (B|KB|MB) · \d+s ago/, { timeout: 30_000 });
   await page.screenshot({ path: 'test-results/console-jobs.png' });
 
   await page.getByTestId(`job-open-${id}`).click();
@@ -29,7 +32,7 @@ test('the operations console shows a running job live, its node detail and its d
   // A deep link survives a reload (the server answers index.html; the token was kept).
   await page.reload();
   await expect(page.getByTestId('job-page-name')).toHaveText('console-journey');
-  await expect(page.getByTestId('job-status')).toHaveText('running');
+  await expect(page.getByTestId('job-status')).toHaveText(/running|checkpointing/);
   await expect(page.getByTestId('link-state')).toHaveText('live');
 
   // The running graph, read-only, with live figures on nodes and edges.
@@ -50,6 +53,11 @@ test('the operations console shows a running job live, its node detail and its d
   // Dead letters are counted on their own series.
   await page.getByTestId('chart-late-dead').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('chart-late-dead').locator('.recharts-legend-item-text')).toContainText(['purchases dead letters']);
+
+  // Checkpoint duration and size, one point per completed checkpoint.
+  await page.getByTestId('chart-checkpoint-size').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('chart-checkpoint-duration').locator('path.recharts-line-curve')).not.toHaveCount(0);
+  await expect.poll(() => samples(page, 'chart-checkpoint-size'), { timeout: 30_000 }).toBeGreaterThan(1);
 
   // Errors and dead letters: records with the operator and the error.
   const dead = page.getByTestId('dead-letters-table');

@@ -3,12 +3,13 @@ import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 /**
  * The demo pipeline at parallelism 2 (worker threads, so subtasks report), with a filter that
- * divides by `user_id % 7`: about one record in seven throws and is dead-lettered.
+ * divides by `user_id % 7`: about one record in seven throws and is dead-lettered; a checkpoint
+ * every 2 s.
  */
 export function deadLetteringSpec(name = 'console-journey'): JobSpecInput {
   const spec = demoSpec();
   const nodes = spec.nodes.map((n) => (n.id === 'purchases' ? { ...n, params: { expr: "event_type == 'purchase' && 100 / (user_id % 7) > 1" } } : n));
-  return { ...spec, name, config: { ...spec.config, parallelism: 2 }, nodes };
+  return { ...spec, name, config: { ...spec.config, parallelism: 2, checkpoints: { intervalMs: 2000, mode: 'exactly-once', retain: 3 } }, nodes };
 }
 
 export async function submit(request: APIRequestContext, token: string, spec: JobSpecInput, baseURL?: string): Promise<string> {

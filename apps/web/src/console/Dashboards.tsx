@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useEditor } from '../hooks/useEditor';
 import { formatBytes, formatCount } from '../hooks/useNodeState';
 import { formatTime } from '../lib/format';
@@ -7,14 +7,14 @@ import { CheckpointCharts } from './CheckpointCharts';
 import { formatDuration } from './lib/format';
 import { chartData, lateAndDead, partitionLag, recordsInPerSec, recordsOutPerSec, stateBytes, watermark, watermarkLagSec } from './lib/series';
 import { MetricChart } from './MetricChart';
+import { REDRAW_MS } from './lib/chart-settings';
+import { useThrottled } from './useThrottled';
 
 const lag = (sec: number) => formatDuration(sec * 1000);
 
 /** The job's dashboards over the metrics history (the server's last 15 minutes, then live). */
 export function Dashboards({ jobId }: { jobId: string }) {
-  // Deferred: the charts redraw in an interruptible background render, so a slow machine skips
-  // stale frames instead of queueing one full redraw per socket message (and input stays live).
-  const history = useDeferredValue(useEditor((s) => s.job.history));
+  const history = useThrottled(useEditor((s) => s.job.history), REDRAW_MS);
   const charts = useMemo(
     () => ({
       out: chartData(history, recordsOutPerSec),

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatTime } from '../lib/format';
-import { SERIES_COLORS } from './lib/colors';
+import { SERIES_COLORS } from './lib/chart-settings';
 import { thin, type ChartData, type ChartRow } from './lib/series';
 
 /** Points drawn per line at most (15 minutes at 1 Hz is 900 samples). */

@@ -1,11 +1,13 @@
 import { getOperator } from '@riffle/shared';
-import { useDeferredValue, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useEditor } from '../hooks/useEditor';
 import { formatBytes, formatCount } from '../hooks/useNodeState';
 import { formatTime } from '../lib/format';
 import { formatRate } from '../lib/metrics';
 import { chartData, nodeLoad, nodeThroughput, ofNode, stateBytes } from './lib/series';
 import { MetricChart } from './MetricChart';
+import { REDRAW_MS } from './lib/chart-settings';
+import { useThrottled } from './useThrottled';
 import { SubtasksTable } from './SubtasksTable';
 import { useConsoleStore } from './useConsoleStore';
 
@@ -14,8 +16,7 @@ const pct = (n: number) => `${n}%`;
 /** The inspected node: its totals, its subtasks and its own charts. */
 export function NodeDetail({ nodeId, jobId }: { nodeId: string; jobId: string }) {
   const consoleStore = useConsoleStore();
-  // Deferred for the same reason as the dashboards.
-  const history = useDeferredValue(useEditor((s) => s.job.history));
+  const history = useThrottled(useEditor((s) => s.job.history), REDRAW_MS);
   const op = history[history.length - 1]?.operators.find((o) => o.nodeId === nodeId);
   const charts = useMemo(
     () => ({
