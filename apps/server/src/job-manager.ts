@@ -5,6 +5,9 @@ import {
   type CheckpointInfo,
   validateSpec,
   type DeadLetter,
+  type DeadLetterList,
+  type FailureList,
+  type JobFailure,
   type JobInfo,
   type JobMetrics,
   type JobSpec,
@@ -70,6 +73,8 @@ interface ManagedJob {
   previews: Record<string, unknown[]>;
   previewSig: Map<string, string>;
   deadLetters: DeadLetter[];
+  /** Errors that failed or restarted it, oldest first (in memory: a server restart forgets them). */
+  failures: RingBuffer<JobFailure>;
   /** Status last written to disk (checkpointing is written as running). */
   savedStatus?: JobStatus;
   tracker: CheckpointTracker;
@@ -96,6 +101,9 @@ export interface StartFailure {
   error: RiffleErrorInfo;
   problems?: SpecProblem[];
 }
+
+/** Failures remembered per job: enough to see a restart loop, small enough to send whole. */
+const FAILURES_KEPT = 50;
 
 const isTerminal = (s: JobStatus) => TERMINAL_STATUSES.has(s);
 const durable = (s: JobStatus): JobStatus => (s === 'checkpointing' ? 'running' : s);
@@ -261,6 +269,20 @@ export class JobManager extends Emitter<ManagerEvents> {
     return { ...this.info(job), previews: this.previewsOf(job), deadLetters: this.deadLettersOf(job) };
   }
 
+  /** The newest dead letters first; undefined for an unknown job. */
+  deadLetters(id: string): DeadLetterList | undefined {
+    const job = this.jobs.get(id);
+    if (!job) return undefined;
+    const total = job.history.last()?.deadLetters ?? job.record.metrics?.deadLetters ?? 0;
+    return { deadLetters: this.deadLettersOf(job).slice().reverse(), total };
+  }
+
+  /** The newest failures first; undefined for an unknown job. */
+  failures(id: string): FailureList | undefined {
+    const job = this.jobs.get(id);
+    return job && { failures: job.failures.toArray().reverse() };
+  }
+
   snapshot(id: string): JobSnapshot | undefined {
     const job = this.jobs.get(id);
     if (!job) return undefined;
@@ -333,15 +355,24 @@ export class JobManager extends Emitter<ManagerEvents> {
       previews: {},
       previewSig: new Map(),
       deadLetters: [],
+      failures: new RingBuffer(FAILURES_KEPT),
       tracker: new CheckpointTracker(record.id, (kind, c) => void this.onCheckpoint(job, kind, c)),
     };
     this.jobs.set(record.id, job);
     return job;
   }
 
+  /** Remembers an error once, though a restart may report it both as a status and as an event. */
+  private noteFailure(job: ManagedJob, status: JobStatus, error: RiffleErrorInfo, ts = Date.now()): void {
+    const last = job.failures.last();
+    if (last && last.error.code === error.code && last.error.message === error.message && Math.abs(last.ts - ts) < 2000) return;
+    job.failures.push({ ts, status, error });
+  }
+
   /** A restart of the job (restore, server restart, or the engine's restart strategy). */
   private restarted(job: ManagedJob, e: Omit<RestartEvent, 'jobId'>): void {
     job.lastRestart = { ...e, jobId: job.record.id };
+    if (e.error) this.noteFailure(job, 'restarting', e.error, e.ts);
     this.opts.logger.info({ jobId: job.record.id, reason: e.reason, from: e.snapshotId, attempt: e.attempt }, 'job restarted');
     this.emit('restarted', job.lastRestart);
   }
@@ -431,7 +462,10 @@ export class JobManager extends Emitter<ManagerEvents> {
     const r = job.record;
     if (isTerminal(r.status) || (status === r.status && error === undefined)) return;
     r.status = status;
-    if (error) r.error = error;
+    if (error) {
+      r.error = error;
+      this.noteFailure(job, status, error);
+    }
     if (isTerminal(status)) {
       r.endedAt = Date.now();
       if (job.handle) {

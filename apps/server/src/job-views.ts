@@ -1,4 +1,6 @@
-import { getOperator, type CheckpointInfo, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type RiffleErrorInfo } from '@riffle/shared';
+import { getOperator, type CheckpointInfo, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type MetricsSummary, type RiffleErrorInfo } from '@riffle/shared';
+
+export type { MetricsSummary };
 
 /** What `DATA_DIR/jobs/<id>/job.json` holds. */
 export interface JobRecord {
@@ -20,18 +22,6 @@ export interface JobRecord {
    * above `after`, else from `from`, never from a checkpoint of the abandoned timeline.
    */
   resume?: { from: string; after: number };
-}
-
-/** Totals of one metrics sample, for job lists. */
-export interface MetricsSummary {
-  ts: number;
-  /** Records emitted by the sources. */
-  recordsIn: number;
-  recordsInPerSec: number;
-  /** Records that reached the sinks. */
-  recordsOut: number;
-  recordsOutPerSec: number;
-  deadLetters: number;
 }
 
 /** One entry of `GET /api/jobs`. */

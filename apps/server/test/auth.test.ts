@@ -57,6 +57,8 @@ describe('access token (T23)', () => {
         'GET /api/jobs/:id',
         'GET /api/jobs/:id/plan',
         'GET /api/jobs/:id/checkpoints',
+        'GET /api/jobs/:id/dead-letters',
+        'GET /api/jobs/:id/failures',
         'POST /api/jobs',
         'POST /api/jobs/:id/stop',
         'POST /api/jobs/:id/checkpoints',

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RiffleServer } from '../src/index.js';
-import { api, removeDir, startServer, tempDir, waitFor } from './helpers.js';
+import { api, jobEnded, removeDir, startServer, tempDir } from './helpers.js';
 
 let dir: string;
 let server: RiffleServer;
@@ -37,12 +37,7 @@ const fileSpec = (path: string): TestSpec => ({
   edges: [{ from: 'src', to: 'preview' }],
 });
 
-async function finalState(id: string) {
-  return waitFor(async () => {
-    const r = await api(server, `/api/jobs/${id}`);
-    return ['finished', 'failed', 'stopped'].includes(r.body.status) ? r.body : undefined;
-  }, `job ${id} to end`);
-}
+const finalState = (id: string) => jobEnded(server, id);
 
 describe('relative paths in specs', () => {
   it('resolve against the configured base dir', async () => {

@@ -48,6 +48,14 @@ export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeout
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
 }
 
+/** Waits for a job to reach an end state and returns its details. */
+export function jobEnded(server: RiffleServer, id: string, timeoutMs?: number): Promise<any> {
+  return waitFor(async () => {
+    const r = await api(server, `/api/jobs/${id}`);
+    return ['finished', 'failed', 'stopped'].includes(r.body.status) ? r.body : undefined;
+  }, `job ${id} to end`, timeoutMs);
+}
+
 /** A bounded job: `count` generated records into a collect sink. */
 export function boundedSpec(count = 200, name = 'bounded-test') {
   return {

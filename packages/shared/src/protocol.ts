@@ -99,6 +99,38 @@ export interface DeadLetter {
   ts: number;
 }
 
+/** Totals of one metrics sample, for job lists (`GET /api/jobs`). */
+export interface MetricsSummary {
+  ts: number;
+  /** Records emitted by the sources. */
+  recordsIn: number;
+  recordsInPerSec: number;
+  /** Records that reached the sinks. */
+  recordsOut: number;
+  recordsOutPerSec: number;
+  deadLetters: number;
+}
+
+/** Body of `GET /api/jobs/:id/dead-letters`: the newest sample, newest first. */
+export interface DeadLetterList {
+  deadLetters: DeadLetter[];
+  /** Dead-lettered records in all, of which `deadLetters` is a bounded sample. */
+  total: number;
+}
+
+/** An error that failed a job or made it restart, as the job manager remembers it. */
+export interface JobFailure {
+  ts: number;
+  /** The status the error came with (`failed`, `restarting`, …). */
+  status: JobStatus;
+  error: RiffleErrorInfo;
+}
+
+/** Body of `GET /api/jobs/:id/failures`: the last few, newest first. */
+export interface FailureList {
+  failures: JobFailure[];
+}
+
 /** A job as the REST API and the socket describe it. */
 export interface JobInfo {
   id: string;

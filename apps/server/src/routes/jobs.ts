@@ -9,7 +9,8 @@ import { filePathProblems } from '../security/file-paths.js';
 
 /**
  * `/api/jobs`: submit (201 `{id}`; `{spec, restoreFrom: {jobId, savepointId}}` starts from another
- * job's savepoint), list (`{jobs}`), details, plan, stop (`{savepoint: true}`: with a savepoint).
+ * job's savepoint), list (`{jobs}`), details, plan, dead letters, failures, stop (`{savepoint: true}`:
+ * with a savepoint).
  * Ids are checked against {@link JOB_ID_RE} before anything else sees them.
  */
 export function jobsRouter(jobs: JobManager, baseDir: string, snapshots: SnapshotService): Router {
@@ -47,6 +48,14 @@ export function jobsRouter(jobs: JobManager, baseDir: string, snapshots: Snapsho
   r.get('/:id/plan', (req, res) => {
     const id = jobId(req, jobs);
     res.json(describePlan(jobs.details(id)!.spec));
+  });
+
+  r.get('/:id/dead-letters', (req, res) => {
+    res.json(jobs.deadLetters(jobId(req, jobs)));
+  });
+
+  r.get('/:id/failures', (req, res) => {
+    res.json(jobs.failures(jobId(req, jobs)));
   });
 
   r.post('/:id/stop', async (req, res) => {

@@ -1,28 +1,11 @@
-import { ReactFlowProvider } from '@xyflow/react';
-import { useLiveJob } from '../hooks/useLiveJob';
-import { useShortcuts } from '../hooks/useShortcuts';
+import { useLocation } from 'wouter';
+import { ConsoleRoutes } from '../console/ConsoleRoutes';
 import { useTheme } from '../hooks/useTheme';
-import { BottomPanel } from './BottomPanel';
-import { Canvas } from './Canvas';
-import { Header } from './Header';
-import { Inspector } from './Inspector';
-import { Palette } from './Palette';
+import { Builder } from './Builder';
 
+/** `/jobs…` is the operations console; everything else is the builder (deep links survive a reload: the server answers index.html). */
 export function App() {
-  useLiveJob();
-  useShortcuts();
   useTheme();
-  return (
-    <ReactFlowProvider>
-      <div className="app">
-        <Header />
-        <Palette />
-        <main className="canvas-area">
-          <Canvas />
-        </main>
-        <Inspector />
-        <BottomPanel />
-      </div>
-    </ReactFlowProvider>
-  );
+  const [location] = useLocation();
+  return location === '/jobs' || location.startsWith('/jobs/') ? <ConsoleRoutes /> : <Builder />;
 }

@@ -1,4 +1,6 @@
 import { useEditor } from '../hooks/useEditor';
+import { NavLinks } from '../console/NavLinks';
+import { Brand } from './Brand';
 import { EditToolbar } from './EditToolbar';
 import { FileActions } from './FileActions';
 import { Notice } from './Notice';
@@ -9,12 +11,8 @@ export function Header() {
   const name = useEditor((s) => s.graph.name);
   return (
     <header className="app-header">
-      <div className="brand">
-        <span className="brand__mark" aria-hidden>
-          ≋
-        </span>
-        Riffle
-      </div>
+      <Brand />
+      <NavLinks />
       <div className="pipeline-name" title="pipeline name">
         {name}
       </div>

@@ -6,6 +6,8 @@ import { useNodeProblems } from '../hooks/useNodeProblems';
 import { useNodeRate } from '../hooks/useNodeRate';
 import { useNodeLoad } from '../hooks/useNodeLoad';
 import { useNodeState } from '../hooks/useNodeState';
+import { useNodeWatermarkLag } from '../hooks/useNodeWatermarkLag';
+import { formatDuration } from '../console/lib/format';
 import { useParallelism } from '../hooks/useParallelism';
 import { formatRate } from '../lib/metrics';
 import { summarize } from '../lib/summary';
@@ -44,6 +46,7 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
   const parallelism = useParallelism(id);
   const load = useNodeLoad(id);
   const state = useNodeState(id);
+  const wmLag = useNodeWatermarkLag(id);
   const classes = ['op-node', `cat-${def?.category ?? 'unknown'}`, selected ? 'is-selected' : '', problemCount > 0 ? 'has-problems' : '', load ? `load-${load.level}` : ''];
   return (
     <div className={classes.join(' ')} data-testid={`node-${id}`}>
@@ -77,6 +80,11 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
           {load && (
             <span className="op-node__load" data-testid={`node-load-${id}`} data-level={load.level} title="share of the last second spent working / waiting for downstream (back-pressure)">
               {' '}· busy {Math.round(load.busy * 100)}% · bp {Math.round(load.backPressured * 100)}%
+            </span>
+          )}
+          {wmLag !== undefined && (
+            <span className="op-node__wm" data-testid={`node-wm-lag-${id}`} title="event-time watermark lag: how far the watermark trails the wall clock">
+              {' '}· wm −{formatDuration(wmLag)}
             </span>
           )}
           {state && (

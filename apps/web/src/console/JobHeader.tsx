@@ -1,0 +1,45 @@
+import { useState } from 'react';
+import { stopJob } from '../api/jobs-api';
+import { StatusPill } from '../components/StatusPill';
+import { useEditor } from '../hooks/useEditor';
+import { isActive } from '../store/job-slice';
+import { ConsoleHeader } from './ConsoleHeader';
+import { formatDuration } from './lib/format';
+import { useConsole } from './useConsole';
+import { useNow } from './useNow';
+
+/** The job page header: name, status, uptime, live/offline dot and Stop. */
+export function JobHeader({ jobId }: { jobId: string }) {
+  const name = useEditor((s) => s.graph.name);
+  const status = useEditor((s) => s.job.status);
+  const error = useEditor((s) => s.job.error);
+  const lastTs = useEditor((s) => s.job.history[s.job.history.length - 1]?.ts);
+  const info = useConsole((s) => s.info);
+  const link = useConsole((s) => s.connection.state);
+  const now = useNow();
+  const [stopError, setStopError] = useState<string>();
+  const active = isActive(status);
+  const end = info?.endedAt ?? (active ? now : (lastTs ?? now));
+  return (
+    <ConsoleHeader>
+      <h1 className="console-title" data-testid="job-page-name">
+        {info ? name : '…'}
+      </h1>
+      <StatusPill status={status === 'created' && !info ? 'submitting' : status} />
+      {info?.startedAt !== undefined && (
+        <span className="muted" data-testid="job-uptime" title="uptime">
+          up {formatDuration(end - info.startedAt)}
+        </span>
+      )}
+      <span className="job-id mono">{jobId}</span>
+      <span className={`link-dot link-${link}`} data-testid="link-state" title={`live updates: ${link}`}>
+        {link === 'live' ? 'live' : link}
+      </span>
+      {(error ?? stopError) && <span className="job-error">{error ?? stopError}</span>}
+      <div className="spacer" />
+      <button type="button" data-testid="job-page-stop" disabled={!active || status === 'stopping'} onClick={() => stopJob(jobId).catch((e: Error) => setStopError(`could not stop: ${e.message}`))}>
+        ■ Stop
+      </button>
+    </ConsoleHeader>
+  );
+}

@@ -1,0 +1,64 @@
+import { JOBS_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@riffle/shared';
+import { io, type Socket } from 'socket.io-client';
+import { accessToken } from '../api/access-token';
+import { fetchCheckpoints } from '../api/console-api';
+import type { EditorStore } from '../store/editor-store';
+import { spreadPositions } from './lib/spread';
+import type { ConsoleStore } from './store/console-store';
+
+/** Words for socket.io's disconnect reasons. */
+function why(reason: string): string {
+  if (reason === 'transport close' || reason === 'transport error') return 'the connection to the server was lost';
+  if (reason === 'ping timeout') return 'the server stopped answering';
+  if (reason === 'io server disconnect') return 'the server closed the connection';
+  return reason;
+}
+
+/**
+ * Follows one job for its page: subscribes on every (re)connect, because the ack carries a fresh
+ * snapshot (job, full metrics history) that replaces whatever the page held while offline; feeds
+ * metrics and status into the page's editor store, checkpoints and the link state into the console
+ * store. Returns the function that stops following.
+ */
+export function followJobPage(jobId: string, editor: EditorStore, consoleStore: ConsoleStore): () => void {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(JOBS_NAMESPACE, { auth: (cb) => cb({ token: accessToken() ?? '' }) });
+  const e = () => editor.getState();
+  const c = () => consoleStore.getState();
+  const refreshCheckpoints = async () => {
+    const r = await fetchCheckpoints(jobId);
+    if (r.ok) c().setCheckpoints(r.data.checkpoints);
+  };
+
+  socket.on('connect', () => {
+    socket.emit('subscribe', { jobId }, (ack) => {
+      if (!ack.ok) {
+        c().linkGone(ack.error === 'not_found' ? 'the server does not know this job' : ack.error);
+        return;
+      }
+      // The first snapshot draws the graph; the running spec never changes afterwards.
+      if (e().graph.nodes.length === 0 && e().loadSpec(spreadPositions(ack.job.spec)).ok) e().clearHistory();
+      e().jobSnapshot(ack);
+      c().setInfo(ack.job);
+      c().linkLive();
+      void refreshCheckpoints();
+    });
+  });
+  socket.on('disconnect', (reason) => {
+    c().linkOffline(why(reason));
+    // After a server-side disconnect socket.io does not retry on its own.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+  });
+  socket.on('connect_error', (err) => c().linkOffline(err.message === 'unauthorized' ? 'not authorized: open the URL the server printed (it ends in ?token=…)' : 'cannot reach the server'));
+  socket.io.on('reconnect_attempt', (n) => c().linkRetrying(n));
+  socket.on('job:metrics', (m) => e().jobMetrics(m));
+  socket.on('job:status', (s) => e().jobStatus(s));
+  socket.on('job:preview', (p) => e().jobPreview(p));
+  for (const ev of ['checkpoint:started', 'checkpoint:completed', 'checkpoint:failed'] as const)
+    socket.on(ev, (info) => {
+      if (info.jobId === jobId) c().checkpointEvent(info);
+    });
+  return () => {
+    if (socket.connected) socket.emit('unsubscribe', { jobId });
+    socket.disconnect();
+  };
+}

@@ -1,0 +1,48 @@
+import { demoSpec, type JobSpecInput } from '@riffle/shared';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+/**
+ * The demo pipeline at parallelism 2 (worker threads, so subtasks report), with a filter that
+ * divides by `user_id % 7`: about one record in seven throws and is dead-lettered; a checkpoint
+ * every 2 s.
+ */
+export function deadLetteringSpec(name = 'console-journey'): JobSpecInput {
+  const spec = demoSpec();
+  const nodes = spec.nodes.map((n) => (n.id === 'purchases' ? { ...n, params: { expr: "event_type == 'purchase' && 100 / (user_id % 7) > 1" } } : n));
+  return { ...spec, name, config: { ...spec.config, parallelism: 2, checkpoints: { intervalMs: 2000, mode: 'exactly-once', retain: 3 } }, nodes };
+}
+
+export async function submit(request: APIRequestContext, token: string, spec: JobSpecInput, baseURL?: string): Promise<string> {
+  const res = await request.post(`${baseURL ?? ''}/api/jobs`, { data: spec, headers: { authorization: `Bearer ${token}` } });
+  expect(res.status()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** The SVG path of the first line of a dashboard card (scrolled into view: charts draw only while on screen). */
+export async function linePath(page: Page, testId: string): Promise<string> {
+  await page.getByTestId(testId).scrollIntoViewIfNeeded();
+  return (await page.getByTestId(testId).locator('path.recharts-line-curve').first().getAttribute('d')) ?? '';
+}
+
+/** Points drawn by that line: one per `L` segment, plus the start. */
+export async function linePoints(page: Page, testId: string): Promise<number> {
+  const d = await linePath(page, testId);
+  return d ? (d.match(/L/g)?.length ?? 0) + 1 : 0;
+}
+
+/**
+ * Waits until a chart holds more samples than now and its drawn line changed. (Long histories
+ * are thinned for drawing, so the drawn point count alone need not grow.)
+ */
+export async function expectChartGrows(page: Page, testId: string, timeout = 30_000): Promise<void> {
+  const n = await samples(page, testId);
+  const d = await linePath(page, testId);
+  expect(d.length, `${testId} draws a line`).toBeGreaterThan(0);
+  await expect.poll(() => samples(page, testId), { timeout }).toBeGreaterThan(n + 1);
+  await expect.poll(() => linePath(page, testId), { timeout }).not.toBe(d);
+}
+
+/** Samples a dashboard card says it holds (`data-points`). */
+export async function samples(page: Page, testId: string): Promise<number> {
+  return Number(await page.getByTestId(testId).getAttribute('data-points'));
+}
