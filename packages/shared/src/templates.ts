@@ -1,3 +1,4 @@
+import { CLICKSTREAM_SCHEMA } from './catalog/sources.js';
 import { demoSpec } from './demo.js';
 import type { JobSpecInput } from './spec.schema.js';
 
@@ -106,10 +107,64 @@ function userSessions(): JobSpecInput {
   };
 }
 
+/**
+ * Kafka in, Kafka and PostgreSQL out, exactly once: a clickstream topic (JSON records shaped like
+ * the generator's) → purchases per product per minute → a Kafka topic (transactions per
+ * checkpoint) and an upserted PostgreSQL table (idempotent after a restore). Brokers and the
+ * connection string point at a local Kafka and PostgreSQL; change them in the inspector.
+ */
+function kafkaTrending(): JobSpecInput {
+  return {
+    specVersion: 1,
+    name: 'kafka-trending-products',
+    description: 'Kafka clickstream → purchases per product per minute → Kafka (exactly-once) and PostgreSQL (upsert).',
+    config: { checkpoints: { intervalMs: 10_000, mode: 'exactly-once', retain: 3 }, restart: { strategy: 'exponential-backoff', attempts: 10, delayMs: 1000 } },
+    nodes: [
+      {
+        id: 'clicks',
+        kind: 'source.kafka',
+        params: {
+          brokers: ['localhost:9092'],
+          topic: 'clickstream',
+          groupId: 'riffle-trending',
+          format: 'json',
+          startFrom: 'earliest',
+          fields: CLICKSTREAM_SCHEMA.fields.map((f) => ({ name: f.name, type: f.type })),
+          timestamp: 'ts',
+          watermark: { maxOutOfOrderness: '5s', idleTimeout: '30s' },
+        },
+      },
+      purchases,
+      { id: 'byProduct', kind: 'keyBy', params: { key: 'product_id' } },
+      { id: 'perMinute', kind: 'window.tumbling', params: { size: '1m', aggregate: [{ fn: 'count', as: 'sales' }, { fn: 'sum', field: 'price', as: 'revenue' }] } },
+      { id: 'toKafka', kind: 'sink.kafka', params: { brokers: ['localhost:9092'], topic: 'trending-products', key: 'string(key)', format: 'json', delivery: 'exactly-once' } },
+      {
+        id: 'toPostgres',
+        kind: 'sink.postgres',
+        params: { connectionString: 'postgres://postgres@localhost:5432/postgres', table: 'trending_products', keyColumns: ['key', 'window_start'], mode: 'upsert', createTable: true },
+      },
+    ],
+    edges: [
+      { from: 'clicks', to: 'purchases' },
+      { from: 'purchases', to: 'byProduct' },
+      { from: 'byProduct', to: 'perMinute' },
+      { from: 'perMinute', to: 'toKafka' },
+      { from: 'perMinute', to: 'toPostgres' },
+    ],
+    ui: { positions: { ...row(['clicks', 'purchases', 'byProduct', 'perMinute'], 160), ...row(['toKafka'], 40, 1040), ...row(['toPostgres'], 280, 1040) } },
+  };
+}
+
 /** The template gallery, in display order. */
 export const TEMPLATES: readonly Template[] = [
   { id: 'demo', title: 'Purchases per product', description: 'Counts purchases per product in 10-second windows.', spec: demoSpec },
   { id: 'trending-products', title: 'Trending products', description: 'Sliding one-minute sales per product, top 5 every 10 seconds.', spec: trendingProducts },
   { id: 'fraud-detection', title: 'Fraud detection', description: 'Purchase bursts per user (having) and prices far above the user’s running average (over).', spec: fraudDetection },
   { id: 'user-sessions', title: 'User sessions', description: 'Session windows per user with event count and duration.', spec: userSessions },
+  {
+    id: 'kafka-trending-products',
+    title: 'Kafka → trending products → Kafka and PostgreSQL',
+    description: 'Purchases per product per minute from a Kafka clickstream, exactly once into a Kafka topic and an upserted table.',
+    spec: kafkaTrending,
+  },
 ];

@@ -22,6 +22,11 @@ export class LineReader {
   /** Per file: bytes of the lines returned so far (the checkpointed read position). */
   private readonly consumed: number[];
   private readPos = 0;
+  /**
+   * Read at explicit offsets only when resuming inside a file: a named pipe (a live, unbounded
+   * input) cannot seek, and a fresh read from the start needs no offset.
+   */
+  private positional = false;
 
   /** `start[i]`: byte offset of the first line to read in `files[i]` (a restored position). */
   constructor(
@@ -66,8 +71,9 @@ export class LineReader {
       if (this.handle === undefined) {
         this.handle = await open(file, 'r');
         this.readPos = this.consumed[this.fileIndex]!;
+        this.positional = this.readPos > 0;
       }
-      const { bytesRead } = await this.handle.read(this.buffer, 0, CHUNK_BYTES, this.readPos);
+      const { bytesRead } = await this.handle.read(this.buffer, 0, CHUNK_BYTES, this.positional ? this.readPos : null);
       this.readPos += bytesRead;
       if (bytesRead > 0) {
         const lines = (this.partial + this.decoder.write(this.buffer.subarray(0, bytesRead))).split('\n');
