@@ -6,7 +6,7 @@ const shape = (q: string) => paletteGroups(q).map((g) => `${g.title}: ${g.defs.m
 describe('palette groups and search', () => {
   it('groups the catalog by category in palette order', () => {
     expect(shape('')).toEqual([
-      'Sources: source.datagen source.file source.kafka',
+      'Sources: source.datagen source.file source.kafka source.nexmark',
       'Transforms: map filter reduce dedupe over',
       'Keys & Windows: keyBy window.tumbling window.sliding window.session window.global',
       'Joins: join.interval join.window',
