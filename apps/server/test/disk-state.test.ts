@@ -36,10 +36,10 @@ describe('disk state backend through the server', () => {
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     const jobDir = join(dataDir, 'jobs', id);
-    const stateDir = await waitFor(async () => (await readdir(jobDir)).find((f) => f.startsWith('riffle-state-')), 'the state folder');
-    await waitFor(async () => (await readdir(join(jobDir, stateDir)).catch((): string[] => [])).includes('win-0'), 'the window subtask database', 20_000);
+    // The job folder is the job's checkpointDir: disk state lives in its `state/` subfolder.
+    await waitFor(async () => (await readdir(join(jobDir, 'state')).catch((): string[] => [])).includes('win-0'), 'the window subtask database', 20_000);
     expect((await api(server, `/api/jobs/${id}/stop`, { method: 'POST' })).body.status).toBe('stopped');
     // (job.json may be being rewritten next to it: only the state folder is checked.)
-    expect((await readdir(jobDir)).filter((f) => f.startsWith('riffle-state-'))).toEqual([]);
+    expect((await readdir(jobDir)).filter((f) => f === 'state')).toEqual([]);
   }, 60_000);
 });
