@@ -92,3 +92,11 @@ describe('connector catalog entries', () => {
     expect(problems(job({ fields }, pgOut({ mode: 'upsert', keyColumns: ['id'], createTable: true })))).toEqual([]);
   });
 });
+
+describe('declared source fields', () => {
+  it('refuse the name __proto__ (a CSV decoder assigning it would set the record prototype), with its path', () => {
+    const bad = problems(job({ format: 'csv', fields: [{ name: 'id', type: 'int' }, { name: '__proto__', type: 'string' }] }, kafkaOut()));
+    expect(bad.map((p) => p.path)).toContain('$.nodes[0].params.fields[1].name');
+    expect(problems(job({ format: 'csv', fields: [{ name: 'user id', type: 'int' }] }, kafkaOut()))).toEqual([]);
+  });
+});

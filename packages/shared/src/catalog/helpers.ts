@@ -14,6 +14,15 @@ export const OutputFieldName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a field name: letters, digits and _, not starting with a digit')
   .refine((n) => n !== '__proto__', 'the field name __proto__ is reserved');
 
+/**
+ * The name of a field a source declares (any JSON key but `__proto__`: a decoder that builds the
+ * record by assignment, as CSV decoding does, would set the record's prototype instead).
+ */
+export const DeclaredFieldName = z
+  .string()
+  .min(1)
+  .refine((n) => n !== '__proto__', 'the field name __proto__ is reserved');
+
 export const Expr = z.string().min(1, 'expression is empty').meta({ format: 'cel' });
 
 /** Params every source takes: where event time comes from and how watermarks are generated. */

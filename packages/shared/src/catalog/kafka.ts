@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Duration, parseDuration } from '../duration.js';
 import { FIELD_TYPES, type RecordSchema } from '../fields.js';
-import { checkExpr, checkSourceTime, Expr, single } from './helpers.js';
+import { checkExpr, checkSourceTime, DeclaredFieldName, Expr, single } from './helpers.js';
 import type { OperatorDef, ParamIssue } from './types.js';
 
 /** `host:port`; a bare host or a URL is a common mistake, so say what is expected. */
@@ -31,7 +31,7 @@ const KafkaSourceParams = z.strictObject({
   /** Records per second over all subtasks; unlimited when absent (replays, tests). */
   ratePerSec: z.number().positive().optional().describe('Read at most this many records per second (all subtasks together); unlimited when empty'),
   /** Declared record fields; without them the schema is open and fields are typed `dyn`. */
-  fields: z.array(z.strictObject({ name: z.string().min(1), type: z.enum(FIELD_TYPES) })).optional().describe('Declared fields; records with a wrong type are dead-lettered. Without them fields are untyped'),
+  fields: z.array(z.strictObject({ name: DeclaredFieldName, type: z.enum(FIELD_TYPES) })).optional().describe('Declared fields; records with a wrong type are dead-lettered. Without them fields are untyped'),
   /** Malformed records also go to this topic, with their original bytes and error headers. */
   dlqTopic: Topic.optional().describe('Also send malformed records here, with their original bytes and error headers'),
   /** A field name or CEL expression giving the event time (epoch ms); default: the Kafka record timestamp. */

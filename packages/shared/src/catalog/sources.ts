@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FIELD_TYPES, type RecordSchema } from '../fields.js';
-import { checkSourceTime, SourceTimeParams } from './helpers.js';
+import { checkSourceTime, DeclaredFieldName, SourceTimeParams } from './helpers.js';
 import type { OperatorDef, ParamIssue } from './types.js';
 
 /** Fields of the `clickstream` generator profile. */
@@ -49,7 +49,7 @@ const FileSourceParams = z.strictObject({
   path: z.string().min(1),
   ratePerSec: z.number().positive().optional(),
   /** Declared record fields; without them the schema is open and fields are typed `dyn`. */
-  fields: z.array(z.strictObject({ name: z.string().min(1), type: z.enum(FIELD_TYPES) })).optional(),
+  fields: z.array(z.strictObject({ name: DeclaredFieldName, type: z.enum(FIELD_TYPES) })).optional(),
   ...SourceTimeParams,
 });
 export type FileSourceParams = z.infer<typeof FileSourceParams>;
