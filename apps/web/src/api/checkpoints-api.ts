@@ -1,5 +1,5 @@
 import type { CheckpointInfo, CheckpointList } from '@riffle/shared';
-import { authHeaders } from './access-token';
+import { jobPath, request, serverMessage, UNREACHABLE } from './http';
 
 /** An API error answer with the server's message (what to do next) and its stable code. */
 export class ApiError extends Error {
@@ -13,32 +13,14 @@ export class ApiError extends Error {
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      headers: { ...authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new ApiError('cannot reach the Riffle server; is it running?', 0);
+  const a = await request(method, path, body);
+  if (a === undefined) throw new ApiError(UNREACHABLE, 0);
+  if (!a.res.ok) {
+    const code = (a.body as { error?: unknown } | undefined)?.error;
+    throw new ApiError(serverMessage(a) ?? `the server answered ${a.res.status} ${a.res.statusText}`.trim(), a.res.status, typeof code === 'string' ? code : undefined);
   }
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (!res.ok) {
-    const b = json as { message?: unknown; error?: unknown } | undefined;
-    const message = typeof b?.message === 'string' ? b.message : `the server answered ${res.status} ${res.statusText}`.trim();
-    throw new ApiError(message, res.status, typeof b?.error === 'string' ? b.error : undefined);
-  }
-  return json as T;
+  return a.body as T;
 }
-
-const jobPath = (id: string) => `/api/jobs/${encodeURIComponent(id)}`;
 
 /** GET /api/jobs/:id/checkpoints: history and retained snapshots, newest first. */
 export async function listCheckpoints(jobId: string): Promise<CheckpointInfo[]> {

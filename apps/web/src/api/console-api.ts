@@ -1,5 +1,6 @@
 import type { CheckpointInfo, CheckpointList, DeadLetterList, FailureList, JobInfo, MetricsSummary } from '@riffle/shared';
 import { authHeaders } from './access-token';
+import { jobPath } from './http';
 
 /** A GET answer: the body, or why there is none (`status` 0 when the server could not be reached). */
 export type Fetched<T> = { ok: true; data: T } | { ok: false; status: number; error: string };
@@ -19,7 +20,6 @@ async function getJson<T>(path: string): Promise<Fetched<T>> {
   }
 }
 
-const jobPath = (id: string, rest = '') => `/api/jobs/${encodeURIComponent(id)}${rest}`;
 
 /** One job as `GET /api/jobs` lists it, with the fields the jobs table shows. */
 export type JobRow = Pick<JobInfo, 'id' | 'name' | 'status' | 'createdAt' | 'startedAt' | 'endedAt' | 'error'> & {

@@ -1,5 +1,5 @@
 import type { JobSpecInput, PipelineSaved, PipelineSummary, PipelineVersion, PipelineVersionInfo, VersionConflictBody } from '@riffle/shared';
-import { authHeaders } from './access-token';
+import { request, serverMessage, UNREACHABLE, type Answer } from './http';
 
 /** The answer to a save: saved, refused as stale (409), or failed with the server's message. */
 export type SaveResult =
@@ -7,30 +7,7 @@ export type SaveResult =
   | { ok: false; conflict: VersionConflictBody }
   | { ok: false; conflict?: undefined; error: string };
 
-const UNREACHABLE = 'cannot reach the Riffle server; is it running?';
-
-async function call(method: string, path: string, body?: unknown): Promise<{ res: Response; body: unknown } | undefined> {
-  try {
-    const res = await fetch(path, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...authHeaders() },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { res, body: json };
-  } catch {
-    return undefined;
-  }
-}
-
-const messageOf = (r: { res: Response; body: unknown }) =>
-  typeof (r.body as { message?: unknown })?.message === 'string' ? (r.body as { message: string }).message : `the server answered ${r.res.status}`;
+const messageOf = (r: Answer) => serverMessage(r) ?? `the server answered ${r.res.status}`;
 
 /**
  * Saves the canvas: `POST /api/pipelines` for a pipeline not saved yet, else `PUT` based on the
@@ -38,8 +15,8 @@ const messageOf = (r: { res: Response; body: unknown }) =>
  */
 export async function savePipeline(name: string, spec: JobSpecInput, base?: { id: string; version: number }): Promise<SaveResult> {
   const r = base
-    ? await call('PUT', `/api/pipelines/${encodeURIComponent(base.id)}`, { name, spec, baseVersion: base.version })
-    : await call('POST', '/api/pipelines', { name, spec });
+    ? await request('PUT', `/api/pipelines/${encodeURIComponent(base.id)}`, { name, spec, baseVersion: base.version })
+    : await request('POST', '/api/pipelines', { name, spec });
   if (!r) return { ok: false, error: UNREACHABLE };
   if (r.res.ok) return { ok: true, ...(r.body as PipelineSaved) };
   if (r.res.status === 409 && (r.body as VersionConflictBody)?.error === 'version_conflict') return { ok: false, conflict: r.body as VersionConflictBody };
@@ -48,7 +25,7 @@ export async function savePipeline(name: string, spec: JobSpecInput, base?: { id
 
 /** `GET /api/pipelines`, newest save first. */
 export async function listPipelines(): Promise<{ ok: true; pipelines: PipelineSummary[] } | { ok: false; error: string }> {
-  const r = await call('GET', '/api/pipelines');
+  const r = await request('GET', '/api/pipelines');
   if (!r) return { ok: false, error: UNREACHABLE };
   if (!r.res.ok) return { ok: false, error: messageOf(r) };
   return { ok: true, pipelines: (r.body as { pipelines: PipelineSummary[] }).pipelines };
@@ -56,7 +33,7 @@ export async function listPipelines(): Promise<{ ok: true; pipelines: PipelineSu
 
 /** `GET /api/pipelines/:id/versions`, oldest first. */
 export async function listVersions(id: string): Promise<{ ok: true; versions: PipelineVersionInfo[] } | { ok: false; error: string }> {
-  const r = await call('GET', `/api/pipelines/${encodeURIComponent(id)}/versions`);
+  const r = await request('GET', `/api/pipelines/${encodeURIComponent(id)}/versions`);
   if (!r) return { ok: false, error: UNREACHABLE };
   if (!r.res.ok) return { ok: false, error: messageOf(r) };
   return { ok: true, versions: (r.body as { versions: PipelineVersionInfo[] }).versions };
@@ -64,7 +41,7 @@ export async function listVersions(id: string): Promise<{ ok: true; versions: Pi
 
 /** `GET /api/pipelines/:id` (the latest version) or `/versions/:v`. */
 export async function fetchPipeline(id: string, version?: number): Promise<{ ok: true; pipeline: PipelineVersion } | { ok: false; error: string }> {
-  const r = await call('GET', `/api/pipelines/${encodeURIComponent(id)}${version === undefined ? '' : `/versions/${version}`}`);
+  const r = await request('GET', `/api/pipelines/${encodeURIComponent(id)}${version === undefined ? '' : `/versions/${version}`}`);
   if (!r) return { ok: false, error: UNREACHABLE };
   if (!r.res.ok) return { ok: false, error: messageOf(r) };
   return { ok: true, pipeline: r.body as PipelineVersion };
