@@ -122,12 +122,25 @@ export abstract class Operator {
   }
 
   /**
-   * Snapshot of the operator's state (msgpackr-encodable), taken when a checkpoint barrier is
-   * aligned at the task; undefined for stateless operators. Keyed operators return per-key-group
-   * state, so that {@link restoreState} can be called with the snapshots of several old subtasks
-   * after a rescale (it must skip key groups this subtask does not own, and add up the rest).
+   * Snapshot of the operator's state (msgpackr-encodable) for checkpoint `checkpointId`, taken
+   * when its barrier is aligned at the task; undefined for stateless operators. Keyed operators
+   * return per-key-group state, so that {@link restoreState} can be called with the snapshots of
+   * several old subtasks after a rescale (it must skip key groups this subtask does not own, and
+   * add up the rest).
+   *
+   * The state must be captured synchronously, in this call: records after the barrier are
+   * processed as soon as it returns. A value returned directly is encoded at once, so it may share
+   * objects that later records change. A promise (ARCHITECTURE.md §4, "written asynchronously")
+   * must resolve to a view fixed at the call (the disk backend reads a LevelDB snapshot; a
+   * two-phase-commit sink resolves once the transaction it sealed here is flushed); the task
+   * acknowledges once it resolves, and a rejection declines the checkpoint (the job runs on).
+   * @example
+   * override snapshotState(checkpointId: number): Promise<MyState> {
+   *   const sealed = this.seal(checkpointId); // synchronous: what came before the barrier
+   *   return sealed.flushed.then(() => sealed.state);
+   * }
    */
-  snapshotState(): unknown {
+  snapshotState(_checkpointId: number): unknown {
     return undefined;
   }
 
@@ -145,13 +158,13 @@ export abstract class Operator {
   }
 
   /**
-   * Pre-commit of checkpoint `checkpointId` (Flink's `preCommit`), called right after
-   * {@link snapshotState} when the barrier is aligned. A two-phase-commit sink seals the
-   * transaction that holds everything before the barrier and returns a promise that settles once
-   * that transaction's writes are flushed; the task's acknowledgement waits for it while
-   * processing goes on (records after the barrier belong to the next transaction). A rejection
-   * declines the checkpoint: it fails, the job runs on, and the sealed transaction is committed
-   * with the next checkpoint that completes.
+   * Pre-commit of checkpoint `checkpointId` (Flink's `preCommit`), called when the barrier is
+   * aligned, after {@link snapshotState} of every chain member. A sink returns a promise that
+   * settles once the writes before the barrier are durable (the file sink fsyncs its sealed
+   * parts); the task's acknowledgement waits for it while processing goes on. A rejection
+   * declines the checkpoint: it fails, the job runs on, and what was sealed is committed with the
+   * next checkpoint that completes. State that must be in the snapshot belongs in
+   * {@link snapshotState}, which may itself return a promise: nothing here can add to it.
    */
   prepareCommit(_checkpointId: number): void | Promise<void> {}
 

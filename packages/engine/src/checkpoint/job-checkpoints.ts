@@ -2,7 +2,8 @@ import type { JobConfig } from '@riffle/shared';
 import type { EngineLogger } from '../api.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { CheckpointCoordinator, type CheckpointRuntime, type TaskAck } from './coordinator.js';
-import { encodeTaskState, specFingerprint, type RestoreData } from './restore.js';
+import { errorMessage } from '../errors.js';
+import { assembleTaskState, packOperatorState, specFingerprint, type RestoreData } from './restore.js';
 import { SnapshotStorage } from './snapshot-storage.js';
 import type { TaskSnapshot } from '../runtime/task.js';
 
@@ -59,16 +60,39 @@ export async function createCoordinator(
   });
 }
 
-/** A task's snapshot as the acknowledgement the coordinator takes (state msgpackr-encoded). */
-export function toAck(s: TaskSnapshot, isSource: boolean): TaskAck {
-  const encoded = encodeTaskState({ chainId: s.chainId, subtask: s.subtask, operators: s.operators });
-  return {
-    checkpointId: s.checkpointId,
-    chainId: s.chainId,
-    subtask: s.subtask,
-    alignmentMs: s.alignmentMs,
-    bytes: encoded.bytes,
-    operators: encoded.operators,
-    ...(isSource ? { sourcePosition: { nodeId: s.operators[0]!.nodeId, position: s.operators[0]!.state } } : {}),
+/**
+ * Turns a task's snapshot into its acknowledgement, for either runtime: states the operators
+ * returned synchronously are packed at once (before the task processes the next record), states
+ * written asynchronously and the pre-commit work are awaited (the task keeps processing
+ * meanwhile), then `ack` gets the encoded file. A failure of either declines the checkpoint.
+ */
+export function acknowledgeSnapshot(
+  s: TaskSnapshot,
+  isSource: boolean,
+  ack: (a: TaskAck) => void,
+  decline: (checkpointId: number, reason: string) => void,
+): void {
+  const packed = s.operators.map((o) => (o.later === undefined ? packOperatorState(o.nodeId, o.state) : undefined));
+  const finish = (later: unknown[]): TaskAck => {
+    const operators = s.operators.map((o, i) => packed[i] ?? packOperatorState(o.nodeId, later[i]));
+    const encoded = assembleTaskState(s.chainId, s.subtask, operators);
+    const source = s.operators[0]!;
+    return {
+      checkpointId: s.checkpointId,
+      chainId: s.chainId,
+      subtask: s.subtask,
+      alignmentMs: s.alignmentMs,
+      bytes: encoded.bytes,
+      operators: encoded.operators,
+      ...(isSource ? { sourcePosition: { nodeId: source.nodeId, position: source.later === undefined ? source.state : later[0] } } : {}),
+    };
   };
+  if (s.pending === undefined && s.operators.every((o) => o.later === undefined)) {
+    ack(finish([]));
+    return;
+  }
+  Promise.all([Promise.all(s.operators.map((o) => o.later)), s.pending]).then(
+    ([later]) => ack(finish(later)),
+    (e: unknown) => decline(s.checkpointId, errorMessage(e)),
+  );
 }

@@ -30,8 +30,26 @@ export interface EncodedTaskState {
 }
 
 export function encodeTaskState(f: TaskStateFile): EncodedTaskState {
-  const operators = f.operators.map((o) => ({ nodeId: o.nodeId, ...(o.state === undefined ? {} : { packed: pack(o.state) }) }));
-  const stored: StoredTaskState = { chainId: f.chainId, subtask: f.subtask, operators };
+  return assembleTaskState(f.chainId, f.subtask, f.operators.map((o) => packOperatorState(o.nodeId, o.state)));
+}
+
+/** One operator's state packed on its own (the part of a task file that {@link assembleTaskState} joins). */
+export interface PackedOperatorState {
+  nodeId: string;
+  packed?: Uint8Array;
+}
+
+/**
+ * Packs one operator's state now: a state returned synchronously may share objects with the
+ * running operator, so it is encoded before the next record changes them.
+ */
+export function packOperatorState(nodeId: string, state: unknown): PackedOperatorState {
+  return state === undefined ? { nodeId } : { nodeId, packed: pack(state) };
+}
+
+/** The task file of a chain whose operator states are packed, in chain order. */
+export function assembleTaskState(chainId: string, subtask: number, operators: PackedOperatorState[]): EncodedTaskState {
+  const stored: StoredTaskState = { chainId, subtask, operators };
   return { bytes: pack(stored), operators: operators.map((o) => ({ nodeId: o.nodeId, bytes: o.packed?.byteLength ?? 0 })) };
 }
 

@@ -59,8 +59,6 @@ export class KafkaSinkOperator extends Operator {
   /** Records buffered or sent since the last seal. */
   private epochRecords = 0;
   private ended = false;
-  /** Decided at snapshotState for the prepareCommit that follows it. */
-  private sealing: { state: KafkaSinkSnapshot; ready: boolean } | undefined;
 
   constructor(
     private readonly params: KafkaSinkParams,
@@ -159,33 +157,25 @@ export class KafkaSinkOperator extends Operator {
     return this.exactlyOnce && this.ctx.checkpointing === true;
   }
 
-  override snapshotState(): KafkaSinkSnapshot | undefined {
-    if (this.writer === undefined) return undefined;
-    const ready = this.epochRecords > 0 && this.writer.readyToSeal() !== undefined;
-    const state = this.writer.snapshot(ready);
-    this.sealing = this.epochRecords > 0 ? { state, ready } : undefined;
-    return state;
-  }
-
   /**
-   * Seals the transaction of the records before barrier `checkpointId`; resolves once its sends
-   * are acknowledged. Declines while that transaction is still being begun (InitProducerId in
-   * flight right after the previous seal): its records then go with the next checkpoint.
-   * At-least-once: flushes what was written before the barrier.
+   * Exactly-once: seals the transaction of the records before barrier `checkpointId` (its handle
+   * goes into the snapshot) and resolves with the snapshot once its sends are acknowledged.
+   * Rejects while that transaction is still being begun (InitProducerId in flight right after the
+   * previous seal): the checkpoint is declined and its records go with the next one.
+   * At-least-once: no state; resolves once what was written before the barrier is flushed.
    */
-  override prepareCommit(checkpointId: number): Promise<void> | undefined {
-    if (this.writer === undefined) return this.flush();
-    const sealing = this.sealing;
-    this.sealing = undefined;
-    if (sealing === undefined) return undefined;
-    if (!sealing.ready) return Promise.reject(new Error('the Kafka transaction of this checkpoint is still being begun'));
+  override snapshotState(checkpointId: number): Promise<KafkaSinkSnapshot | undefined> | KafkaSinkSnapshot | undefined {
+    if (this.writer === undefined) return this.flush()?.then(() => undefined);
+    if (this.epochRecords === 0) return this.writer.snapshot();
+    if (this.writer.readyToSeal() === undefined) return Promise.reject(new Error('the Kafka transaction of this checkpoint is still being begun'));
     this.enqueueSend();
     const flushed = this.work.then(() => this.rethrow());
-    // Task.snapshot encodes the snapshot only after prepareCommit returns: the entry joins it.
-    sealing.state.pending.push(this.writer.seal(checkpointId, flushed));
+    this.writer.seal(checkpointId, flushed);
     this.epochRecords = 0;
     this.enqueue(() => this.writer!.sealOnChain());
-    return flushed;
+    // Taken after the seal: it lists the sealed transaction, and ids continue after it.
+    const state = this.writer.snapshot();
+    return flushed.then(() => state);
   }
 
   /**

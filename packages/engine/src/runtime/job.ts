@@ -1,9 +1,8 @@
 import type { JobMetrics, JobSpec } from '@riffle/shared';
 import type { EngineLogger, JobHandle } from '../api.js';
-import { createCoordinator, toAck, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
+import { acknowledgeSnapshot, createCoordinator, type CheckpointSetup } from '../checkpoint/job-checkpoints.js';
 import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
-import { errorMessage } from '../errors.js';
 import { armFailAfter } from './fail-after.js';
 import type { StateBackendConfig } from '../state/operator-backend.js';
 import { JobBase } from './job-base.js';
@@ -126,11 +125,13 @@ export class Job extends JobBase implements JobHandle {
       if (setup.config?.maxAlignmentBytes !== undefined) t.maxAlignmentBytes = setup.config.maxAlignmentBytes;
       t.onDecline = (id, reason) => coordinator.decline(id, reason);
       const isSource = t.source !== undefined;
-      t.onSnapshot = (s) => {
-        const ack = toAck(s, isSource);
-        if (s.pending === undefined) coordinator.acknowledge(ack);
-        else s.pending.then(() => coordinator.acknowledge(ack), (e: unknown) => coordinator.decline(s.checkpointId, errorMessage(e)));
-      };
+      t.onSnapshot = (s) =>
+        acknowledgeSnapshot(
+          s,
+          isSource,
+          (ack) => coordinator.acknowledge(ack),
+          (id, reason) => coordinator.decline(id, reason),
+        );
     }
     this.attachCoordinator(coordinator);
   }

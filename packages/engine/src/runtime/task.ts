@@ -15,8 +15,12 @@ export interface TaskSnapshot {
   checkpointId: number;
   chainId: string;
   subtask: number;
-  /** `snapshotState()` of every chain member, in chain order (undefined: stateless). */
-  operators: Array<{ nodeId: string; state: unknown }>;
+  /**
+   * `snapshotState(checkpointId)` of every chain member, in chain order: `state` when it returned
+   * the state itself (undefined: stateless), `later` when it returned a promise (state written
+   * asynchronously; attributed to the member when it rejects).
+   */
+  operators: Array<{ nodeId: string; state: unknown; later?: Promise<unknown> }>;
   /** From the first barrier to the last one (0 for a single input or a source). */
   alignmentMs: number;
   /**
@@ -261,12 +265,19 @@ export class Task implements ChannelReceiver {
 
   /** Snapshots every chain member, hands the snapshot over, then forwards the barrier. */
   private snapshot(id: number, alignmentMs: number): void {
-    const operators = this.members.map((m) => {
+    const operators = this.members.map((m): TaskSnapshot['operators'][number] => {
+      let state: unknown;
       try {
-        return { nodeId: m.nodeId, state: m.operator.snapshotState() };
+        state = m.operator.snapshotState(id);
       } catch (e) {
         throw attribute(m.nodeId, e);
       }
+      if (!(state instanceof Promise)) return { nodeId: m.nodeId, state };
+      const later = state.catch((e: unknown) => Promise.reject(attribute(m.nodeId, e)));
+      // The runtime handles a rejection (it declines the checkpoint); this only keeps Node from
+      // treating it as unhandled before the runtime's handler is attached.
+      later.catch(() => undefined);
+      return { nodeId: m.nodeId, state: undefined, later };
     });
     let pending: Array<Promise<void>> | undefined;
     for (const m of this.members) {

@@ -2,10 +2,10 @@ import type { MessagePort } from 'node:worker_threads';
 import { validateSpec, type DeadLetter } from '@riffle/shared';
 import type { EngineLogger } from '../api.js';
 import type { Row } from '../collector.js';
-import { toAck } from '../checkpoint/job-checkpoints.js';
+import { acknowledgeSnapshot } from '../checkpoint/job-checkpoints.js';
 import { restoreOperator } from '../checkpoint/restore.js';
 import { armFailAfter } from './fail-after.js';
-import { errorMessage, toErrorInfo } from '../errors.js';
+import { toErrorInfo } from '../errors.js';
 import { buildLogicalGraph } from '../plan/logical-graph.js';
 import { buildPhysicalPlan, type ChainPlan, type PhysicalPlan } from '../plan/physical-plan.js';
 import { decodeBatch, encodeBatch, type Batch } from './batch.js';
@@ -148,15 +148,13 @@ export class WorkerRuntime {
         if (cap !== undefined) t.maxAlignmentBytes = cap;
         t.onDecline = (id, reason) => this.post({ t: 'decline', id, reason });
         const isSource = t.source !== undefined;
-        t.onSnapshot = (s) => {
-          const ack = toAck(s, isSource);
-          if (s.pending === undefined) this.post({ t: 'ack', ack });
-          else
-            s.pending.then(
-              () => this.post({ t: 'ack', ack }),
-              (e: unknown) => this.post({ t: 'decline', id: s.checkpointId, reason: errorMessage(e) }),
-            );
-        };
+        t.onSnapshot = (s) =>
+          acknowledgeSnapshot(
+            s,
+            isSource,
+            (ack) => this.post({ t: 'ack', ack }),
+            (id, reason) => this.post({ t: 'decline', id, reason }),
+          );
       }
     }
     for (const [task, , index] of pending) {

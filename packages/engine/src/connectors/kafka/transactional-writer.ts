@@ -133,13 +133,13 @@ export class TransactionalWriter {
     await this.target();
   }
 
-  /** The snapshot: `extra` is a transaction being sealed by this very checkpoint. */
-  snapshot(extra: boolean): KafkaSinkSnapshot {
+  /** The snapshot: the sealed transactions (the one {@link seal} just sealed included) and where ids continue. */
+  snapshot(): KafkaSinkSnapshot {
     return {
       v: 1,
       prefix: this.prefix,
       subtask: this.subtask,
-      nextSeq: this.epochSeq + (extra ? 1 : 0),
+      nextSeq: this.epochSeq,
       pending: this.sealed.map((s) => ({ ...s.entry })),
     };
   }
