@@ -61,7 +61,7 @@ export class DedupeOperator extends Operator {
     if (this.processingTime) this.timers.advanceProcessingTime(now, this.onTimer);
   }
 
-  override snapshotState(): KeyedOperatorSnapshot {
+  override snapshotState(): KeyedOperatorSnapshot | Promise<KeyedOperatorSnapshot> {
     return snapshotKeyed(this.backend, this.timers);
   }
 

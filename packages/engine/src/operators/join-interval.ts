@@ -86,7 +86,7 @@ export class IntervalJoinOperator extends TwoInputOperator {
     this.out.emitWatermark(watermark);
   }
 
-  override snapshotState(): KeyedOperatorSnapshot {
+  override snapshotState(): KeyedOperatorSnapshot | Promise<KeyedOperatorSnapshot> {
     return snapshotKeyed(this.backend, this.timers);
   }
 

@@ -72,7 +72,7 @@ export class WindowJoinOperator extends TwoInputOperator {
     this.out.emitWatermark(watermark);
   }
 
-  override snapshotState(): KeyedOperatorSnapshot {
+  override snapshotState(): KeyedOperatorSnapshot | Promise<KeyedOperatorSnapshot> {
     return snapshotKeyed(this.backend, this.timers);
   }
 

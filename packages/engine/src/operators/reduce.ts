@@ -59,8 +59,8 @@ export class ReduceOperator extends Operator {
     this.backend.cleanupExpired();
   }
 
-  override snapshotState(): KeyGroupSnapshot[] {
-    return this.backend.snapshotAll();
+  override snapshotState(): KeyGroupSnapshot[] | Promise<KeyGroupSnapshot[]> {
+    return this.backend.snapshotForCheckpoint();
   }
 
   override restoreState(snapshot: unknown): void {

@@ -1,9 +1,9 @@
 import { keyGroupOf } from '../key-groups.js';
 import type { KeyedStateDescriptor } from './descriptors.js';
 import { DiskStateTable } from './disk-state-table.js';
-import { DiskStore } from './disk-store.js';
+import { DiskStore, type StoreView } from './disk-store.js';
 import { KeyedStateBackend, type KeyedStateBackendOptions } from './keyed-state-backend.js';
-import type { StateMetrics } from './snapshot-format.js';
+import type { KeyGroupSnapshot, StateMetrics } from './snapshot-format.js';
 import type { StateTable } from './state-table.js';
 
 /** Keys per state kept decoded on the heap by default (the write-back cache's capacity). */
@@ -74,6 +74,27 @@ export class DiskKeyedStateBackend extends KeyedStateBackend {
         if (bytes !== undefined && !stale.has(dk)) this.diskTables[t]!.admit(kg, key, bytes);
       }
     });
+  }
+
+  /**
+   * Captures the state synchronously — every changed cached record is queued for LevelDB, then
+   * the store's view (queued writes over a LevelDB snapshot) is taken — and reads it into
+   * per-key-group snapshots asynchronously, while records go on changing the live state.
+   */
+  override snapshotForCheckpoint(): Promise<KeyGroupSnapshot[]> {
+    for (const t of this.diskTables) t.writeBackDirty();
+    const view = this.store.view();
+    const now = this.now();
+    return this.readView(view, now).finally(() => view.close());
+  }
+
+  private async readView(view: StoreView, now: number): Promise<KeyGroupSnapshot[]> {
+    const byKeyGroup = new Map<number, KeyGroupSnapshot['states']>();
+    for (const t of this.diskTables) await t.snapshotFrom(view, now, byKeyGroup);
+    return [...byKeyGroup]
+      .filter(([, states]) => Object.keys(states).length > 0)
+      .sort(([a], [b]) => a - b)
+      .map(([keyGroup, states]) => ({ keyGroup, states }));
   }
 
   /** Resolves once every evicted record is in LevelDB. */

@@ -1,6 +1,7 @@
 import type { KeyedStateDescriptor, StateTtl } from './descriptors.js';
-import { diskKey, RecordCodec, type KeyRecord } from './disk-record.js';
-import type { DiskStore } from './disk-store.js';
+import { diskKey, parseDiskKey, RecordCodec, tablePrefix, type KeyRecord } from './disk-record.js';
+import type { DiskStore, StoreView } from './disk-store.js';
+import type { KeyGroupSnapshot } from './snapshot-format.js';
 import { estimateBytes } from './size-estimate.js';
 import type { Namespace, StateTable, TableEntry } from './state-table.js';
 
@@ -29,7 +30,7 @@ export class DiskStateTable implements StateTable {
 
   constructor(
     private readonly id: number,
-    d: KeyedStateDescriptor,
+    private readonly d: KeyedStateDescriptor,
     private readonly store: DiskStore,
     private readonly firstKeyGroup: number,
     numKeyGroups: number,
@@ -130,6 +131,31 @@ export class DiskStateTable implements StateTable {
       }
     });
     return removed;
+  }
+
+  /**
+   * Queues every changed cached record for LevelDB (they stay cached): the first, synchronous step
+   * of a snapshot, after which the store's view holds this table's whole state.
+   */
+  writeBackDirty(): void {
+    for (const [key, r] of this.cache) if (r.dirty) this.writeBack(key, r);
+  }
+
+  /**
+   * Adds this table's rows in `view` to `byKeyGroup` (key group → state name → rows), leaving out
+   * entries expired at `now`: the asynchronous part of a snapshot, after {@link writeBackDirty}.
+   */
+  async snapshotFrom(view: StoreView, now: number, byKeyGroup: Map<number, KeyGroupSnapshot['states']>): Promise<void> {
+    const ttlMs = this.ttl?.ttlMs;
+    for await (const step of view.scan(tablePrefix(this.id)))
+      for (const [dk, bytes] of step) {
+        const { keyGroup, key } = parseDiskKey(dk);
+        let states = byKeyGroup.get(keyGroup);
+        if (states === undefined) byKeyGroup.set(keyGroup, (states = {}));
+        const rows = (states[this.d.name] ??= []);
+        this.codec.snapshotRows(bytes, key, ttlMs, now, rows);
+        if (rows.length === 0) delete states[this.d.name];
+      }
   }
 
   /** Keys with state, per key group (the index; nothing is read). */

@@ -85,6 +85,21 @@ export class DiskStore {
     this.check();
   }
 
+  /**
+   * A consistent view of the database as it is now, taken synchronously: the writes LevelDB does
+   * not hold yet (copied) over an explicit LevelDB snapshot (created at once, natively). Later
+   * writes change neither, so the view can be read asynchronously while processing goes on.
+   */
+  view(): StoreView {
+    this.check();
+    const overlay = new Map(this.inFlight);
+    for (const [k, v] of this.pending) overlay.set(k, v);
+    // Before the open completes no batch has reached LevelDB (they wait for it) and the folder
+    // was emptied at job start, so everything lives in the overlay.
+    const snapshot = this.db.status === 'open' ? this.db.snapshot() : undefined;
+    return new StoreView(this.db, snapshot, overlay);
+  }
+
   /** Writes waiting or being written (bounded by what one batch of records evicts). */
   get queuedWrites(): number {
     return this.pending.size + (this.inFlight?.size ?? 0);
@@ -136,5 +151,45 @@ export class DiskStore {
       });
     })();
     return this.closed;
+  }
+}
+
+/** Entries read from a {@link StoreView} per step: enough to amortise a thread-pool hop, small enough to keep turns short. */
+const SCAN_STEP = 1000;
+
+/** A point-in-time view of a {@link DiskStore} (see {@link DiskStore.view}); close it after use. */
+export class StoreView {
+  constructor(
+    private readonly db: ClassicLevel<string, Uint8Array>,
+    private readonly snapshot: ReturnType<ClassicLevel<string, Uint8Array>['snapshot']> | undefined,
+    private readonly overlay: Map<string, Write>,
+  ) {}
+
+  /**
+   * Every live entry whose key starts with `prefix`, in steps of about {@link SCAN_STEP}: the
+   * event loop turns between steps (LevelDB reads on its thread pool), so records keep flowing.
+   */
+  async *scan(prefix: string): AsyncGenerator<Array<[string, Uint8Array]>> {
+    // Keys are `<prefix><rest>`; the character after the prefix's last one bounds the range.
+    const lt = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    if (this.snapshot !== undefined) {
+      const it = this.db.iterator({ gte: prefix, lt, snapshot: this.snapshot });
+      try {
+        for (let step = await it.nextv(SCAN_STEP); step.length > 0; step = await it.nextv(SCAN_STEP)) {
+          const live = step.filter(([k]) => !this.overlay.has(k));
+          if (live.length > 0) yield live;
+        }
+      } finally {
+        await it.close();
+      }
+    }
+    const written: Array<[string, Uint8Array]> = [];
+    for (const [k, v] of this.overlay) if (v !== null && k >= prefix && k < lt) written.push([k, v]);
+    if (written.length > 0) yield written;
+  }
+
+  /** Releases the LevelDB snapshot. */
+  async close(): Promise<void> {
+    await this.snapshot?.close();
   }
 }

@@ -7,15 +7,30 @@ export interface KeyedOperatorSnapshot {
   keyGroups: Array<{ state: KeyGroupSnapshot; timers: TimersSnapshot }>;
 }
 
-/** Snapshot of every owned key group that holds state or timers (windows, joins, dedupe, over). */
-export function snapshotKeyed(backend: KeyedStateBackend, timers: TimerService): KeyedOperatorSnapshot {
-  const keyGroups: KeyedOperatorSnapshot['keyGroups'] = [];
+/**
+ * Snapshot of every owned key group that holds state or timers (windows, joins, dedupe, over),
+ * for a checkpoint: timers (on the heap) are copied now, the keyed state is captured now and
+ * read as the backend does (directly, or asynchronously from disk; see `snapshotForCheckpoint`).
+ */
+export function snapshotKeyed(backend: KeyedStateBackend, timers: TimerService): KeyedOperatorSnapshot | Promise<KeyedOperatorSnapshot> {
+  const timerGroups = new Map<number, TimersSnapshot>();
   for (const kg of backend.keyGroups()) {
-    const state = backend.snapshot(kg);
     const t = timers.snapshot(kg);
-    if (Object.keys(state.states).length > 0 || t.eventTime.length > 0 || t.processingTime.length > 0) keyGroups.push({ state, timers: t });
+    if (t.eventTime.length > 0 || t.processingTime.length > 0) timerGroups.set(kg, t);
   }
-  return { keyGroups };
+  const join = (states: KeyGroupSnapshot[]): KeyedOperatorSnapshot => {
+    const byGroup = new Map(states.map((s) => [s.keyGroup, s]));
+    const keyGroups: KeyedOperatorSnapshot['keyGroups'] = [];
+    for (const kg of backend.keyGroups()) {
+      const state = byGroup.get(kg);
+      const t = timerGroups.get(kg);
+      if (state === undefined && t === undefined) continue;
+      keyGroups.push({ state: state ?? { keyGroup: kg, states: {} }, timers: t ?? { keyGroup: kg, eventTime: [], processingTime: [] } });
+    }
+    return { keyGroups };
+  };
+  const states = backend.snapshotForCheckpoint();
+  return states instanceof Promise ? states.then(join) : join(states);
 }
 
 /**

@@ -117,6 +117,15 @@ export abstract class KeyedStateBackend implements KeyContext {
   }
 
   /**
+   * {@link snapshotAll} for a checkpoint: the state is captured in this call, and the snapshots
+   * come back directly (the heap) or as a promise (the disk backend reads a LevelDB snapshot
+   * while records keep changing the live state). See `Operator.snapshotState`.
+   */
+  snapshotForCheckpoint(): KeyGroupSnapshot[] | Promise<KeyGroupSnapshot[]> {
+    return this.snapshotAll();
+  }
+
+  /**
    * Restores key-group snapshots; those of key groups this subtask does not own are skipped, so
    * every subtask can be handed all snapshots after a rescale. States must be declared first.
    */

@@ -157,7 +157,7 @@ export abstract class WindowOperatorBase extends Operator {
     if (this.processingTime) this.timers.advanceProcessingTime(now - 1, this.dispatchTimer);
   }
 
-  override snapshotState(): WindowSnapshot {
+  override snapshotState(): WindowSnapshot | Promise<WindowSnapshot> {
     return snapshotKeyed(this.backend, this.timers);
   }
 
