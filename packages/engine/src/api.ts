@@ -61,6 +61,12 @@ export interface EngineOptions {
    * default 16 384 per operator subtask). Smaller saves memory and costs more disk reads.
    */
   stateCacheKeys?: number;
+  /**
+   * Test-only: the processing-time clock of keyed state TTL (`reduce {ttl}`), epoch ms; `Date.now`
+   * when absent. Lets a test expire state without waiting. Honoured by the in-process runtime
+   * only: a function cannot be sent to worker threads, which keep `Date.now`.
+   */
+  stateClock?: () => number;
   /** A checkpoint not complete after this long is aborted (default 60 000 ms). */
   checkpointTimeoutMs?: number;
   /**

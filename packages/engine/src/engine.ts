@@ -102,7 +102,7 @@ async function launchRun(
   const state = await stateBackendOf(valid.config.stateBackend, options.checkpointDir, options.stateDir, options.stateCacheKeys);
   const job = threads
     ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing, state)
-    : new Job(jobId, valid, plan, baseDir, logger, checkpointing, state);
+    : new Job(jobId, valid, plan, baseDir, logger, checkpointing, options.stateClock === undefined ? state : { ...(state ?? { kind: 'heap' }), now: options.stateClock });
   job.restored = restored;
   const fail = options.debugFailAfter;
   if (fail !== undefined && attempt < (fail.runs ?? 1)) job.debugFailAfter = { nodeId: fail.nodeId, records: fail.records, afterCheckpoint: fail.afterCheckpoint === true };

@@ -9,7 +9,10 @@ import type { KeyedStateBackend } from './keyed-state-backend.js';
  * Which keyed state backend a job's operators use (`config.stateBackend`), as the runtime hands
  * it to each operator: the heap, or LevelDB folders under `dir` (one per operator subtask).
  */
-export type StateBackendConfig = { kind: 'heap' } | { kind: 'disk'; dir: string; cacheKeys?: number };
+export type StateBackendConfig = ({ kind: 'heap' } | { kind: 'disk'; dir: string; cacheKeys?: number }) & {
+  /** Processing-time clock of TTL (`EngineOptions.stateClock`; in-process runs only). */
+  now?: () => number;
+};
 
 /**
  * The keyed state backend of one operator subtask: it owns the subtask's key-group range. A
@@ -18,8 +21,9 @@ export type StateBackendConfig = { kind: 'heap' } | { kind: 'disk'; dir: string;
  */
 export function keyedBackendFor(ctx: OperatorContext, now?: () => number): KeyedStateBackend {
   const keyGroups = ctx.keyed ? keyGroupRange(ctx.subtaskIndex, ctx.parallelism, ctx.maxParallelism) : { start: 0, end: ctx.maxParallelism - 1 };
-  const options = { maxParallelism: ctx.maxParallelism, keyGroups, ...(now ? { now } : {}) };
   const config = ctx.stateBackend;
+  const clock = now ?? config?.now;
+  const options = { maxParallelism: ctx.maxParallelism, keyGroups, ...(clock ? { now: clock } : {}) };
   if (config?.kind !== 'disk') return new HeapKeyedStateBackend(options);
   // Node ids are folder-safe (NODE_ID_RE); the subtask index keeps parallel instances apart.
   const dir = join(config.dir, `${ctx.nodeId}-${ctx.subtaskIndex}`);
