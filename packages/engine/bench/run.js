@@ -5,18 +5,19 @@
 // nothing is late and p=1 and p=2 must emit the same windows: the bench compares them.
 // A "map (previewed)" row runs the map scenario with the live preview of its map node on
 // (`job.sample`), to show what watching a node costs (an unwatched node costs nothing).
-// Then a latency run: the 100k-key sliding window at a fixed offered rate below capacity
-// (p=1), p50/p99 end-to-end latency, and the heap backend's state bytes per key.
+// Then latency runs (window-latency.js): the 100k-key sliding window at a fixed offered rate below
+// capacity (p=1) on the heap and on the disk backend, p50/p99 end-to-end latency, state bytes per key.
 // The 100k-key sliding window runs again on the disk state backend (LevelDB, 16k keys per
 // subtask cached on the heap): its events/s next to the heap's, its output compared with the
 // heap's, and its state bytes per key (heap-equivalent estimate and LevelDB's folder on disk).
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Engine } from '../dist/index.js';
 import { BATCH_RECORDS, INITIAL_CREDITS, LINGER_MS } from '../dist/runtime/batch-channel.js';
+import { folderBytes, latencyLine, latencyRun } from './window-latency.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 2_000_000);
 /** Seconds of the latency run (the first window's worth is warm-up). */
@@ -68,14 +69,6 @@ function spec(name, steps, parallelism, gen = { ratePerSec: 100_000_000, count: 
   ];
   const edges = nodes.slice(1).map((n, i) => ({ from: nodes[i].id, to: n.id }));
   return { specVersion: 1, name: `bench-${name}`, config: { parallelism, stateBackend }, nodes, edges };
-}
-
-/** Bytes of the files under a folder (LevelDB's footprint); 0 once it is gone. */
-async function folderBytes(dir) {
-  let total = 0;
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  for (const e of entries) if (e.isFile()) total += await stat(join(e.parentPath, e.name)).then((s) => s.size, () => 0);
-  return total;
 }
 
 async function measure(name, steps, parallelism, stateBackend = 'heap', previewNode = undefined) {
@@ -151,69 +144,6 @@ function outputDifference(name, other = `${name}/2`) {
   return undefined;
 }
 
-/**
- * The 100k-key sliding window at a fixed offered rate, in-process (p=1), to measure latency.
- * Record i is planned for wall time start + i / rate (the rate limiter's schedule; a record the
- * source emits late still counts from its planned time, so queueing is not hidden — no
- * coordinated omission). Its event time is that planned time minus up to 3 s of jitter, so the
- * watermark (max ts − 5 s − 1) first passes window end e − 1 once a record planned at e + 5 s is
- * out: that is the window's natural wait. Latency of an emitted window row = the wall time it
- * reaches the sink − (e + 5 s); it includes the 200 ms periodic watermark interval and firing all
- * keys of the window. Windows closed only by the end of input are left out.
- */
-async function latencyRun(rate) {
-  const count = Math.round(rate * LATENCY_SECONDS);
-  const startTime = Date.now();
-  const job = await Engine.start(spec('latency', SLIDING_100K(), 1, { ratePerSec: rate, count, startTime }));
-  const lastPlanned = startTime + (count * 1000) / rate;
-  const warmUpUntil = startTime + 10_000 + BOUND_MS;
-  const latencies = [];
-  // Bench-only: time each row as the in-process sink receives it (job internals, not the API).
-  const sink = job.built.tasks.flatMap((t) => t.members).find((m) => m.nodeId === 'sink').operator;
-  const receive = sink.processElement.bind(sink);
-  sink.processElement = (value, timestamp, key) => {
-    const natural = value.window_end + BOUND_MS;
-    if (natural >= warmUpUntil && natural <= lastPlanned) latencies.push(Date.now() - natural);
-    receive(value, timestamp, key);
-  };
-  // …and when the source ran dry, to see whether it kept to its schedule.
-  const source = job.built.tasks.flatMap((t) => t.members).find((m) => m.nodeId === 'gen').operator;
-  const poll = source.pollNext.bind(source);
-  let sourceEnded;
-  source.pollNext = (max) => {
-    const n = poll(max);
-    if (n === -1) sourceEnded ??= Date.now();
-    return n;
-  };
-  let state = { keys: 0, bytes: 0 };
-  const sampler = setInterval(() => {
-    const w = job.metrics().operators.find((o) => o.nodeId === 'win');
-    if ((w.stateKeys ?? 0) > state.keys) state = { keys: w.stateKeys, bytes: w.stateBytes };
-  }, 1000);
-  const result = await job.done;
-  // How far behind its schedule the source ended: large means the offered rate was above capacity.
-  const endLagMs = Math.max(0, (sourceEnded ?? Date.now()) - lastPlanned);
-  clearInterval(sampler);
-  if (result.status !== 'finished') throw new Error(`latency: ${result.status} ${result.error?.message ?? ''}`);
-  latencies.sort((a, b) => a - b);
-  const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  const lag = latencies.length === 0 ? NaN : latencies[latencies.length - 1];
-  return {
-    scenario: 'sliding 10s/2s 100k keys, fixed rate',
-    parallelism: 1,
-    runtime: 'in-process',
-    offeredPerSec: rate,
-    seconds: LATENCY_SECONDS,
-    windowRowsTimed: latencies.length,
-    p50LatencyMs: q(0.5),
-    p99LatencyMs: q(0.99),
-    maxLatencyMs: lag,
-    endLagMs,
-    peakStateKeys: state.keys,
-    stateBytesPerKey: state.keys === 0 ? NaN : Math.round(state.bytes / state.keys),
-  };
-}
-
 const outputs = new Map();
 const scalingBefore = await threadScaling();
 const rows = [];
@@ -259,14 +189,15 @@ for (const r of rows.filter((x) => x.peakStateKeys !== undefined)) {
 // The bounded run fires almost every window once, at its end; a steady stream fires 100k keys'
 // windows every 2 s, which costs more, so the steady capacity is well below that throughput.
 const capacity = rows.find((r) => r.scenario === 'sliding 10s/2s 100k keys' && r.parallelism === 1)?.eventsPerSec ?? 30_000;
-const latency = NO_LATENCY ? undefined : await latencyRun(Number(process.env.BENCH_LATENCY_RATE ?? Math.min(10_000, Math.max(1000, Math.round(capacity / 3 / 1000) * 1000))));
-if (latency !== undefined)
-  console.log(
-    `latency (${latency.scenario}, p=1, ${latency.offeredPerSec.toLocaleString('en-US')} events/s offered for ${latency.seconds} s): ` +
-      `p50 ${latency.p50LatencyMs} ms, p99 ${latency.p99LatencyMs} ms, max ${latency.maxLatencyMs} ms over ${latency.windowRowsTimed.toLocaleString('en-US')} window rows; ` +
-      `state ${latency.peakStateKeys.toLocaleString('en-US')} keys, ~${latency.stateBytesPerKey} bytes/key (heap backend estimate); ` +
-      `source ended ${latency.endLagMs} ms behind its schedule${latency.endLagMs > 1000 ? ' — ABOVE CAPACITY, latency is queueing' : ''}`,
-  );
+const latencyRate = Number(process.env.BENCH_LATENCY_RATE ?? Math.min(10_000, Math.max(1000, Math.round(capacity / 3 / 1000) * 1000)));
+const makeLatencySpec = (gen, stateBackend) => spec('latency', SLIDING_100K(), 1, gen, 1, stateBackend);
+// The same offered rate on both backends, so their latencies compare (see window-latency.js).
+const latency = [];
+if (!NO_LATENCY)
+  for (const stateBackend of ['heap', 'disk']) {
+    latency.push(await latencyRun({ rate: latencyRate, seconds: LATENCY_SECONDS, boundMs: BOUND_MS, stateBackend, makeSpec: makeLatencySpec }));
+    console.log(latencyLine(latency.at(-1)));
+  }
 const scalingAfter = await threadScaling();
 console.log(`two-thread CPU scaling of this machine (2.00 = ideal): ${scalingBefore} before, ${scalingAfter} after`);
 const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
