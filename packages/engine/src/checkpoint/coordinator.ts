@@ -124,6 +124,11 @@ export class CheckpointCoordinator {
     this.nextId = o.firstId;
   }
 
+  /** Id of this run's first checkpoint: every checkpoint of the folder numbered lower is older than the run. */
+  get firstId(): number {
+    return this.o.firstId;
+  }
+
   get inProgress(): boolean {
     return this.pending !== undefined;
   }

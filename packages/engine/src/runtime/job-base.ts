@@ -107,6 +107,11 @@ export abstract class JobBase {
     return this.triggerSnapshot('savepoint');
   }
 
+  /** Id of this run's first checkpoint (undefined without checkpoints or before they were set up). */
+  get firstCheckpointId(): number | undefined {
+    return this.coordinator?.firstId;
+  }
+
   checkpoints(): CheckpointStats[] {
     return this.coordinator?.stats() ?? [];
   }
