@@ -137,7 +137,9 @@ describe('restart strategy', () => {
 describe('restart after a user restored an older checkpoint', () => {
   /** Leaves chk-1..chk-3 in `dir` (a run stopped after three manual checkpoints). */
   async function threeCheckpoints(dir: string, spec: ReturnType<typeof countSpec>): Promise<void> {
-    const job = await Engine.start(spec, { execution: 'in-process', checkpointDir: dir, jobId: 'pin' });
+    // Manual checkpoints only (a periodic one in progress would refuse the trigger); same topology.
+    const manual = { ...spec, config: { ...spec.config, checkpoints: { intervalMs: 600_000, mode: 'exactly-once' as const, retain: 5 } } };
+    const job = await Engine.start(manual, { execution: 'in-process', checkpointDir: dir, jobId: 'pin' });
     for (let i = 0; i < 3; i++) await job.triggerCheckpoint!();
     await job.stop();
   }
