@@ -101,6 +101,8 @@ export interface TriggerOptions {
    * ended sources will never emit. Its failure does not count against `tolerableFailures`.
    */
   final?: boolean;
+  /** Starts once the snapshot in progress, if any, has settled, rather than rejecting. */
+  afterPending?: boolean;
 }
 
 interface Pending {
@@ -152,6 +154,11 @@ export class CheckpointCoordinator {
     return this.o.firstId;
   }
 
+  /** Resolves once no snapshot is in progress. */
+  private async idle(): Promise<void> {
+    while (this.pending !== undefined) await this.pending.done.catch(() => undefined);
+  }
+
   get inProgress(): boolean {
     return this.pending !== undefined;
   }
@@ -166,7 +173,7 @@ export class CheckpointCoordinator {
     if (this.closed) throw new Error('the job is not running: no checkpoint can be taken');
     // A checkpoint still running completes (its barriers were emitted before the sources ended)
     // or was declined by a source that ended first; either way it settles before the final one.
-    if (final && this.pending !== undefined) await this.pending.done.catch(() => undefined);
+    if (final || options.afterPending === true) await this.idle();
     if (this.pending !== undefined) throw new Error(`checkpoint ${this.pending.id} is still in progress`);
     const id = this.nextId++;
     const stats: CheckpointStats = { id, kind, status: 'in_progress', startedAt: Date.now(), bytes: 0, alignmentMs: 0 };

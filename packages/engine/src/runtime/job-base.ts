@@ -126,7 +126,7 @@ export abstract class JobBase {
     if (this.coordinator === undefined) throw new Error('checkpoints are disabled: start the job with checkpointDir');
     let savepoint: CompletedSnapshot;
     try {
-      savepoint = await this.coordinator.trigger('savepoint', { drain: true });
+      savepoint = await this.coordinator.trigger('savepoint', { drain: true, afterPending: true });
     } catch (e) {
       this.resumeSources();
       throw e;

@@ -145,6 +145,13 @@ export class RestartingJob implements JobHandle {
     return this.current.triggerSavepoint();
   }
 
+  /** Stop with savepoint of the current run (see `JobBase.stopWithSavepoint`); the job then ends as stopped. */
+  async stopWithSavepoint(): Promise<CompletedSnapshot> {
+    const savepoint = await this.current.stopWithSavepoint();
+    await this.stop();
+    return savepoint;
+  }
+
   checkpoints(): CheckpointStats[] {
     const all = this.currentEnded ? this.earlier : [...this.earlier, ...this.current.checkpoints()];
     return all.slice(-MAX_STATS).map((s) => ({ ...s }));
