@@ -53,13 +53,12 @@ export class SnapshotService {
   }
 
   /** Starts a checkpoint or savepoint; 409 when the job is not running or one is in progress. */
-  trigger(id: string, kind: 'checkpoint' | 'savepoint', drain = false): TriggerAnswer {
+  trigger(id: string, kind: 'checkpoint' | 'savepoint'): TriggerAnswer {
     const handle = this.runningHandle(id);
     if ((handle.checkpoints?.() ?? []).some((c) => c.status === 'in_progress'))
       throw conflict('checkpoint_in_progress', 'a checkpoint of this job is in progress; try again when it completed');
     const before = lastId(handle);
-    // drain: the engine's stop-with-savepoint (sources stop at the barrier, the job stops after it).
-    const done = kind === 'checkpoint' ? handle.triggerCheckpoint!() : drain && handle.stopWithSavepoint ? handle.stopWithSavepoint() : handle.triggerSavepoint!();
+    const done = kind === 'checkpoint' ? handle.triggerCheckpoint!() : handle.triggerSavepoint!();
     done.catch(() => undefined); // the outcome goes out as checkpoint:completed / checkpoint:failed
     const entry = (handle.checkpoints?.() ?? []).at(-1);
     if (entry === undefined || entry.id === before)
@@ -70,8 +69,7 @@ export class SnapshotService {
 
   /**
    * Takes a savepoint (after the checkpoint in progress, if any) and stops the job once it is
-   * durable, drained: sources emit nothing after its barrier, so a restore from it neither repeats
-   * nor skips records. When the savepoint fails the job keeps running and the answer is 409.
+   * durable. When the savepoint fails the job keeps running and the answer is 409.
    */
   async stopWithSavepoint(id: string): Promise<CompletedSnapshot> {
     const handle = this.runningHandle(id);
@@ -79,7 +77,7 @@ export class SnapshotService {
     while ((handle.checkpoints?.() ?? []).some((c) => c.status === 'in_progress') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     let sp: CompletedSnapshot;
     try {
-      sp = await this.trigger(id, 'savepoint', true).done;
+      sp = await this.trigger(id, 'savepoint').done;
     } catch (err) {
       if (err instanceof HttpError) throw err;
       throw conflict('savepoint_failed', `the savepoint failed (${err instanceof Error ? err.message : String(err)}); the job keeps running, try again`);
