@@ -128,6 +128,15 @@ export interface JobHandle {
   triggerCheckpoint?(): Promise<CompletedSnapshot>;
   /** Same as {@link triggerCheckpoint}, into `savepoints/` (never pruned by `retain`). */
   triggerSavepoint?(): Promise<CompletedSnapshot>;
+  /**
+   * Stop with savepoint, drained as in Flink: every source emits the savepoint's barrier and then
+   * nothing more; once the savepoint is durable (sinks commit the output before it) the job stops,
+   * so a job restored from it neither repeats nor skips a record. When the savepoint fails the
+   * sources resume, the job runs on, and this rejects.
+   * @example
+   * const sp = await job.stopWithSavepoint!(); // later: Engine.start(spec, { checkpointDir, restoreFrom: sp.snapshotId })
+   */
+  stopWithSavepoint?(): Promise<CompletedSnapshot>;
   /** Recent checkpoints and savepoints of this run, oldest first (empty without `checkpointDir`). */
   checkpoints?(): CheckpointStats[];
   /**

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { RiffleError, validateSpec, type JobSpec, type SpecValidation } from '@riffle/shared';
 import type { CheckpointSetup } from './checkpoint/job-checkpoints.js';
 import { listSnapshots } from './checkpoint/list-snapshots.js';
-import { LATEST, resolveRestore } from './checkpoint/restore-latest.js';
+import { LATEST, resolveRestore, type RestoreFrom } from './checkpoint/restore-latest.js';
 import { SnapshotStorage } from './checkpoint/snapshot-storage.js';
 import type { EngineLogger, EngineOptions, JobHandle } from './api.js';
 import { InvalidSpecError } from './errors.js';
@@ -60,12 +60,14 @@ export const Engine = {
     }
     const logger = options.logger ?? SILENT;
     const jobId = options.jobId ?? randomUUID();
-    const launch = (restoreFrom: string | undefined, attempt: number, firstCheckpointId?: number) =>
+    const launch = (restoreFrom: RestoreFrom | undefined, attempt: number, firstCheckpointId?: number) =>
       launchRun(valid, validation, { ...options, logger, jobId }, restoreFrom, attempt, firstCheckpointId);
     const first = await launch(options.restoreFrom, 0);
     const restart = valid.config.restart;
     if (restart === undefined || restart.strategy === 'none' || restart.attempts < 1) return first;
-    return new RestartingJob(first, launch, restart, options.checkpointDir !== undefined ? LATEST : undefined, logger);
+    const checkpoints = options.checkpointDir !== undefined;
+    const pinned = checkpoints && options.restoreFrom !== undefined && options.restoreFrom !== LATEST ? options.restoreFrom : undefined;
+    return new RestartingJob(first, launch, restart, checkpoints ? LATEST : undefined, logger, pinned);
   },
 
   /** Checkpoints and savepoints on disk in a job folder; see {@link listSnapshots}. */
@@ -77,7 +79,7 @@ async function launchRun(
   valid: JobSpec,
   validation: SpecValidation,
   options: EngineOptions & { logger: EngineLogger; jobId: string },
-  restoreFrom: string | undefined,
+  restoreFrom: RestoreFrom | undefined,
   attempt: number,
   firstCheckpointId: number | undefined,
 ): Promise<JobRun> {

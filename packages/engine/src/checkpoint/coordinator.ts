@@ -36,8 +36,18 @@ export interface CheckpointRuntime {
   expectedTasks(): string[];
   /** Why no checkpoint can be taken now (e.g. a task finished), or undefined. */
   declineReason(): string | undefined;
-  /** Injects barrier `id` at every source subtask. */
-  triggerSources(id: number): void;
+  /**
+   * Injects barrier `id` at every source subtask. `drain` (stop-with-savepoint): each source stops
+   * emitting right after that barrier, until {@link resumeSources} or the job stops.
+   */
+  triggerSources(id: number, drain?: boolean): void;
+  /** Sources parked by a drained snapshot that failed emit again (the job runs on). */
+  resumeSources?(): void;
+  /**
+   * The final checkpoint of a bounded job (FLIP-147): every task has ended and nothing is in
+   * flight, so each task snapshots at once, without a barrier.
+   */
+  triggerFinal?(id: number): void;
   /** Checkpoint `id` is complete: tell every task. */
   notifyComplete(id: number): void;
   /** Fails the job (more consecutive failed checkpoints than tolerated); the restart strategy takes over. */
@@ -81,8 +91,23 @@ export interface CoordinatorOptions {
 /** Receives a copy of a snapshot's stats when it starts, progresses, completes or fails. */
 export type CheckpointListener = (stats: CheckpointStats) => void;
 
+/** How {@link CheckpointCoordinator.trigger} takes a snapshot. */
+export interface TriggerOptions {
+  /** Stop-with-savepoint: sources emit nothing after the barrier (see {@link CheckpointRuntime.triggerSources}). */
+  drain?: boolean;
+  /**
+   * The final checkpoint of a bounded job, once every task ended: taken even though tasks have
+   * finished (which declines other checkpoints), superseding one still waiting for barriers that
+   * ended sources will never emit. Its failure does not count against `tolerableFailures`.
+   */
+  final?: boolean;
+  /** Starts once the snapshot in progress, if any, has settled, rather than rejecting. */
+  afterPending?: boolean;
+}
+
 interface Pending {
   id: number;
+  final: boolean;
   kind: CheckpointStats['kind'];
   stats: CheckpointStats;
   snapshot: PendingSnapshot | undefined;
@@ -124,6 +149,16 @@ export class CheckpointCoordinator {
     this.nextId = o.firstId;
   }
 
+  /** Id of this run's first checkpoint: every checkpoint of the folder numbered lower is older than the run. */
+  get firstId(): number {
+    return this.o.firstId;
+  }
+
+  /** Resolves once no snapshot is in progress. */
+  private async idle(): Promise<void> {
+    while (this.pending !== undefined) await this.pending.done.catch(() => undefined);
+  }
+
   get inProgress(): boolean {
     return this.pending !== undefined;
   }
@@ -133,8 +168,12 @@ export class CheckpointCoordinator {
   }
 
   /** Triggers a checkpoint or savepoint; rejects when one is running, the job ended, or it failed. */
-  async trigger(kind: CheckpointStats['kind']): Promise<CompletedSnapshot> {
+  async trigger(kind: CheckpointStats['kind'], options: TriggerOptions = {}): Promise<CompletedSnapshot> {
+    const final = options.final === true;
     if (this.closed) throw new Error('the job is not running: no checkpoint can be taken');
+    // A checkpoint still running completes (its barriers were emitted before the sources ended)
+    // or was declined by a source that ended first; either way it settles before the final one.
+    if (final || options.afterPending === true) await this.idle();
     if (this.pending !== undefined) throw new Error(`checkpoint ${this.pending.id} is still in progress`);
     const id = this.nextId++;
     const stats: CheckpointStats = { id, kind, status: 'in_progress', startedAt: Date.now(), bytes: 0, alignmentMs: 0 };
@@ -148,6 +187,7 @@ export class CheckpointCoordinator {
     done.catch(() => undefined);
     const p: Pending = {
       id,
+      final,
       kind,
       stats,
       snapshot: undefined,
@@ -165,7 +205,7 @@ export class CheckpointCoordinator {
     stats.acknowledged = 0;
     stats.total = p.expected.size;
     this.emit(stats);
-    const declined = this.o.runtime.declineReason();
+    const declined = final ? undefined : this.o.runtime.declineReason();
     if (declined !== undefined) {
       await this.abort(p, `declined: ${declined}`, false);
       return done;
@@ -178,14 +218,16 @@ export class CheckpointCoordinator {
       return done;
     }
     if (this.pending !== p) return done; // aborted meanwhile (job stopping)
-    const late = this.o.runtime.declineReason();
+    const late = final ? undefined : this.o.runtime.declineReason();
     if (late !== undefined) {
       await this.abort(p, `declined: ${late}`, false);
       return done;
     }
     p.timer = setTimeout(() => void this.abort(p, `timed out after ${this.o.timeoutMs} ms`), this.o.timeoutMs);
     p.timer.unref();
-    this.o.runtime.triggerSources(id);
+    if (!final) this.o.runtime.triggerSources(id, options.drain === true);
+    else if (this.o.runtime.triggerFinal !== undefined) this.o.runtime.triggerFinal(id);
+    else await this.abort(p, 'this runtime takes no final checkpoint', false);
     return done;
   }
 
@@ -207,10 +249,13 @@ export class CheckpointCoordinator {
     if (p.expected.size === 0) void this.complete(p);
   }
 
-  /** A task cannot take checkpoint `id` (e.g. it finished): abort it. */
-  decline(id: number, reason: string): void {
+  /**
+   * A task cannot take checkpoint `id`: abort it. `ending`: because its bounded input ended (not
+   * counted against `tolerableFailures`).
+   */
+  decline(id: number, reason: string, ending = false): void {
     const p = this.pending;
-    if (p !== undefined && p.id === id) void this.abort(p, `declined: ${reason}`);
+    if (p !== undefined && p.id === id) void this.abort(p, `declined: ${reason}`, !ending);
   }
 
   /** The job is ending: aborts the snapshot in progress; no new ones start. */
@@ -289,7 +334,7 @@ export class CheckpointCoordinator {
     this.o.logger.warn(`${p.kind} ${p.id} failed`, { jobId: this.o.jobId, reason });
     this.emit(p.stats);
     p.reject(new Error(`${p.kind} ${p.id} failed: ${reason}`));
-    if (counts && !this.closed && p.kind === 'checkpoint') this.countFailure(reason);
+    if (counts && !p.final && !this.closed && p.kind === 'checkpoint') this.countFailure(reason);
     // Let writes in flight settle first, so removing the folder does not race with them (a
     // leftover folder has no _metadata: the next start's sweep removes it anyway).
     const cleanup = Promise.allSettled(p.writes).then(() => p.snapshot?.abort().catch(() => undefined));

@@ -107,8 +107,32 @@ export abstract class JobBase {
     return this.triggerSnapshot('savepoint');
   }
 
+  /** Id of this run's first checkpoint (undefined without checkpoints or before they were set up). */
+  get firstCheckpointId(): number | undefined {
+    return this.coordinator?.firstId;
+  }
+
   checkpoints(): CheckpointStats[] {
     return this.coordinator?.stats() ?? [];
+  }
+
+  /**
+   * Stop with savepoint, drained as in Flink: every source emits the savepoint's barrier and then
+   * nothing more; once the savepoint is durable (and sinks were told, so they commit the output
+   * before it) the job stops. A job restored from the savepoint therefore neither repeats nor
+   * skips a record. When the savepoint fails the sources resume, the job runs on, and this rejects.
+   */
+  async stopWithSavepoint(): Promise<CompletedSnapshot> {
+    if (this.coordinator === undefined) throw new Error('checkpoints are disabled: start the job with checkpointDir');
+    let savepoint: CompletedSnapshot;
+    try {
+      savepoint = await this.coordinator.trigger('savepoint', { drain: true, afterPending: true });
+    } catch (e) {
+      this.resumeSources();
+      throw e;
+    }
+    await this.stop();
+    return savepoint;
   }
 
   async stop(): Promise<void> {
@@ -168,6 +192,23 @@ export abstract class JobBase {
       this.logger.warn('could not delete the disk state folder', { jobId: this.id, dir: this.stateBackend.dir, error: String(e) });
     }
   }
+
+  /**
+   * The final checkpoint of a bounded job whose tasks have all ended (FLIP-147): transactional
+   * sinks publish their last output when it completes. Skipped after a failure or a stop; when it
+   * fails, sinks publish at close as before (logged).
+   */
+  protected async finalCheckpoint(): Promise<void> {
+    if (this.coordinator === undefined || this.failure !== undefined || this.stopRequested) return;
+    try {
+      await this.coordinator.trigger('checkpoint', { final: true });
+    } catch (e) {
+      this.logger.warn('the final checkpoint failed: sinks commit their last output at close', { jobId: this.id, error: String(e) });
+    }
+  }
+
+  /** Sources parked at a failed stop-with-savepoint's barrier emit again. */
+  protected abstract resumeSources(): void;
 
   /** Tells the running tasks to stop (wake sleeping sources, message the workers). */
   protected abstract onStopRequested(): void;

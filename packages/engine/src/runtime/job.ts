@@ -108,8 +108,19 @@ export class Job extends JobBase implements JobHandle {
       expectedTasks: () => built.tasks.map((t) => `${t.chainId}/${t.subtaskIndex}`),
       declineReason: () =>
         !this.running ? 'the job is stopping' : built.tasks.some((t) => t.ended) ? 'a task has finished (end of bounded input)' : undefined,
-      triggerSources: (id) => {
-        for (const t of built.sourceTasks) t.pendingBarriers.push(id);
+      triggerSources: (id, drain) => {
+        for (const t of built.sourceTasks) {
+          t.pendingBarriers.push(id);
+          if (drain === true) t.stopAtBarrier = id;
+        }
+      },
+      resumeSources: () => this.resumeSources(),
+      triggerFinal: (id) => {
+        try {
+          for (const t of built.tasks) t.snapshotFinal(id);
+        } catch (e) {
+          coordinator.decline(id, errorMessage(e));
+        }
       },
       failJob: (e) => this.fail(e),
       notifyComplete: (id) => {
@@ -123,7 +134,7 @@ export class Job extends JobBase implements JobHandle {
     for (const t of built.tasks) {
       t.checkpointMode = mode;
       if (setup.config?.maxAlignmentBytes !== undefined) t.maxAlignmentBytes = setup.config.maxAlignmentBytes;
-      t.onDecline = (id, reason) => coordinator.decline(id, reason);
+      t.onDecline = (id, reason, ending) => coordinator.decline(id, reason, ending);
       const isSource = t.source !== undefined;
       t.onSnapshot = (s) =>
         acknowledgeSnapshot(
@@ -154,6 +165,11 @@ export class Job extends JobBase implements JobHandle {
   }
 
   protected onStopRequested(): void {
+    this.sleeper.wakeAll();
+  }
+
+  protected resumeSources(): void {
+    for (const t of this.built?.sourceTasks ?? []) t.resume();
     this.sleeper.wakeAll();
   }
 
@@ -203,6 +219,9 @@ export class Job extends JobBase implements JobHandle {
   /** Called once, after every source driver has returned. */
   private async finalize(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    // Bounded input ran out (every driver returned without a stop): the last output is committed
+    // by a final checkpoint rather than at close.
+    if (this.built !== undefined && this.built.tasks.every((t) => t.ended)) await this.finalCheckpoint();
     await this.coordinator?.close(this.failure !== undefined ? 'the job failed' : 'the job ended');
     const tasks = this.built?.tasks ?? [];
     if (this.failure === undefined) {

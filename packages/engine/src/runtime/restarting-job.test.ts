@@ -133,3 +133,46 @@ describe('restart strategy', () => {
     expect(countsOf(job)).toEqual(offlineCounts(3, N, RATE, 'user_id'));
   }, 30_000);
 });
+
+describe('restart after a user restored an older checkpoint', () => {
+  /** Leaves chk-1..chk-3 in `dir` (a run stopped after three manual checkpoints). */
+  async function threeCheckpoints(dir: string, spec: ReturnType<typeof countSpec>): Promise<void> {
+    // Manual checkpoints only (a periodic one in progress would refuse the trigger); same topology.
+    const manual = { ...spec, config: { ...spec.config, checkpoints: { intervalMs: 600_000, mode: 'exactly-once' as const, retain: 5 } } };
+    const job = await Engine.start(manual, { execution: 'in-process', checkpointDir: dir, jobId: 'pin' });
+    for (let i = 0; i < 3; i++) await job.triggerCheckpoint!();
+    await job.stop();
+  }
+
+  it('recovers from the restored checkpoint, not from a newer one taken before the restore', async () => {
+    const dir = await tempDir();
+    // No periodic checkpoint in the restored run: the failure comes before any checkpoint since the restore.
+    const spec = countSpec(1, { strategy: 'fixed-delay', attempts: 1, delayMs: 0 });
+    spec.config!.checkpoints = { intervalMs: 600_000, mode: 'exactly-once', retain: 5 };
+    await threeCheckpoints(dir, spec);
+    const job = await Engine.start(spec, { execution: 'in-process', checkpointDir: dir, jobId: 'pin', restoreFrom: 'chk-1', debugFailAfter: { nodeId: 'w', records: 500 } });
+    const { restarts } = watch(job);
+    expect((await job.done).status).toBe('finished');
+    expect(restarts.map((r) => r.snapshotId)).toEqual(['chk-1']);
+    expect(countsOf(job)).toEqual(offlineCounts(3, N, RATE, 'user_id'));
+  }, 60_000);
+
+  it('recovers from the newest checkpoint taken since the restore', async () => {
+    const dir = await tempDir();
+    const spec = countSpec(1, { strategy: 'fixed-delay', attempts: 2, delayMs: 0 });
+    await threeCheckpoints(dir, spec);
+    const job = await Engine.start(spec, {
+      execution: 'in-process',
+      checkpointDir: dir,
+      jobId: 'pin',
+      restoreFrom: 'chk-2',
+      debugFailAfter: { nodeId: 'w', records: 300, runs: 2, afterCheckpoint: true },
+    });
+    const { restarts } = watch(job);
+    expect((await job.done).status).toBe('finished');
+    expect(restarts).toHaveLength(2);
+    // Taken by the restored runs: numbered after chk-3, the newest checkpoint before the restore.
+    for (const r of restarts) expect(Number(r.snapshotId!.slice(4))).toBeGreaterThan(3);
+    expect(countsOf(job)).toEqual(offlineCounts(3, N, RATE, 'user_id'));
+  }, 60_000);
+});

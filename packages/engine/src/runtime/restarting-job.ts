@@ -1,7 +1,7 @@
 import type { DeadLetter, JobConfig, JobMetrics, JobSpec, JobStatus, RiffleErrorInfo } from '@riffle/shared';
 import type { EngineLogger, JobHandle, JobResult, RestartInfo } from '../api.js';
 import type { CheckpointListener, CheckpointStats, CompletedSnapshot } from '../checkpoint/coordinator.js';
-import type { RestoreReport } from '../checkpoint/restore-latest.js';
+import type { RestoreFrom, RestoreReport } from '../checkpoint/restore-latest.js';
 import { toErrorInfo } from '../errors.js';
 import type { PlanDescription } from '../plan/describe-plan.js';
 import type { JobBase } from './job-base.js';
@@ -14,7 +14,7 @@ export type JobRun = JobBase & JobHandle;
  * Starts run number `attempt` (0 = the first) from `restoreFrom` (undefined: from scratch), its
  * checkpoint ids starting at `firstCheckpointId` or later.
  */
-export type RunLauncher = (restoreFrom: string | undefined, attempt: number, firstCheckpointId?: number) => Promise<JobRun>;
+export type RunLauncher = (restoreFrom: RestoreFrom | undefined, attempt: number, firstCheckpointId?: number) => Promise<JobRun>;
 
 export type RestartConfig = NonNullable<JobConfig['restart']>;
 
@@ -36,7 +36,7 @@ export function restartDelay(cfg: RestartConfig, attempt: number): number {
  * run at a time, and when a run fails (a task threw, a worker crashed, too many failed
  * checkpoints) it waits per the strategy (status `restarting`), starts a new run from
  * `recoverFrom` (`'latest'` with checkpoints: the newest checkpoint that verifies; from scratch
- * without), and reports it through `onRestart`. The caller keeps this one object: status, metrics,
+ * without; after a user's restore, see {@link pinned}), and reports it through `onRestart`. The caller keeps this one object: status, metrics,
  * checkpoint history and listeners, and `done` continue across runs. Once the attempts are used
  * up the job fails with the last run's error. Counters in `metrics()` are the current run's.
  */
@@ -51,6 +51,8 @@ export class RestartingJob implements JobHandle {
   private readonly checkpointListeners = new Set<CheckpointListener>();
   private readonly restartListeners = new Set<(e: RestartInfo) => void>();
   private readonly restartLog: RestartInfo[] = [];
+  /** First checkpoint id of the earliest run that took checkpoints: older ones predate the restore. */
+  private since: number | undefined;
   private restarts = 0;
   private stopRequested = false;
   private wake: (() => void) | undefined;
@@ -63,6 +65,12 @@ export class RestartingJob implements JobHandle {
     /** What later runs restore from: `'latest'` with checkpoints, undefined without. */
     private readonly recoverFrom: string | undefined,
     private readonly logger: EngineLogger,
+    /**
+     * The snapshot the user restored the first run from (an explicit id, not `'latest'`): later
+     * runs then recover from a checkpoint taken since that restore, or from it, never from a
+     * newer-numbered checkpoint of the timeline the user left.
+     */
+    private readonly pinned?: string,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.lifecycle = new JobLifecycle((e) => logger.warn('status listener threw', { jobId: first.id, error: String(e) }));
@@ -137,6 +145,13 @@ export class RestartingJob implements JobHandle {
     return this.current.triggerSavepoint();
   }
 
+  /** Stop with savepoint of the current run (see `JobBase.stopWithSavepoint`); the job then ends as stopped. */
+  async stopWithSavepoint(): Promise<CompletedSnapshot> {
+    const savepoint = await this.current.stopWithSavepoint();
+    await this.stop();
+    return savepoint;
+  }
+
   checkpoints(): CheckpointStats[] {
     const all = this.currentEnded ? this.earlier : [...this.earlier, ...this.current.checkpoints()];
     return all.slice(-MAX_STATS).map((s) => ({ ...s }));
@@ -154,6 +169,7 @@ export class RestartingJob implements JobHandle {
 
   private adopt(run: JobRun): void {
     this.current = run;
+    this.since ??= run.firstCheckpointId;
     this.currentEnded = false;
     run.onCheckpoint((stats) => {
       for (const l of [...this.checkpointListeners]) {
@@ -194,7 +210,7 @@ export class RestartingJob implements JobHandle {
     if (this.stopRequested) return this.end({ status: 'stopped' });
     let next: JobRun;
     try {
-      next = await this.launch(this.recoverFrom, attempt, Math.max(0, ...this.earlier.map((s) => s.id)) + 1);
+      next = await this.launch(this.recoveryPoint(), attempt, Math.max(0, ...this.earlier.map((s) => s.id)) + 1);
     } catch (e) {
       // The snapshot cannot be used (incompatible, unreadable storage): no later attempt can do better.
       return this.end({ status: 'failed', error: toErrorInfo(e) });
@@ -218,6 +234,12 @@ export class RestartingJob implements JobHandle {
       }
     }
     this.adopt(next);
+  }
+
+  /** Where the next run starts: see {@link pinned}; until any run took checkpoints, the pinned snapshot itself. */
+  private recoveryPoint(): RestoreFrom | undefined {
+    if (this.pinned === undefined || this.recoverFrom === undefined) return this.recoverFrom;
+    return { since: this.since ?? Number.MAX_SAFE_INTEGER, pinned: this.pinned };
   }
 
   private end(r: JobResult): void {

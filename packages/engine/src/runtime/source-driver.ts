@@ -7,6 +7,8 @@ import type { Task } from './task.js';
 export const SOURCE_BATCH = 4096;
 /** Longest stretch the loop keeps the event loop busy before yielding (the server must stay responsive). */
 const YIELD_AFTER_MS = 10;
+/** How often a source parked at a stop-with-savepoint barrier looks again (stop and resume wake it sooner). */
+const PARKED_POLL_MS = 100;
 /** Shortest sleep of a rate-limited source: lets records accumulate into batches. */
 const MIN_SLEEP_MS = 5;
 
@@ -38,6 +40,12 @@ export async function runSource(task: Task, control: SourceControl): Promise<voi
   while (control.running) {
     // Checkpoint barriers are injected between polls: the source's position matches what it emitted.
     if (task.pendingBarriers.length > 0) task.emitPendingBarriers();
+    // Stopped at a stop-with-savepoint barrier: wait for the job to stop (or the savepoint to fail).
+    if (task.parked) {
+      await control.sleeper.sleep(PARKED_POLL_MS);
+      lastYield = performance.now();
+      continue;
+    }
     if (control.awaitCredit !== undefined && task.blocked) {
       await control.awaitCredit(task);
       continue;

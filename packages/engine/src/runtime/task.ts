@@ -76,7 +76,7 @@ export class Task implements ChannelReceiver {
    */
   maxAlignmentBytes = DEFAULT_MAX_ALIGNMENT_BYTES;
   /** Told when this task gives a checkpoint up; the runtime declines it at the coordinator. */
-  onDecline: ((checkpointId: number, reason: string) => void) | undefined = undefined;
+  onDecline: ((checkpointId: number, reason: string, ending?: boolean) => void) | undefined = undefined;
   /** Highest checkpoint this task snapshotted or gave up; older barriers are ignored. */
   private lastCheckpoint = 0;
 
@@ -244,18 +244,35 @@ export class Task implements ChannelReceiver {
     });
   }
 
+  /** Barriers the coordinator asked this source task to emit at its next poll boundary. */
+  readonly pendingBarriers: number[] = [];
+  /**
+   * Stop-with-savepoint: the barrier after which this source task emits nothing more (Flink's
+   * synchronous savepoint), so that a job restored from the savepoint neither repeats nor skips.
+   */
+  stopAtBarrier: number | undefined = undefined;
+  /** The source emitted {@link stopAtBarrier}: the driver stops polling until {@link resume}. */
+  parked = false;
+
+  /** Emits the requested barriers (the source driver calls this between polls). */
+  emitPendingBarriers(): void {
+    while (this.pendingBarriers.length > 0) {
+      const id = this.pendingBarriers.shift()!;
+      this.triggerCheckpoint(id);
+      if (id === this.stopAtBarrier) this.parked = true;
+    }
+  }
+
+  /** The drained snapshot failed: the source goes on emitting. */
+  resume(): void {
+    this.stopAtBarrier = undefined;
+    this.parked = false;
+  }
+
   /**
    * A source task emits barrier `id`: snapshots its chain (the source's position included) and
    * sends the barrier downstream, between two polls. Returns false when the task already ended.
    */
-  /** Barriers the coordinator asked this source task to emit at its next poll boundary. */
-  readonly pendingBarriers: number[] = [];
-
-  /** Emits the requested barriers (the source driver calls this between polls). */
-  emitPendingBarriers(): void {
-    while (this.pendingBarriers.length > 0) this.triggerCheckpoint(this.pendingBarriers.shift()!);
-  }
-
   triggerCheckpoint(id: number): boolean {
     if (this.inputEnded) return false;
     this.lastCheckpoint = id;
@@ -263,8 +280,19 @@ export class Task implements ChannelReceiver {
     return true;
   }
 
+  /**
+   * The final checkpoint of a bounded job (FLIP-147), once every task has ended: nothing is in
+   * flight, so the chain snapshots at once and no barrier goes downstream (every task gets this
+   * call). Transactional sinks seal their last output here and publish it when the checkpoint
+   * completes, so a crash while publishing is recovered from this checkpoint.
+   */
+  snapshotFinal(id: number): void {
+    this.lastCheckpoint = Math.max(this.lastCheckpoint, id);
+    this.snapshot(id, 0, false);
+  }
+
   /** Snapshots every chain member, hands the snapshot over, then forwards the barrier. */
-  private snapshot(id: number, alignmentMs: number): void {
+  private snapshot(id: number, alignmentMs: number, forward = true): void {
     const operators = this.members.map((m): TaskSnapshot['operators'][number] => {
       let state: unknown;
       try {
@@ -292,7 +320,7 @@ export class Task implements ChannelReceiver {
     const snapshot: TaskSnapshot = { checkpointId: id, chainId: this.chainId, subtask: this.subtaskIndex, operators, alignmentMs };
     if (pending !== undefined) snapshot.pending = Promise.all(pending).then(() => undefined);
     this.onSnapshot?.(snapshot);
-    for (const w of this.writers) w.emitBarrier(id);
+    if (forward) for (const w of this.writers) w.emitBarrier(id);
   }
 
   /** Checkpoint `id` is durable: tells every chain member (two-phase-commit sinks commit here). */
@@ -302,6 +330,8 @@ export class Task implements ChannelReceiver {
 
   /** A bounded source ran dry: close event time, then end the chain. */
   endOfSource(): void {
+    // Barriers requested but never emitted: those checkpoints cannot complete, say so at once.
+    for (const id of this.pendingBarriers.splice(0)) this.onDecline?.(id, `source ${this.chainId}/${this.subtaskIndex} reached the end of its input first`, true);
     this.source!.output.emitFinalWatermark();
     this.endInput();
   }

@@ -34,6 +34,8 @@ export class ThreadedJob extends JobBase implements JobHandle {
   private pool: WorkerPool | undefined;
   private readonly running: Int32Array[] = [];
   private readonly finishedWorkers = new Set<number>();
+  /** Workers whose tasks all reached the end of bounded input (they wait for `finish`). */
+  private readonly endedWorkers = new Set<number>();
   private finalizing = false;
   private sampler: NodeJS.Timeout | undefined;
   private periodic: NodeJS.Timeout | undefined;
@@ -78,7 +80,9 @@ export class ThreadedJob extends JobBase implements JobHandle {
         this.attachCoordinator(await createCoordinator(setup, this.physical, this.id, this.logger, {
           expectedTasks: () => this.physical.chains.flatMap((c) => Array.from({ length: c.parallelism }, (_, s) => `${c.id}/${s}`)),
           declineReason: () => (this.stopRequested || this.failure !== undefined || this.finalizing ? 'the job is stopping' : undefined),
-          triggerSources: (id) => this.broadcast({ t: 'trigger', id }),
+          triggerSources: (id, drain) => this.broadcast({ t: 'trigger', id, ...(drain === true ? { drain } : {}) }),
+          resumeSources: () => this.resumeSources(),
+          triggerFinal: (id) => this.broadcast({ t: 'final', id }),
           notifyComplete: (id) => this.broadcast({ t: 'notify', id }),
           failJob: (e) => this.fail(e),
         }));
@@ -155,7 +159,11 @@ export class ThreadedJob extends JobBase implements JobHandle {
             this.coordinator?.acknowledge(msg.ack);
             return;
           case 'decline':
-            this.coordinator?.decline(msg.id, msg.reason);
+            this.coordinator?.decline(msg.id, msg.reason, msg.ending);
+            return;
+          case 'ended':
+            this.endedWorkers.add(index);
+            if (this.endedWorkers.size === this.pool!.workers.length) void this.finishBounded();
             return;
           case 'done':
             this.finishedWorkers.add(index);
@@ -252,6 +260,16 @@ export class ThreadedJob extends JobBase implements JobHandle {
 
   protected onStopRequested(): void {
     this.broadcast({ t: 'stop' });
+  }
+
+  protected resumeSources(): void {
+    this.broadcast({ t: 'resume' });
+  }
+
+  /** Every worker's bounded input ran out: the final checkpoint, then the workers close their tasks. */
+  private async finishBounded(): Promise<void> {
+    await this.finalCheckpoint();
+    this.broadcast({ t: 'finish' });
   }
 
   private fail(e: unknown): void {

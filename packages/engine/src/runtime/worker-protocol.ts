@@ -36,8 +36,14 @@ export type ToWorker =
   | { t: 'start' }
   | { t: 'stop' }
   | { t: 'abort' }
-  /** Emit checkpoint barrier `id` at every source subtask here. */
-  | { t: 'trigger'; id: number }
+  /** Emit checkpoint barrier `id` at every source subtask here (`drain`: then emit nothing more until `resume`). */
+  | { t: 'trigger'; id: number; drain?: boolean }
+  /** A drained savepoint failed: parked sources emit again. */
+  | { t: 'resume' }
+  /** Every task of the job ended: snapshot each one here for final checkpoint `id`, without a barrier. */
+  | { t: 'final'; id: number }
+  /** The bounded job's final checkpoint is done (or failed): close the tasks and report `done`. */
+  | { t: 'finish' }
   /** Checkpoint `id` is complete. */
   | { t: 'notify'; id: number }
   /** Turn on (or extend) the live-preview tap of a node's subtasks here until `until` (epoch ms). */
@@ -74,7 +80,12 @@ export type FromWorker =
   /** A task snapshotted its chain (bytes transferred; the main thread writes the file). */
   | { t: 'ack'; ack: TaskAck }
   /** This worker cannot take checkpoint `id`. */
-  | { t: 'decline'; id: number; reason: string }
+  | { t: 'decline'; id: number; reason: string; ending?: boolean }
+  /**
+   * With checkpoints: every task here reached the end of its bounded input and every batch left;
+   * the worker waits for `final` and `finish` before closing them.
+   */
+  | { t: 'ended' }
   /** Every task here ended (or the job was stopped) and closed; the final report came just before. */
   | { t: 'done' };
 

@@ -78,6 +78,8 @@ export class WorkerRuntime {
   private stopping = false;
   private failed = false;
   private finished = false;
+  /** `ended` went to the main thread (bounded job with checkpoints, waiting for its final checkpoint). */
+  private endedReported = false;
   private sourcesLeft = 0;
   private lastReport = performance.now();
   private lastStateReport = -Infinity;
@@ -146,7 +148,7 @@ export class WorkerRuntime {
         t.checkpointMode = v.spec!.config.checkpoints?.mode ?? 'exactly-once';
         const cap = v.spec!.config.checkpoints?.maxAlignmentBytes;
         if (cap !== undefined) t.maxAlignmentBytes = cap;
-        t.onDecline = (id, reason) => this.post({ t: 'decline', id, reason });
+        t.onDecline = (id, reason, ending) => this.post({ t: 'decline', id, reason, ...(ending === true ? { ending } : {}) });
         const isSource = t.source !== undefined;
         t.onSnapshot = (s) =>
           acknowledgeSnapshot(
@@ -204,9 +206,26 @@ export class WorkerRuntime {
           this.post({ t: 'decline', id: msg.id, reason: ended ? `task ${ended.chainId}/${ended.subtaskIndex} has finished (end of bounded input)` : 'the job is stopping' });
           return;
         }
-        for (const t of this.built.sourceTasks) t.pendingBarriers.push(msg.id);
+        for (const t of this.built.sourceTasks) {
+          t.pendingBarriers.push(msg.id);
+          if (msg.drain === true) t.stopAtBarrier = msg.id;
+        }
         return;
       }
+      case 'resume':
+        for (const t of this.built.sourceTasks) t.resume();
+        this.sleeper.wakeAll();
+        return;
+      case 'final':
+        try {
+          for (const t of this.built.tasks) t.snapshotFinal(msg.id);
+        } catch (e) {
+          this.post({ t: 'decline', id: msg.id, reason: errorMessage(e) });
+        }
+        return;
+      case 'finish':
+        void this.finish();
+        return;
       case 'notify':
         try {
           for (const t of this.built.tasks) t.notifyCheckpointComplete(msg.id);
@@ -408,7 +427,14 @@ export class WorkerRuntime {
       if (!slot.task.ended) return;
       for (const c of slot.channels) if (c.blocked) return;
     }
-    void this.finish();
+    if (!this.init.checkpoints) {
+      void this.finish();
+      return;
+    }
+    // The main thread takes the final checkpoint once every worker got here, then says `finish`.
+    if (this.endedReported) return;
+    this.endedReported = true;
+    this.post({ t: 'ended' });
   }
 
   private async finish(): Promise<void> {
