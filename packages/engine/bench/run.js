@@ -42,9 +42,16 @@ const STEPS = {
     { id: 'key', kind: 'keyBy', params: { key: 'product_id' } },
     { id: 'win', kind: 'window.tumbling', params: { size: '10s', aggregate: [{ fn: 'count', as: 'n' }] } },
   ],
-  // product_id is skewed (68 % of records hash to subtask 0 of 2); user_id is uniform.
+  // product_id is skewed (68 % of records hash to subtask 0 of 2): p=2 cannot reach 1.6× on it.
+  // user_id is uniform (1000 users, about half the records per subtask): the row to judge scaling by.
   'keyBy user+count': [
     { id: 'key', kind: 'keyBy', params: { key: 'user_id' } },
+    { id: 'win', kind: 'window.tumbling', params: { size: '10s', aggregate: [{ fn: 'count', as: 'n' }] } },
+  ],
+  // The same keys as strings ("user-17"), as keys from JSON or Kafka usually are.
+  'keyBy string user+count': [
+    { id: 'skey', kind: 'map', params: { fields: [{ as: 'user', expr: "'user-' + string(user_id)" }] } },
+    { id: 'key', kind: 'keyBy', params: { key: 'user' } },
     { id: 'win', kind: 'window.tumbling', params: { size: '10s', aggregate: [{ fn: 'count', as: 'n' }] } },
   ],
   // 100k keys (user 1..1000 × product 1..100; user_id * 100 + product_id is unique per pair).
@@ -79,6 +86,8 @@ async function measure(name, steps, parallelism, stateBackend = 'heap', previewN
   // One call keeps the tap on for 30 s, longer than a run.
   if (previewNode !== undefined) job.sample(previewNode);
   const t0 = performance.now();
+  // CPU time of the whole process (every thread): on a loaded machine steadier than wall time.
+  const cpu0 = process.cpuUsage();
   // Peak state while it runs: keys and heap-equivalent bytes from the metrics, LevelDB's folder size.
   const peak = { keys: 0, bytes: 0, diskBytes: 0 };
   let sampling = Promise.resolve();
@@ -91,6 +100,7 @@ async function measure(name, steps, parallelism, stateBackend = 'heap', previewN
   }, 500);
   const result = await job.done;
   const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   await sampling;
   if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
@@ -99,6 +109,8 @@ async function measure(name, steps, parallelism, stateBackend = 'heap', previewN
   const out = metrics.find((o) => o.nodeId === 'sink').recordsIn;
   const late = metrics.reduce((a, o) => a + o.lateRecordsDropped, 0);
   const records = keyed && out <= COMPARE_LIMIT ? job.preview('sink').map((r) => JSON.stringify(r)).sort() : undefined;
+  // How the keyed operator's input split over its subtasks (skew bounds what parallelism gains).
+  const perSubtask = metrics.find((o) => o.nodeId === 'win')?.subtasks?.map((s) => s.recordsIn);
   outputs.set(`${name}${stateBackend === 'disk' ? ', disk' : ''}/${parallelism}`, { out, late, records });
   const runtime = parallelism === 1 ? 'in-process' : 'threads';
   return {
@@ -107,10 +119,12 @@ async function measure(name, steps, parallelism, stateBackend = 'heap', previewN
     runtime,
     stateBackend,
     ...(peak.keys > 0 ? { peakStateKeys: peak.keys, stateBytesPerKey: Math.round(peak.bytes / peak.keys) } : {}),
+    ...(perSubtask !== undefined && perSubtask.length > 1 ? { recordsPerSubtask: perSubtask } : {}),
     ...(stateDir !== undefined && peak.keys > 0 ? { diskBytesPerKey: Math.round(peak.diskBytes / peak.keys) } : {}),
     events: N,
     seconds: Number(secs.toFixed(3)),
     eventsPerSec: Math.round(N / secs),
+    cpuNsPerEvent: Math.round(((cpu.user + cpu.system) * 1000) / N),
     recordsOut: out,
     lateRecordsDropped: late,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -158,10 +172,21 @@ if (!process.env.BENCH_LATENCY_ONLY) {
 
 console.log(`events per run: ${N.toLocaleString('en-US')} (node ${process.version}, ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores)`);
 console.log(`batches: ${BATCH_RECORDS} records or ${LINGER_MS} ms, ${INITIAL_CREDITS} credits per channel; slots: ${availableParallelism()}`);
-console.log('scenario                         p  runtime        events/s   seconds  records to sink  peak RSS MB');
+console.log('scenario                         p  runtime        events/s   seconds  CPU ns/event  records to sink  peak RSS MB');
 for (const r of rows) {
   console.log(
-    `${r.scenario.padEnd(32)} ${String(r.parallelism).padStart(1)}  ${r.runtime.padEnd(11)} ${r.eventsPerSec.toLocaleString('en-US').padStart(11)}  ${r.seconds.toFixed(2).padStart(8)}  ${r.recordsOut.toLocaleString('en-US').padStart(15)}  ${String(r.peakRssMB).padStart(11)}`,
+    `${r.scenario.padEnd(32)} ${String(r.parallelism).padStart(1)}  ${r.runtime.padEnd(11)} ${r.eventsPerSec.toLocaleString('en-US').padStart(11)}  ${r.seconds.toFixed(2).padStart(8)}  ${String(r.cpuNsPerEvent).padStart(12)}  ${r.recordsOut.toLocaleString('en-US').padStart(15)}  ${String(r.peakRssMB).padStart(11)}`,
+  );
+}
+// Skew and scaling of each keyed scenario: p=2 can at best divide the busiest subtask's share.
+for (const r of rows.filter((x) => x.recordsPerSubtask !== undefined)) {
+  const total = r.recordsPerSubtask.reduce((a, b) => a + b, 0);
+  const busiest = Math.max(...r.recordsPerSubtask) / total;
+  const p1 = rows.find((x) => x.scenario === r.scenario && x.parallelism === 1);
+  console.log(
+    `skew ${r.scenario} p=${r.parallelism}: records per subtask ${r.recordsPerSubtask.map((n) => n.toLocaleString('en-US')).join(' / ')} ` +
+      `(busiest ${Math.round(busiest * 100)} %, so at most ${(1 / busiest).toFixed(2)}× over p=1)` +
+      (p1 === undefined ? '' : `; measured ${(r.eventsPerSec / p1.eventsPerSec).toFixed(2)}× over p=1`),
   );
 }
 let mismatches = 0;

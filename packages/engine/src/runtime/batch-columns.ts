@@ -14,7 +14,7 @@ export const DICT = 1;
 export const ANY = 2;
 
 /** Where a column's section lies and how to read it (msgpack'd in the batch header). */
-export type ColumnDesc = [kind: typeof F64, offset: number] | [kind: typeof DICT, offset: number, strings: string[], width: 1 | 2] | [kind: typeof ANY, offset: number, length: number];
+export type ColumnDesc = [kind: typeof F64, offset: number] | [kind: typeof DICT, offset: number, strings: string[], width: 1 | 2] | [kind: typeof ANY, offset: number, length: number, negativeZeros?: number[]];
 
 /** Past this many distinct strings per value, a dictionary saves nothing: the column is written as ANY. */
 const DICT_MAX_SHARE = 0.25;
@@ -107,13 +107,19 @@ export class ColumnWriter {
 
   private any(values: ArrayLike<unknown>, n: number, start: number): ColumnDesc {
     const list = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) list[i] = values[i];
+    // msgpack writes -0 as the integer 0: where it stands is sent beside the column (rare, so a list).
+    let negativeZeros: number[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === 0 && Object.is(v, -0)) (negativeZeros ??= []).push(i);
+      list[i] = v;
+    }
     // pack() returns a view into msgpackr's own reusable buffer: copied into ours right away.
     const packed = anyPackr.pack(list);
     this.ensure(start + packed.length);
     this.bytes.set(packed, start);
     this.length = align8(start + packed.length);
-    return [ANY, start, packed.length];
+    return negativeZeros === undefined ? [ANY, start, packed.length] : [ANY, start, packed.length, negativeZeros];
   }
 
   private ensure(size: number): void {
@@ -149,8 +155,11 @@ export function readColumn(sections: Uint8Array, desc: ColumnDesc, n: number): A
       }
       return out;
     }
-    default:
-      return anyPackr.unpack(sections.subarray(desc[1], desc[1] + desc[2])) as unknown[];
+    default: {
+      const values = anyPackr.unpack(sections.subarray(desc[1], desc[1] + desc[2])) as unknown[];
+      for (const i of desc[3] ?? []) values[i] = -0;
+      return values;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { Packr } from 'msgpackr';
 import type { Row } from '../collector.js';
 import { align8, ColumnWriter, readColumn, type ColumnDesc } from './batch-columns.js';
+import { makeRows, readColumns } from './batch-rows.js';
 
 /**
  * A batch of stream elements on one channel of an exchange: records, and the watermarks and
@@ -54,7 +55,7 @@ export function encodeBatch(b: Batch): Uint8Array {
   let columns: ColumnDesc[] | null = null;
   if (names !== undefined) {
     const fields = scratchColumns(names.length, n);
-    readerFor(names)(values, fields);
+    readColumns(values, names, fields, n);
     columns = names.map((_, j) => writer.column(fields[j]!, n));
   }
   const header: Header = [
@@ -84,7 +85,7 @@ export function decodeBatch(bytes: Uint8Array): Batch {
   const headLength = dv.getUint32(0, true);
   const [rowsOrNames, columns, ts, keys, marks, end, barrier, n] = packr.unpack(bytes.subarray(PREFIX, PREFIX + headLength)) as Header;
   const sections = bytes.subarray(dv.getUint32(4, true));
-  const values = columns === null ? (rowsOrNames as Row[]) : fromColumns(rowsOrNames as string[], columns.map((c) => readColumn(sections, c, n)), n);
+  const values = columns === null ? (rowsOrNames as Row[]) : makeRows(rowsOrNames as string[], columns.map((c) => readColumn(sections, c, n)), n);
   const b: Batch = { values, timestamps: readColumn(sections, ts, n) as ArrayLike<number>, keys: keys === null ? null : readColumn(sections, keys, n), marks, end };
   if (typeof barrier === 'number') b.barrier = barrier;
   return b;
@@ -95,8 +96,6 @@ function shapeOf(values: Row[]): string[] | undefined {
   const first = values[0];
   if (first === undefined) return undefined;
   const names = Object.keys(first);
-  // '__proto__' would set the prototype of a rebuilt record instead of a field.
-  if (names.includes('__proto__')) return undefined;
   for (let i = 1; i < values.length; i++) if (!sameShape(values[i]!, names)) return undefined;
   return names;
 }
@@ -116,69 +115,6 @@ function scratchColumns(count: number, n: number): unknown[][] {
   const out = new Array<unknown[]>(count);
   for (let j = 0; j < count; j++) out[j] = new Array<unknown>(n);
   return out;
-}
-
-/**
- * Field names that may appear in generated accessor code: plain identifiers only, so the
- * generated text can hold nothing but property names (`__proto__` is refused by shapeOf).
- */
-const PLAIN_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-/** Generated accessors kept per shape; past this many shapes, new ones are not cached. */
-const MAX_SHAPES = 1000;
-
-type Reader = (rows: Row[], columns: unknown[][]) => void;
-type Maker = (columns: ArrayLike<unknown>[], i: number) => Row;
-const readers = new Map<string, Reader>();
-const makers = new Map<string, Maker>();
-
-/**
- * Copies every record's fields into the columns. For plain-identifier names this is a small
- * function generated per shape (named property loads stay monomorphic: several times faster than
- * `row[name]` over many names); other names use the generic loop. Only field names, checked
- * against {@link PLAIN_NAME}, reach the generated text: never values, never expressions.
- */
-function readerFor(names: string[]): Reader {
-  const id = names.join(',');
-  let read = readers.get(id);
-  if (read !== undefined) return read;
-  if (names.every((n) => PLAIN_NAME.test(n))) {
-    read = new Function('rows', 'c', `const n = rows.length; for (let i = 0; i < n; i++) { const r = rows[i]; ${names.map((n, j) => `c[${j}][i] = r.${n};`).join(' ')} }`) as Reader;
-  } else {
-    read = (rows, columns) => {
-      for (let j = 0; j < names.length; j++) {
-        const name = names[j]!;
-        const c = columns[j]!;
-        for (let i = 0; i < rows.length; i++) c[i] = rows[i]![name];
-      }
-    };
-  }
-  if (readers.size < MAX_SHAPES) readers.set(id, read);
-  return read;
-}
-
-/** Rebuilds record `i` from the columns: one object literal per shape, so records share one hidden class. */
-function makerFor(names: string[]): Maker {
-  const id = names.join(',');
-  let make = makers.get(id);
-  if (make !== undefined) return make;
-  if (names.every((n) => PLAIN_NAME.test(n))) {
-    make = new Function('c', 'i', `return { ${names.map((n, j) => `${n}: c[${j}][i]`).join(', ')} };`) as Maker;
-  } else {
-    make = (columns, i) => {
-      const row: Row = {};
-      for (let j = 0; j < names.length; j++) row[names[j]!] = columns[j]![i];
-      return row;
-    };
-  }
-  if (makers.size < MAX_SHAPES) makers.set(id, make);
-  return make;
-}
-
-function fromColumns(names: string[], columns: ArrayLike<unknown>[], n: number): Row[] {
-  const make = makerFor(names);
-  const rows = new Array<Row>(n);
-  for (let i = 0; i < n; i++) rows[i] = make(columns, i);
-  return rows;
 }
 
 /** Feeds a batch's elements, in order, to a receiver. */

@@ -7,6 +7,7 @@ import type {
   ReducingStateDescriptor,
   ValueStateDescriptor,
 } from './descriptors.js';
+import { KeyInterner } from './key-interner.js';
 import type { KeyGroupSnapshot, StateMetrics } from './snapshot-format.js';
 import { estimateBytes } from './size-estimate.js';
 import { AggregatingState, ListState, MapState, ReducingState, ValueState, type KeyContext } from './state-handles.js';
@@ -31,15 +32,25 @@ export interface KeyedStateBackendOptions {
 export abstract class KeyedStateBackend implements KeyContext {
   currentKey: unknown = null;
   currentKeyGroup: number;
+  /** The current key's interned id when this backend interns keys ({@link usesKeyIds}), else undefined. */
+  currentKeyId: number | undefined = undefined;
   protected readonly now: () => number;
+  /** Key → id for every state of this operator subtask; undefined when the tables index by key. */
+  protected readonly interner: KeyInterner | undefined;
   private readonly tables = new Map<string, { d: KeyedStateDescriptor; table: StateTable }>();
 
   constructor(protected readonly options: KeyedStateBackendOptions) {
     this.now = options.now ?? Date.now;
     this.currentKeyGroup = options.keyGroups.start;
+    this.interner = this.usesKeyIds() ? new KeyInterner() : undefined;
   }
 
   protected abstract createTable(d: KeyedStateDescriptor): StateTable;
+
+  /** True when the tables index entries by interned key ids (the heap); called from the constructor. */
+  protected usesKeyIds(): boolean {
+    return false;
+  }
 
   /** Declares a state; every declaration must happen before the first record. */
   register(d: KeyedStateDescriptor): void {
@@ -47,19 +58,44 @@ export abstract class KeyedStateBackend implements KeyContext {
     this.tables.set(d.name, { d, table: this.createTable(d) });
   }
 
-  /** Makes `key` the current key; computes its key group once. */
+  /**
+   * Makes `key` the current key. With interned keys its key group is computed once per key (not
+   * per record) and every state finds the key by its id.
+   */
   setCurrentKey(key: unknown): void {
-    const kg = keyGroupOf(key, this.options.maxParallelism);
-    const { start, end } = this.options.keyGroups;
-    if (kg < start || kg > end) throw new Error(`key ${JSON.stringify(key)} is in key group ${kg}, outside this subtask's range ${start}–${end}`);
-    this.currentKey = key;
-    this.currentKeyGroup = kg;
+    const interner = this.interner;
+    if (interner === undefined) {
+      this.currentKey = key;
+      this.currentKeyGroup = this.keyGroupIn(key);
+      return;
+    }
+    const id = interner.idOf(key) ?? interner.intern(key, this.keyGroupIn(key));
+    this.switchTo(interner, key, id);
   }
 
   /** Same as {@link setCurrentKey} when the key group is already known (e.g. a firing timer). */
   setCurrentKeyAndGroup(key: unknown, keyGroup: number): void {
+    const interner = this.interner;
+    if (interner === undefined) {
+      this.currentKey = key;
+      this.currentKeyGroup = keyGroup;
+    } else this.switchTo(interner, key, interner.intern(key, keyGroup));
+  }
+
+  private switchTo(interner: KeyInterner, key: unknown, id: number): void {
+    const previous = this.currentKeyId;
+    // The key we leave may hold no state any more (its window fired): its id can be reused now.
+    if (previous !== undefined && previous !== id) interner.releaseIfUnheld(previous);
     this.currentKey = key;
-    this.currentKeyGroup = keyGroup;
+    this.currentKeyId = id;
+    this.currentKeyGroup = interner.keyGroupOf(id);
+  }
+
+  private keyGroupIn(key: unknown): number {
+    const kg = keyGroupOf(key, this.options.maxParallelism);
+    const { start, end } = this.options.keyGroups;
+    if (kg < start || kg > end) throw new Error(`key ${JSON.stringify(key)} is in key group ${kg}, outside this subtask's range ${start}–${end}`);
+    return kg;
   }
 
   valueState<T>(d: ValueStateDescriptor): ValueState<T> {
@@ -163,6 +199,8 @@ export abstract class KeyedStateBackend implements KeyContext {
   cleanupExpired(): number {
     let n = 0;
     for (const { table } of this.tables.values()) n += table.cleanupExpired();
+    // A table may have freed the current key's id: take it again so the handles stay valid.
+    if (this.interner !== undefined && this.currentKeyId !== undefined) this.currentKeyId = this.interner.intern(this.currentKey, this.currentKeyGroup);
     return n;
   }
 

@@ -5,6 +5,8 @@ import type { Namespace, StateTable } from './state-table.js';
 export interface KeyContext {
   readonly currentKey: unknown;
   readonly currentKeyGroup: number;
+  /** The current key's interned id, where the backend interns keys (key-interner.ts). */
+  readonly currentKeyId?: number | undefined;
 }
 
 /**
@@ -26,20 +28,20 @@ abstract class KeyedState<V> {
   }
 
   protected read(): V | undefined {
-    return this.table.get(this.keys.currentKeyGroup, this.keys.currentKey, this.ns) as V | undefined;
+    return this.table.get(this.keys.currentKeyGroup, this.keys.currentKey, this.ns, this.keys.currentKeyId) as V | undefined;
   }
 
   protected write(v: V): void {
-    this.table.put(this.keys.currentKeyGroup, this.keys.currentKey, this.ns, v);
+    this.table.put(this.keys.currentKeyGroup, this.keys.currentKey, this.ns, v, this.keys.currentKeyId);
   }
 
   clear(): void {
-    this.table.remove(this.keys.currentKeyGroup, this.keys.currentKey, this.ns);
+    this.table.remove(this.keys.currentKeyGroup, this.keys.currentKey, this.ns, this.keys.currentKeyId);
   }
 
   /** Namespaces of the current key that hold this state. */
   namespaces(): Namespace[] {
-    return this.table.namespaces(this.keys.currentKeyGroup, this.keys.currentKey);
+    return this.table.namespaces(this.keys.currentKeyGroup, this.keys.currentKey, this.keys.currentKeyId);
   }
 }
 
@@ -148,15 +150,15 @@ export class AggregatingState<IN, ACC, OUT> extends KeyedState<ACC> {
   /** Merges the accumulators of `sources` into `target` (Flink's mergeNamespaces) and clears the sources. */
   mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
     let merged: ACC | undefined;
-    const { currentKeyGroup: kg, currentKey: key } = this.keys;
+    const { currentKeyGroup: kg, currentKey: key, currentKeyId: id } = this.keys;
     for (const ns of sources) {
-      const acc = this.table.get(kg, key, ns) as ACC | undefined;
+      const acc = this.table.get(kg, key, ns, id) as ACC | undefined;
       if (acc === undefined) continue;
-      this.table.remove(kg, key, ns);
+      this.table.remove(kg, key, ns, id);
       merged = merged === undefined ? acc : this.fn.merge(merged, acc);
     }
     if (merged === undefined) return;
-    const existing = this.table.get(kg, key, target) as ACC | undefined;
-    this.table.put(kg, key, target, existing === undefined ? merged : this.fn.merge(existing, merged));
+    const existing = this.table.get(kg, key, target, id) as ACC | undefined;
+    this.table.put(kg, key, target, existing === undefined ? merged : this.fn.merge(existing, merged), id);
   }
 }

@@ -6,7 +6,7 @@ export type TableEntry = [key: unknown, ns: Namespace, value: unknown, writtenAt
 
 /**
  * Where one declared state lives, for every key and namespace of the key groups a subtask owns.
- * The heap backend keeps nested maps; a disk backend (classic-level) implements the same calls.
+ * The heap backend indexes entries by interned key id; a disk backend (classic-level) implements the same calls.
  * Callers pass the key group they already computed so a backend never hashes a key twice.
  * TTL is the table's concern: an expired entry reads as undefined.
  */
@@ -16,13 +16,17 @@ export interface StateTable {
    * (the heap without TTL): callers may then skip writing an updated accumulator back.
    */
   readonly holdsReferences: boolean;
-  get(keyGroup: number, key: unknown, ns: Namespace): unknown;
-  put(keyGroup: number, key: unknown, ns: Namespace, value: unknown): void;
-  remove(keyGroup: number, key: unknown, ns: Namespace): void;
+  /*
+   * `keyId`: the key's id in the backend's KeyInterner, passed by the state handles when the
+   * backend interns keys (the heap); a table that indexes by key ignores it.
+   */
+  get(keyGroup: number, key: unknown, ns: Namespace, keyId?: number): unknown;
+  put(keyGroup: number, key: unknown, ns: Namespace, value: unknown, keyId?: number): void;
+  remove(keyGroup: number, key: unknown, ns: Namespace, keyId?: number): void;
   /** Every live entry of one key group. */
   entries(keyGroup: number): Iterable<TableEntry>;
   /** Namespaces holding state for a key (e.g. the open windows of a key). */
-  namespaces(keyGroup: number, key: unknown): Namespace[];
+  namespaces(keyGroup: number, key: unknown, keyId?: number): Namespace[];
   /** Puts a restored entry back, keeping its write time. */
   restore(keyGroup: number, entry: TableEntry): void;
   /** Drops expired entries; returns how many. */
