@@ -20,6 +20,7 @@ import {
   type StatusUpdate,
 } from '@riffle/shared';
 import { CheckpointTracker, type CheckpointEventKind } from './checkpoints/checkpoint-tracker.js';
+import { CheckpointHistoryFile } from './checkpoints/history-file.js';
 import { resumePoint, startEngine } from './checkpoints/job-start.js';
 import { SnapshotDisk } from './checkpoints/snapshot-disk.js';
 import { Emitter } from './emitter.js';
@@ -78,6 +79,8 @@ interface ManagedJob {
   /** Status last written to disk (checkpointing is written as running). */
   savedStatus?: JobStatus;
   tracker: CheckpointTracker;
+  /** Finished checkpoints on disk, so the history outlives the server process. */
+  historyFile: CheckpointHistoryFile;
   lastCheckpoint?: CheckpointInfo;
   lastRestart?: RestartEvent;
   /** A restart is under way: other restarts are refused. */
@@ -143,6 +146,7 @@ export class JobManager extends Emitter<ManagerEvents> {
     for (const record of records) {
       const job = this.track(record);
       job.savedStatus = record.status;
+      job.tracker.seed(await job.historyFile.load());
       job.lastCheckpoint = (await this.disk(record.id).retained().catch(() => []))[0];
       if (isTerminal(record.status)) continue;
       if (record.status === 'stopping') {
@@ -343,6 +347,7 @@ export class JobManager extends Emitter<ManagerEvents> {
         job.tracker.detach();
         const h = job.handle;
         if (h && !isTerminal(h.status)) await this.withTimeout(h.stop(), `stopping job ${job.record.id} for shutdown`);
+        await job.historyFile.flush();
       }),
     );
     await this.opts.store.flush();
@@ -357,6 +362,9 @@ export class JobManager extends Emitter<ManagerEvents> {
       deadLetters: [],
       failures: new RingBuffer(FAILURES_KEPT),
       tracker: new CheckpointTracker(record.id, (kind, c) => void this.onCheckpoint(job, kind, c)),
+      historyFile: new CheckpointHistoryFile(this.opts.store.jobDir(record.id), (err) =>
+        this.opts.logger.warn({ jobId: record.id, err: String(err) }, 'could not save the checkpoint history; check that DATA_DIR is writable'),
+      ),
     };
     this.jobs.set(record.id, job);
     return job;
@@ -387,6 +395,7 @@ export class JobManager extends Emitter<ManagerEvents> {
       }
       job.lastCheckpoint = info;
     }
+    if (kind !== 'started') job.historyFile.record(info);
     this.emit('checkpoint', { kind, info });
   }
 
@@ -408,7 +417,9 @@ export class JobManager extends Emitter<ManagerEvents> {
     job.starting = (async () => {
       let handle: JobHandle;
       try {
-        handle = await startEngine(this.startJob, record, { baseDir: this.opts.baseDir, logger: engineLogger(this.opts.logger, record.id) }, this.opts.store.jobDir(record.id), opts.restoreFrom);
+        // Ids continue past every run's, also failed checkpoints that left no folder on disk.
+        const base = { baseDir: this.opts.baseDir, logger: engineLogger(this.opts.logger, record.id), firstCheckpointId: job.tracker.highestId() + 1 };
+        handle = await startEngine(this.startJob, record, base, this.opts.store.jobDir(record.id), opts.restoreFrom);
       } catch (err) {
         const failure: StartFailure = { error: toErrorInfo(err) };
         const problems = specProblemsOf(err);

@@ -64,6 +64,12 @@ export interface EngineOptions {
   /** A checkpoint not complete after this long is aborted (default 60 000 ms). */
   checkpointTimeoutMs?: number;
   /**
+   * Checkpoint ids of this job start at this number or later (default: one past the highest
+   * checkpoint in `checkpointDir`). An embedder that remembers ids of earlier runs that left no
+   * folder (failed checkpoints) passes one past them, so ids stay unique in its history.
+   */
+  firstCheckpointId?: number;
+  /**
    * Test-only failure injection (Flink's FailingMapper), never part of a job spec: subtask 0 of
    * operator `nodeId` (not a source) throws after `records` records (`afterCheckpoint`: counted
    * from the run's first completed checkpoint on), in each of the first `runs` runs of the job

@@ -62,7 +62,7 @@ export const Engine = {
     const jobId = options.jobId ?? randomUUID();
     const launch = (restoreFrom: string | undefined, attempt: number, firstCheckpointId?: number) =>
       launchRun(valid, validation, { ...options, logger, jobId }, restoreFrom, attempt, firstCheckpointId);
-    const first = await launch(options.restoreFrom, 0);
+    const first = await launch(options.restoreFrom, 0, options.firstCheckpointId);
     const restart = valid.config.restart;
     if (restart === undefined || restart.strategy === 'none' || restart.attempts < 1) return first;
     return new RestartingJob(first, launch, restart, options.checkpointDir !== undefined ? LATEST : undefined, logger);
