@@ -76,6 +76,11 @@ export interface EngineOptions {
    * (default 1), so restart strategies can be tested.
    */
   debugFailAfter?: { nodeId: string; records: number; runs?: number; afterCheckpoint?: boolean };
+  /**
+   * Test-only slowness, never part of a job spec: every subtask of operator `nodeId` blocks its
+   * thread `msPerRecord` before each record (a slow sink, T9), in every run of the job.
+   */
+  debugSlowNode?: { nodeId: string; msPerRecord: number };
 }
 
 /** How a job ended. */
