@@ -70,6 +70,11 @@ export interface EngineOptions {
    */
   firstCheckpointId?: number;
   /**
+   * Restoring a snapshot that holds state of operators this job no longer has (matched by node
+   * id) drops that state instead of refusing the snapshot (Flink's `--allowNonRestoredState`).
+   */
+  allowNonRestoredState?: boolean;
+  /**
    * Test-only failure injection (Flink's FailingMapper), never part of a job spec: subtask 0 of
    * operator `nodeId` (not a source) throws after `records` records (`afterCheckpoint`: counted
    * from the run's first completed checkpoint on), in each of the first `runs` runs of the job

@@ -89,7 +89,7 @@ async function launchRun(
   let checkpointing: CheckpointSetup | undefined;
   let restored;
   if (options.checkpointDir !== undefined) {
-    const resolved = restoreFrom === undefined ? undefined : await resolveRestore(new SnapshotStorage(options.checkpointDir, jobId), restoreFrom, plan, logger);
+    const resolved = restoreFrom === undefined ? undefined : await resolveRestore(new SnapshotStorage(options.checkpointDir, jobId), restoreFrom, plan, logger, options.allowNonRestoredState === true);
     restored = resolved?.report;
     checkpointing = {
       dir: options.checkpointDir,

@@ -27,15 +27,16 @@ export async function resolveRestore(
   restoreFrom: string,
   plan: PhysicalPlan,
   logger: EngineLogger,
+  allowNonRestoredState = false,
 ): Promise<{ data: RestoreData | undefined; report: RestoreReport }> {
   if (restoreFrom !== LATEST) {
-    const data = await loadForRestore(storage, restoreFrom, plan);
+    const data = await loadForRestore(storage, restoreFrom, plan, allowNonRestoredState);
     return { data, report: { snapshotId: data.id, skipped: [] } };
   }
   const skipped: RestoreReport['skipped'] = [];
   for (const id of await storage.checkpointIds()) {
     try {
-      const data = decodeForRestore(await storage.load(id), plan);
+      const data = decodeForRestore(await storage.load(id), plan, allowNonRestoredState);
       return { data, report: { snapshotId: id, skipped } };
     } catch (e) {
       if (e instanceof SnapshotNotFoundError) continue;
