@@ -181,7 +181,7 @@ export class JobManager extends Emitter<ManagerEvents> {
    * another reason the job is kept as `failed`. The record is first written once the engine has
    * answered: a job whose submit was never acknowledged need not survive a crash.
    */
-  async submit(spec: JobSpec, from?: { prepare(disk: SnapshotDisk): Promise<string> }): Promise<{ id: string; failure?: StartFailure }> {
+  async submit(spec: JobSpec, from?: { prepare(disk: SnapshotDisk): Promise<string>; allowNonRestoredState?: boolean }): Promise<{ id: string; failure?: StartFailure }> {
     if (this.closing) throw new Error('the server is shutting down');
     const record: JobRecord = { version: 1, id: newJobId(), name: spec.name, spec, status: 'created', createdAt: Date.now() };
     // A start from another job's savepoint: it is copied into this job's folder first.
@@ -192,7 +192,7 @@ export class JobManager extends Emitter<ManagerEvents> {
       await this.forget(record.id);
       throw err;
     }
-    if (restoreFrom !== undefined) record.resume = { from: restoreFrom, after: 0 };
+    if (restoreFrom !== undefined) record.resume = { from: restoreFrom, after: 0, ...(from?.allowNonRestoredState ? { allowNonRestoredState: true } : {}) };
     const job = this.track(record);
     const failure = await this.launch(job, { dropIfRefused: true, ...(restoreFrom === undefined ? {} : { restoreFrom, restart: 'restore' }) });
     if (failure?.problems || (failure && restoreFrom !== undefined)) await this.forget(record.id);
@@ -221,7 +221,8 @@ export class JobManager extends Emitter<ManagerEvents> {
       }
       job.tracker.detach();
       // Checkpoints numbered up to here belong to the abandoned timeline (see JobRecord.resume).
-      job.record.resume = { from: o.restoreFrom, after: await this.disk(id).highestCheckpoint() };
+      const allow = job.record.resume?.allowNonRestoredState ? { allowNonRestoredState: true } : {};
+      job.record.resume = { from: o.restoreFrom, after: await this.disk(id).highestCheckpoint(), ...allow };
       if (o.spec) job.record.spec = o.spec;
       await this.persist(job);
       return await this.launch(job, { restoreFrom: o.restoreFrom, restart: 'restore' });
@@ -418,7 +419,13 @@ export class JobManager extends Emitter<ManagerEvents> {
       let handle: JobHandle;
       try {
         // Ids continue past every run's, also failed checkpoints that left no folder on disk.
-        const base = { baseDir: this.opts.baseDir, logger: engineLogger(this.opts.logger, record.id), firstCheckpointId: job.tracker.highestId() + 1 };
+        const base = {
+          baseDir: this.opts.baseDir,
+          logger: engineLogger(this.opts.logger, record.id),
+          firstCheckpointId: job.tracker.highestId() + 1,
+          // A job started from a savepoint with operators removed: also when it resumes from that savepoint.
+          ...(record.resume?.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
+        };
         handle = await startEngine(this.startJob, record, base, this.opts.store.jobDir(record.id), opts.restoreFrom);
       } catch (err) {
         const failure: StartFailure = { error: toErrorInfo(err) };
