@@ -20,6 +20,7 @@ import {
   type StatusUpdate,
 } from '@riffle/shared';
 import { CheckpointTracker, type CheckpointEventKind } from './checkpoints/checkpoint-tracker.js';
+import { CheckpointHistoryFile } from './checkpoints/history-file.js';
 import { resumePoint, startEngine } from './checkpoints/job-start.js';
 import { SnapshotDisk } from './checkpoints/snapshot-disk.js';
 import { Emitter } from './emitter.js';
@@ -78,6 +79,8 @@ interface ManagedJob {
   /** Status last written to disk (checkpointing is written as running). */
   savedStatus?: JobStatus;
   tracker: CheckpointTracker;
+  /** Finished checkpoints on disk, so the history outlives the server process. */
+  historyFile: CheckpointHistoryFile;
   lastCheckpoint?: CheckpointInfo;
   lastRestart?: RestartEvent;
   /** A restart is under way: other restarts are refused. */
@@ -143,6 +146,7 @@ export class JobManager extends Emitter<ManagerEvents> {
     for (const record of records) {
       const job = this.track(record);
       job.savedStatus = record.status;
+      job.tracker.seed(await job.historyFile.load());
       job.lastCheckpoint = (await this.disk(record.id).retained().catch(() => []))[0];
       if (isTerminal(record.status)) continue;
       if (record.status === 'stopping') {
@@ -177,7 +181,7 @@ export class JobManager extends Emitter<ManagerEvents> {
    * another reason the job is kept as `failed`. The record is first written once the engine has
    * answered: a job whose submit was never acknowledged need not survive a crash.
    */
-  async submit(spec: JobSpec, from?: { prepare(disk: SnapshotDisk): Promise<string> }): Promise<{ id: string; failure?: StartFailure }> {
+  async submit(spec: JobSpec, from?: { prepare(disk: SnapshotDisk): Promise<string>; allowNonRestoredState?: boolean }): Promise<{ id: string; failure?: StartFailure }> {
     if (this.closing) throw new Error('the server is shutting down');
     const record: JobRecord = { version: 1, id: newJobId(), name: spec.name, spec, status: 'created', createdAt: Date.now() };
     // A start from another job's savepoint: it is copied into this job's folder first.
@@ -188,7 +192,7 @@ export class JobManager extends Emitter<ManagerEvents> {
       await this.forget(record.id);
       throw err;
     }
-    if (restoreFrom !== undefined) record.resume = { from: restoreFrom, after: 0 };
+    if (restoreFrom !== undefined) record.resume = { from: restoreFrom, after: 0, ...(from?.allowNonRestoredState ? { allowNonRestoredState: true } : {}) };
     const job = this.track(record);
     const failure = await this.launch(job, { dropIfRefused: true, ...(restoreFrom === undefined ? {} : { restoreFrom, restart: 'restore' }) });
     if (failure?.problems || (failure && restoreFrom !== undefined)) await this.forget(record.id);
@@ -217,7 +221,8 @@ export class JobManager extends Emitter<ManagerEvents> {
       }
       job.tracker.detach();
       // Checkpoints numbered up to here belong to the abandoned timeline (see JobRecord.resume).
-      job.record.resume = { from: o.restoreFrom, after: await this.disk(id).highestCheckpoint() };
+      const allow = job.record.resume?.allowNonRestoredState ? { allowNonRestoredState: true } : {};
+      job.record.resume = { from: o.restoreFrom, after: await this.disk(id).highestCheckpoint(), ...allow };
       if (o.spec) job.record.spec = o.spec;
       await this.persist(job);
       return await this.launch(job, { restoreFrom: o.restoreFrom, restart: 'restore' });
@@ -343,6 +348,7 @@ export class JobManager extends Emitter<ManagerEvents> {
         job.tracker.detach();
         const h = job.handle;
         if (h && !isTerminal(h.status)) await this.withTimeout(h.stop(), `stopping job ${job.record.id} for shutdown`);
+        await job.historyFile.flush();
       }),
     );
     await this.opts.store.flush();
@@ -357,6 +363,9 @@ export class JobManager extends Emitter<ManagerEvents> {
       deadLetters: [],
       failures: new RingBuffer(FAILURES_KEPT),
       tracker: new CheckpointTracker(record.id, (kind, c) => void this.onCheckpoint(job, kind, c)),
+      historyFile: new CheckpointHistoryFile(this.opts.store.jobDir(record.id), (err) =>
+        this.opts.logger.warn({ jobId: record.id, err: String(err) }, 'could not save the checkpoint history; check that DATA_DIR is writable'),
+      ),
     };
     this.jobs.set(record.id, job);
     return job;
@@ -387,6 +396,7 @@ export class JobManager extends Emitter<ManagerEvents> {
       }
       job.lastCheckpoint = info;
     }
+    if (kind !== 'started') job.historyFile.record(info);
     this.emit('checkpoint', { kind, info });
   }
 
@@ -408,7 +418,15 @@ export class JobManager extends Emitter<ManagerEvents> {
     job.starting = (async () => {
       let handle: JobHandle;
       try {
-        handle = await startEngine(this.startJob, record, { baseDir: this.opts.baseDir, logger: engineLogger(this.opts.logger, record.id) }, this.opts.store.jobDir(record.id), opts.restoreFrom);
+        // Ids continue past every run's, also failed checkpoints that left no folder on disk.
+        const base = {
+          baseDir: this.opts.baseDir,
+          logger: engineLogger(this.opts.logger, record.id),
+          firstCheckpointId: job.tracker.highestId() + 1,
+          // A job started from a savepoint with operators removed: also when it resumes from that savepoint.
+          ...(record.resume?.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
+        };
+        handle = await startEngine(this.startJob, record, base, this.opts.store.jobDir(record.id), opts.restoreFrom);
       } catch (err) {
         const failure: StartFailure = { error: toErrorInfo(err) };
         const problems = specProblemsOf(err);

@@ -21,7 +21,7 @@ export interface JobRecord {
    * number on disk at that moment (`after`): a server restart resumes from the newest checkpoint
    * above `after`, else from `from`, never from a checkpoint of the abandoned timeline.
    */
-  resume?: { from: string; after: number };
+  resume?: { from: string; after: number; allowNonRestoredState?: boolean };
 }
 
 /** One entry of `GET /api/jobs`. */

@@ -208,6 +208,35 @@ describe('checkpoint routes', { timeout: 90_000 }, () => {
     expect(await finalCounts(b)).toEqual(expectedCounts(N));
   });
 
+  it('starts from a savepoint of a job with an operator more only with allowNonRestoredState; a changed aggregate list is a 409 naming the operator (T15)', async () => {
+    // Job a also keeps a running count per user in a reduce that the new job no longer has.
+    const base = countingSpec({ count: N, rate: RATE, name: 'with-running' });
+    const withRunning = {
+      ...base,
+      nodes: [...base.nodes, { id: 'running', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }] } }, { id: 'runningOut', kind: 'sink.collect', params: { limit: 10 } }],
+      edges: [...base.edges, { from: 'byUser', to: 'running' }, { from: 'running', to: 'runningOut' }],
+    };
+    const a = await submit(withRunning);
+    await waitFor(async () => (await status(a)) === 'running', 'job a to run');
+    const sp = (await snapshot(a, 'savepoints')).snapshotId!;
+    await api(server, `/api/jobs/${a}/stop`, { method: 'POST' });
+
+    const refused = await api(server, '/api/jobs', { json: { spec: countingSpec({ count: N, rate: RATE }), restoreFrom: { jobId: a, savepointId: sp } } });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'incompatible_snapshot', nodeId: 'running', message: expect.stringContaining('allowNonRestoredState') });
+    expect((await api(server, '/api/jobs', { json: { spec: countingSpec({ count: N, rate: RATE }), restoreFrom: { jobId: a, savepointId: sp, allowNonRestoredState: 'yes' } } })).status).toBe(400);
+
+    const reshaped = { ...withRunning, nodes: withRunning.nodes.map((n) => (n.id === 'running' ? { ...n, params: { aggregate: [{ fn: 'max', field: 'price', as: 'n' }] } } : n)) };
+    const shape = await api(server, '/api/jobs', { json: { spec: reshaped, restoreFrom: { jobId: a, savepointId: sp } } });
+    expect(shape.status).toBe(409);
+    expect(shape.body).toMatchObject({ error: 'incompatible_snapshot', nodeId: 'running', message: expect.stringMatching(/aggregates count\(\) as n, but this job gives it max\(price\) as n/) });
+
+    const r = await api(server, '/api/jobs', { json: { spec: countingSpec({ count: N, rate: RATE, name: 'dropped' }), restoreFrom: { jobId: a, savepointId: sp, allowNonRestoredState: true } } });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await api(server, `/api/jobs/${r.body.id}`)).body.lastRestart).toMatchObject({ reason: 'restore', snapshotId: sp });
+    expect(await finalCounts(r.body.id)).toEqual(expectedCounts(N));
+  });
+
   it('does not give unbounded jobs without checkpoint config a checkpoint folder until asked', async () => {
     const id = await submit(unboundedSpec('plain'));
     await waitFor(async () => (await status(id)) === 'running', 'the job to run');

@@ -19,6 +19,16 @@ import { Engine } from '../dist/index.js';
 import { BATCH_RECORDS, INITIAL_CREDITS, LINGER_MS } from '../dist/runtime/batch-channel.js';
 import { folderBytes, latencyLine, latencyRun } from './window-latency.js';
 
+/** `npm run bench -- <case>` runs only that case's file instead of the throughput table. */
+const CASES = { checkpoint: './checkpoint.js' };
+if (process.argv[2] !== undefined) {
+  if (!(process.argv[2] in CASES)) throw new Error(`unknown bench case ${process.argv[2]}; one of: ${Object.keys(CASES).join(', ')}`);
+  await (await import(CASES[process.argv[2]])).run();
+  // Stdout to a pipe is asynchronous: let it drain before leaving the rest of this file unrun.
+  await new Promise((r) => process.stdout.write('', r));
+  process.exit(0);
+}
+
 const N = Number(process.env.BENCH_EVENTS ?? 2_000_000);
 /** Seconds of the latency run (the first window's worth is warm-up). */
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 40);

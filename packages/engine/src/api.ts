@@ -70,12 +70,28 @@ export interface EngineOptions {
   /** A checkpoint not complete after this long is aborted (default 60 000 ms). */
   checkpointTimeoutMs?: number;
   /**
+   * Checkpoint ids of this job start at this number or later (default: one past the highest
+   * checkpoint in `checkpointDir`). An embedder that remembers ids of earlier runs that left no
+   * folder (failed checkpoints) passes one past them, so ids stay unique in its history.
+   */
+  firstCheckpointId?: number;
+  /**
+   * Restoring a snapshot that holds state of operators this job no longer has (matched by node
+   * id) drops that state instead of refusing the snapshot (Flink's `--allowNonRestoredState`).
+   */
+  allowNonRestoredState?: boolean;
+  /**
    * Test-only failure injection (Flink's FailingMapper), never part of a job spec: subtask 0 of
    * operator `nodeId` (not a source) throws after `records` records (`afterCheckpoint`: counted
    * from the run's first completed checkpoint on), in each of the first `runs` runs of the job
    * (default 1), so restart strategies can be tested.
    */
   debugFailAfter?: { nodeId: string; records: number; runs?: number; afterCheckpoint?: boolean };
+  /**
+   * Test-only slowness, never part of a job spec: every subtask of operator `nodeId` blocks its
+   * thread `msPerRecord` before each record (a slow sink, T9), in every run of the job.
+   */
+  debugSlowNode?: { nodeId: string; msPerRecord: number };
 }
 
 /** How a job ended. */

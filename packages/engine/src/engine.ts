@@ -62,7 +62,7 @@ export const Engine = {
     const jobId = options.jobId ?? randomUUID();
     const launch = (restoreFrom: RestoreFrom | undefined, attempt: number, firstCheckpointId?: number) =>
       launchRun(valid, validation, { ...options, logger, jobId }, restoreFrom, attempt, firstCheckpointId);
-    const first = await launch(options.restoreFrom, 0);
+    const first = await launch(options.restoreFrom, 0, options.firstCheckpointId);
     const restart = valid.config.restart;
     if (restart === undefined || restart.strategy === 'none' || restart.attempts < 1) return first;
     const checkpoints = options.checkpointDir !== undefined;
@@ -91,7 +91,7 @@ async function launchRun(
   let checkpointing: CheckpointSetup | undefined;
   let restored;
   if (options.checkpointDir !== undefined) {
-    const resolved = restoreFrom === undefined ? undefined : await resolveRestore(new SnapshotStorage(options.checkpointDir, jobId), restoreFrom, plan, logger);
+    const resolved = restoreFrom === undefined ? undefined : await resolveRestore(new SnapshotStorage(options.checkpointDir, jobId), restoreFrom, plan, logger, options.allowNonRestoredState === true);
     restored = resolved?.report;
     checkpointing = {
       dir: options.checkpointDir,
@@ -106,6 +106,7 @@ async function launchRun(
     ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing, state)
     : new Job(jobId, valid, plan, baseDir, logger, checkpointing, options.stateClock === undefined ? state : { ...(state ?? { kind: 'heap' }), now: options.stateClock });
   job.restored = restored;
+  if (options.debugSlowNode !== undefined) job.debugSlowNode = { ...options.debugSlowNode };
   const fail = options.debugFailAfter;
   if (fail !== undefined && attempt < (fail.runs ?? 1)) job.debugFailAfter = { nodeId: fail.nodeId, records: fail.records, afterCheckpoint: fail.afterCheckpoint === true };
   await job.launch();

@@ -48,6 +48,17 @@ export class CheckpointTracker {
     };
   }
 
+  /** Puts entries of runs before a server restart (oldest first) ahead of everything in memory. */
+  seed(entries: CheckpointInfo[]): void {
+    this.past.unshift(...entries.map((e) => ({ ...e })));
+    if (this.past.length > MAX_PAST) this.past.splice(0, this.past.length - MAX_PAST);
+  }
+
+  /** Highest checkpoint id seen in any run (0 when none). */
+  highestId(): number {
+    return Math.max(0, ...this.past.map((e) => e.id), ...this.current.keys());
+  }
+
   /** Stops following the current run (a last read first), keeping its entries. */
   detach(): void {
     this.stop?.();

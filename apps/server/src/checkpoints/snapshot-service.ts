@@ -22,6 +22,14 @@ export function snapshotError(err: unknown): HttpError {
 
 const conflict = (code: string, message: string) => new HttpError(code, message, { status: 409 });
 
+/** A new job's start from another job's savepoint (see {@link SnapshotService.fromSavepoint}). */
+export interface SavepointStart {
+  /** Operators the new spec removed lose their state instead of being refused. */
+  allowNonRestoredState: boolean;
+  /** Copies the savepoint into the new job's folder; resolves with its id. */
+  prepare(disk: SnapshotDisk): Promise<string>;
+}
+
 /** What `POST /api/jobs/:id/checkpoints|savepoints` answers. */
 export interface TriggerAnswer {
   id: number;
@@ -111,20 +119,23 @@ export class SnapshotService {
   }
 
   /**
-   * Checks `{jobId, savepointId}` and that `spec` fits the savepoint's job (409 naming the
+   * Checks `{jobId, savepointId, allowNonRestoredState?}` and that `spec` fits the savepoint's job (409 naming the
    * operator otherwise); returns what copies the savepoint into the new job's folder.
    */
-  fromSavepoint(spec: JobSpec, from: unknown): { prepare(disk: SnapshotDisk): Promise<string> } {
+  fromSavepoint(spec: JobSpec, from: unknown): SavepointStart {
     const f = (typeof from === 'object' && from !== null ? from : {}) as Record<string, unknown>;
     if (!isJobId(f.jobId)) throw badRequest('bad_job_id', 'restoreFrom.jobId must be a job id from GET /api/jobs');
     if (!isSavepointId(f.savepointId)) throw badRequest('bad_snapshot_id', 'restoreFrom.savepointId must be a savepoint id (sp-…) from GET /api/jobs/:id/checkpoints');
     const source = this.jobs.recordOf(f.jobId);
     if (!source) throw notFound(`job ${f.jobId}`);
-    const bad = incompatibility(source.spec, spec);
+    if (f.allowNonRestoredState !== undefined && typeof f.allowNonRestoredState !== 'boolean') throw badRequest('bad_restore_option', 'restoreFrom.allowNonRestoredState must be true or false');
+    const allowNonRestoredState = f.allowNonRestoredState === true;
+    const bad = incompatibility(source.spec, spec, { allowNonRestoredState });
     if (bad) throw new HttpError('incompatible_snapshot', `savepoint ${f.savepointId} cannot start this job: ${bad.message}`, { status: 409, ...(bad.nodeId ? { nodeId: bad.nodeId } : {}) });
     const sourceDisk = this.jobs.disk(f.jobId);
     const savepointId = f.savepointId;
     return {
+      allowNonRestoredState,
       prepare: async (disk) => {
         try {
           await sourceDisk.copySavepointTo(disk, savepointId);

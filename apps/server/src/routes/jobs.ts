@@ -8,7 +8,7 @@ import type { JobManager } from '../job-manager.js';
 import { filePathProblems } from '../security/file-paths.js';
 
 /**
- * `/api/jobs`: submit (201 `{id}`; `{spec, restoreFrom: {jobId, savepointId}}` starts from another
+ * `/api/jobs`: submit (201 `{id}`; `{spec, restoreFrom: {jobId, savepointId, allowNonRestoredState?}}` starts from another
  * job's savepoint), list (`{jobs}`), details, plan, dead letters, failures, stop (`{savepoint: true}`:
  * with a savepoint).
  * Ids are checked against {@link JOB_ID_RE} before anything else sees them.

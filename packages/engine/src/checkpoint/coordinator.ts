@@ -1,5 +1,6 @@
 import { RiffleError, type CheckpointInfo } from '@riffle/shared';
 import type { EngineLogger } from '../api.js';
+import type { SnapshotTopology } from './compat.js';
 import type { PendingSnapshot, SnapshotStorage } from './snapshot-storage.js';
 
 /**
@@ -63,6 +64,10 @@ export interface CheckpointExtra {
   maxParallelism: number;
   /** Hash of the job's topology (node ids and kinds, edges); restore refuses a different one. */
   fingerprint: string;
+  /** Node ids and kinds, edges: restore matches operators by id (absent in older snapshots). */
+  topology?: SnapshotTopology;
+  /** Per node with aggregates: what shapes its state (see compat.ts). */
+  stateShapes?: Record<string, string>;
   mode: 'exactly-once' | 'at-least-once';
 }
 

@@ -3,6 +3,7 @@ import type { EngineLogger } from '../api.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { CheckpointCoordinator, type CheckpointRuntime, type TaskAck } from './coordinator.js';
 import { errorMessage } from '../errors.js';
+import { stateShapesOf, topologyOf } from './compat.js';
 import { assembleTaskState, packOperatorState, specFingerprint, type RestoreData } from './restore.js';
 import { SnapshotStorage } from './snapshot-storage.js';
 import type { TaskSnapshot } from '../runtime/task.js';
@@ -54,6 +55,8 @@ export async function createCoordinator(
       parallelism: Object.fromEntries(graph.nodes.map((n) => [n.id, n.parallelism])),
       maxParallelism: graph.maxParallelism,
       fingerprint: specFingerprint(graph),
+      topology: topologyOf(graph),
+      stateShapes: stateShapesOf(graph),
       mode: setup.config?.mode ?? 'exactly-once',
     },
     runtime,

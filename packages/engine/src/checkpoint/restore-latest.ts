@@ -42,9 +42,10 @@ export async function resolveRestore(
   restoreFrom: RestoreFrom,
   plan: PhysicalPlan,
   logger: EngineLogger,
+  allowNonRestoredState = false,
 ): Promise<{ data: RestoreData | undefined; report: RestoreReport }> {
   if (typeof restoreFrom === 'string' && restoreFrom !== LATEST) {
-    const data = await loadForRestore(storage, restoreFrom, plan);
+    const data = await loadForRestore(storage, restoreFrom, plan, allowNonRestoredState);
     return { data, report: { snapshotId: data.id, skipped: [] } };
   }
   const since = typeof restoreFrom === 'string' ? 0 : restoreFrom.since;
@@ -52,7 +53,7 @@ export async function resolveRestore(
   for (const id of await storage.checkpointIds()) {
     if (Number(id.slice('chk-'.length)) < since) continue;
     try {
-      const data = decodeForRestore(await storage.load(id), plan);
+      const data = decodeForRestore(await storage.load(id), plan, allowNonRestoredState);
       return { data, report: { snapshotId: id, skipped } };
     } catch (e) {
       if (e instanceof SnapshotNotFoundError) continue;

@@ -4,6 +4,7 @@ import { keyGroupRange } from '../key-groups.js';
 import type { Operator } from '../operator.js';
 import type { LogicalGraph, LogicalNode } from '../plan/logical-graph.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
+import { matchOperators } from './compat.js';
 import { sha256 } from './durable-fs.js';
 import type { CheckpointExtra } from './coordinator.js';
 import { CorruptSnapshotError } from './errors.js';
@@ -70,8 +71,8 @@ export interface RestoreData {
 
 /** A snapshot that exists and verifies but does not fit this job. */
 export class IncompatibleSnapshotError extends RiffleError {
-  constructor(snapshot: string, reason: string) {
-    super({ code: 'incompatible_snapshot', domain: 'user', retryable: false, message: `snapshot ${snapshot} cannot restore this job: ${reason}` });
+  constructor(snapshot: string, reason: string, nodeId?: string) {
+    super({ code: 'incompatible_snapshot', domain: 'user', retryable: false, message: `snapshot ${snapshot} cannot restore this job: ${reason}`, ...(nodeId === undefined ? {} : { nodeId }) });
   }
 }
 
@@ -89,18 +90,28 @@ export function specFingerprint(graph: LogicalGraph): string {
  * fits `plan` (same topology, same max parallelism) and decodes the task files. Throws
  * {@link CorruptSnapshotError}, `SnapshotNotFoundError` or {@link IncompatibleSnapshotError}.
  */
-export async function loadForRestore(storage: SnapshotStorage, id: string, plan: PhysicalPlan): Promise<RestoreData> {
-  return decodeForRestore(await storage.load(id), plan);
+export async function loadForRestore(storage: SnapshotStorage, id: string, plan: PhysicalPlan, allowNonRestoredState = false): Promise<RestoreData> {
+  return decodeForRestore(await storage.load(id), plan, allowNonRestoredState);
 }
 
-/** {@link loadForRestore} of a snapshot already read and verified. */
-export function decodeForRestore(loaded: LoadedSnapshot, plan: PhysicalPlan): RestoreData {
+/**
+ * {@link loadForRestore} of a snapshot already read and verified. Operators are matched by node
+ * id (see {@link matchOperators}); with `allowNonRestoredState` the state of operators the job no
+ * longer has is dropped instead of refused.
+ */
+export function decodeForRestore(loaded: LoadedSnapshot, plan: PhysicalPlan, allowNonRestoredState = false): RestoreData {
   const { id } = loaded;
   const extra = loaded.metadata.extra as CheckpointExtra | undefined;
   if (extra === undefined || typeof extra.fingerprint !== 'string' || typeof extra.parallelism !== 'object')
     throw new CorruptSnapshotError(id, '_metadata', 'no coordinator data (fingerprint, parallelism)');
-  if (extra.fingerprint !== specFingerprint(plan.graph))
+  let dropped = new Set<string>();
+  if (extra.topology !== undefined) {
+    const m = matchOperators(extra, plan.graph, allowNonRestoredState);
+    if ('reason' in m) throw new IncompatibleSnapshotError(id, m.reason, m.nodeId);
+    dropped = new Set(m.dropped);
+  } else if (extra.fingerprint !== specFingerprint(plan.graph)) {
     throw new IncompatibleSnapshotError(id, 'the job topology (node ids, kinds or edges) differs from the one that took it');
+  }
   if (extra.maxParallelism !== plan.graph.maxParallelism)
     throw new IncompatibleSnapshotError(id, `maxParallelism is ${plan.graph.maxParallelism}, the snapshot has ${extra.maxParallelism} (key groups cannot be remapped)`);
   const states = new Map<string, unknown[]>();
@@ -115,12 +126,14 @@ export function decodeForRestore(loaded: LoadedSnapshot, plan: PhysicalPlan): Re
       throw new CorruptSnapshotError(id, f.name, `undecodable task state (${e instanceof Error ? e.message : String(e)})`);
     }
     for (const [nodeId, state] of decoded) {
+      if (dropped.has(nodeId)) continue;
       let list = states.get(nodeId);
       if (list === undefined) states.set(nodeId, (list = []));
       list[file.subtask] = state;
     }
   }
   for (const [nodeId, p] of Object.entries(extra.parallelism)) {
+    if (dropped.has(nodeId)) continue;
     const got = states.get(nodeId)?.length ?? 0;
     if (got > p) throw new CorruptSnapshotError(id, '_metadata', `node ${nodeId} has state of subtask ${got - 1} at parallelism ${p}`);
   }

@@ -9,6 +9,7 @@ import type { PhysicalPlan } from '../plan/physical-plan.js';
 import type { StateBackendConfig } from '../state/operator-backend.js';
 import { DeadLetterBuffer } from './dead-letters.js';
 import type { FailAfter } from './fail-after.js';
+import type { SlowNode } from './slow-node.js';
 import { JobLifecycle, type StatusListener } from './lifecycle.js';
 import { MetricsRegistry } from './metrics.js';
 import { SampleRings, TAP_MS } from './sample-rings.js';
@@ -35,6 +36,8 @@ export abstract class JobBase {
   restored: RestoreReport | undefined;
   /** Test-only (`EngineOptions.debugFailAfter`): an operator of this run fails deliberately. */
   debugFailAfter: FailAfter | undefined;
+  /** Test-only (`EngineOptions.debugSlowNode`): an operator of this run is slowed down. */
+  debugSlowNode: SlowNode | undefined;
 
   constructor(
     readonly id: string,

@@ -4,6 +4,7 @@ import { acknowledgeSnapshot, createCoordinator, type CheckpointSetup } from '..
 import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { armFailAfter } from './fail-after.js';
+import { armSlowNode } from './slow-node.js';
 import type { StateBackendConfig } from '../state/operator-backend.js';
 import { JobBase } from './job-base.js';
 import { LocalLoad } from './local-load.js';
@@ -68,6 +69,7 @@ export class Job extends JobBase implements JobHandle {
         },
       }, this.load.placement(taskOf));
       armFailAfter(this.built.tasks, this.debugFailAfter);
+      armSlowNode(this.built.tasks, this.debugSlowNode);
       for (const node of this.physical.graph.nodes) this.registry.register(node.id, node.kind, this.built.counters.get(node.id)!);
       const { byId } = this.physical.graph;
       this.taps = new NodeTaps(this.built.outputs, (id) => byId.get(id)!.parallelism, (id, r) => this.samples.add(id, r));

@@ -105,6 +105,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
         running,
         checkpoints: setup !== undefined,
         ...(this.debugFailAfter !== undefined ? { failAfter: this.debugFailAfter } : {}),
+        ...(this.debugSlowNode !== undefined ? { slowNode: this.debugSlowNode } : {}),
         ...(setup?.restore !== undefined ? { restore: setup.restore } : {}),
         ...(this.stateBackend !== undefined ? { stateBackend: this.stateBackend } : {}),
       });

@@ -3,6 +3,7 @@ import type { DeadLetter, JobSpec, RiffleErrorInfo, SampledRecord } from '@riffl
 import type { TaskAck } from '../checkpoint/coordinator.js';
 import type { RestoreData } from '../checkpoint/restore.js';
 import type { FailAfter } from './fail-after.js';
+import type { SlowNode } from './slow-node.js';
 import type { StateBackendConfig } from '../state/operator-backend.js';
 import type { SubtaskMetrics } from '@riffle/shared';
 import type { NodeCounters, StateSize } from './metrics.js';
@@ -26,6 +27,8 @@ export interface WorkerInit {
   restore?: RestoreData;
   /** Test-only: an operator fails deliberately (see fail-after.ts). */
   failAfter?: FailAfter;
+  /** Test-only: an operator is slowed down (see slow-node.ts). */
+  slowNode?: SlowNode;
   /** Where keyed state lives (the heap when absent). */
   stateBackend?: StateBackendConfig;
 }

@@ -5,7 +5,8 @@ import type { Row } from '../collector.js';
 import { acknowledgeSnapshot } from '../checkpoint/job-checkpoints.js';
 import { restoreOperator } from '../checkpoint/restore.js';
 import { armFailAfter } from './fail-after.js';
-import { toErrorInfo } from '../errors.js';
+import { armSlowNode } from './slow-node.js';
+import { errorMessage, toErrorInfo } from '../errors.js';
 import { buildLogicalGraph } from '../plan/logical-graph.js';
 import { buildPhysicalPlan, type ChainPlan, type PhysicalPlan } from '../plan/physical-plan.js';
 import { decodeBatch, encodeBatch, type Batch } from './batch.js';
@@ -137,6 +138,7 @@ export class WorkerRuntime {
       pending.push([t, chain, taskIndex(chain, t.subtaskIndex)]);
     }
     armFailAfter(this.built.tasks, init.failAfter);
+    armSlowNode(this.built.tasks, init.slowNode);
     const { graph } = this.plan;
     if (init.restore !== undefined)
       for (const t of this.built.tasks)
