@@ -267,6 +267,8 @@ if (latency !== undefined)
       `state ${latency.peakStateKeys.toLocaleString('en-US')} keys, ~${latency.stateBytesPerKey} bytes/key (heap backend estimate); ` +
       `source ended ${latency.endLagMs} ms behind its schedule${latency.endLagMs > 1000 ? ' — ABOVE CAPACITY, latency is queueing' : ''}`,
   );
+// Kafka → filter → Kafka against a bare kafkajs loop (starts the repo's test broker; BENCH_KAFKA=0 skips it).
+const kafka = process.env.BENCH_KAFKA === '0' ? undefined : await (await import('./kafka.js')).kafkaBench();
 const scalingAfter = await threadScaling();
 console.log(`two-thread CPU scaling of this machine (2.00 = ideal): ${scalingBefore} before, ${scalingAfter} after`);
 const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -274,6 +276,6 @@ console.log(`peak RSS: ${peakRssMB} MB`);
 await mkdir(dirname(resultsFile), { recursive: true });
 await writeFile(
   resultsFile,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, watermarkBoundMs: BOUND_MS, outputMismatches: mismatches, results: rows, latency }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, watermarkBoundMs: BOUND_MS, outputMismatches: mismatches, results: rows, latency, kafka }, null, 2) + '\n',
 );
 console.log(`written to ${resultsFile}`);
