@@ -1,4 +1,4 @@
-import { RiffleError } from '@riffle/shared';
+import { RiffleError, type KafkaPreviewRecord } from '@riffle/shared';
 import type { KafkaAdmin, KafkaClient, PartitionReader } from './client.js';
 import { displayBytes } from './dead-letter-topic.js';
 import { createKafkaClient } from './index.js';
@@ -17,17 +17,8 @@ export interface InspectOptions {
   timeoutMs?: number;
 }
 
-/** One record of {@link previewKafkaTopic}: key and value as text, or base64 when not UTF-8. */
-export interface PreviewedRecord {
-  partition: number;
-  offset: number;
-  timestamp: number;
-  key: string | { base64: string } | null;
-  value: string | { base64: string } | null;
-  headers: Record<string, string>;
-  /** Set when the key or value was longer than the preview shows. */
-  truncated?: true;
-}
+/** One record of {@link previewKafkaTopic} (the REST answer's shape, from shared). */
+export type PreviewedRecord = KafkaPreviewRecord;
 
 /**
  * Checks a broker list as a user typed it (`host:port`, comma-separated or an array); throws a
