@@ -102,7 +102,8 @@ describe('access token (T23)', () => {
       if (route.method === 'DELETE' && route.path.startsWith('/api/pipelines'))
         pipelineId = (await api(server, '/api/pipelines', { json: { name: 'auth', spec: boundedSpec(5) }, headers: { authorization: `Bearer ${TOKEN}` } })).body.id;
     }
-  });
+    // About 130 requests: 1.6 s on a quiet machine, 30 s on a loaded shared one (vitest's default is 5 s).
+  }, 60_000);
 
   it('keeps health and the web app reachable without a token, and unknown API paths closed', async () => {
     expect((await api(server, '/api/health')).status).toBe(200);
