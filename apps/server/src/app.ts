@@ -10,6 +10,7 @@ import { catalogRouter } from './routes/catalog.js';
 import { jobsRouter } from './routes/jobs.js';
 import { pipelinesRouter } from './routes/pipelines.js';
 import { checkpointsRouter } from './routes/checkpoints.js';
+import { kafkaRouter } from './routes/kafka.js';
 import { SnapshotService } from './checkpoints/snapshot-service.js';
 import { webApp } from './static.js';
 import { VERSION } from './version.js';
@@ -52,6 +53,7 @@ export function createApp({ jobs, pipelines, logger, webDir, access, hosts, base
   app.use('/api/jobs', checkpointsRouter(jobs, snapshots));
   app.use('/api/catalog', catalogRouter());
   app.use('/api/pipelines', pipelinesRouter(pipelines));
+  app.use('/api/kafka', kafkaRouter(rateLimit === false ? { limitPerMinute: false } : {}));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `there is no API route ${req.method} ${req.originalUrl}; see apps/server/README.md for the routes`, { status: 404 }));
   });

@@ -233,6 +233,8 @@ if (!NO_LATENCY)
     latency.push(await latencyRun({ rate: latencyRate, seconds: LATENCY_SECONDS, boundMs: BOUND_MS, stateBackend, makeSpec: makeLatencySpec }));
     console.log(latencyLine(latency.at(-1)));
   }
+// Kafka → filter → Kafka against a bare kafkajs loop (starts the repo's test broker; BENCH_KAFKA=0 skips it).
+const kafka = process.env.BENCH_KAFKA === '0' ? undefined : await (await import('./kafka.js')).kafkaBench();
 const scalingAfter = await threadScaling();
 console.log(`two-thread CPU scaling of this machine (2.00 = ideal): ${scalingBefore} before, ${scalingAfter} after`);
 const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -240,6 +242,6 @@ console.log(`peak RSS: ${peakRssMB} MB`);
 await mkdir(dirname(resultsFile), { recursive: true });
 await writeFile(
   resultsFile,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, watermarkBoundMs: BOUND_MS, outputMismatches: mismatches, results: rows, latency }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, watermarkBoundMs: BOUND_MS, outputMismatches: mismatches, results: rows, latency, kafka }, null, 2) + '\n',
 );
 console.log(`written to ${resultsFile}`);

@@ -283,3 +283,18 @@ export interface ValidationErrorBody {
   error: 'invalid_spec';
   errors: Array<{ path: string; message: string; code?: string; nodeId?: string }>;
 }
+
+/**
+ * One record of a Kafka topic preview (`GET /api/kafka/topics/:topic/preview` → `{ records }`):
+ * key and value as text, or `{ base64 }` when not UTF-8; `truncated` when the preview cut them.
+ */
+export interface KafkaPreviewRecord {
+  partition: number;
+  offset: number;
+  /** Kafka record timestamp, epoch ms. */
+  timestamp: number;
+  key: string | { base64: string } | null;
+  value: string | { base64: string } | null;
+  headers: Record<string, string>;
+  truncated?: true;
+}

@@ -11,6 +11,7 @@ import { inputFields, type LocatedProblem } from '../store/validation';
 import { FieldList } from './FieldList';
 import { FieldView } from './FieldView';
 import { CategoryIcon } from './Icon';
+import { KAFKA_KINDS, KafkaTopicTools } from './KafkaTopicTools';
 import type { FormContext } from './form-context';
 
 const schemas = new Map<string, JsonSchema | undefined>();
@@ -93,6 +94,7 @@ function NodeInspectorBody({ node }: { node: EditorNode }) {
           <FieldView key={f.key} field={f} ctx={ctx} />
         ))}
       </section>
+      {KAFKA_KINDS.has(node.kind) && <KafkaTopicTools key={nodeId} node={node} />}
       {def && def.inputs.length > 0 && <FieldList title="Input fields" fields={inputs} testId="input-fields" empty="Connect an input to see its fields." />}
       {def && def.outputs.length > 0 && (
         <FieldList title="Output fields" fields={outputs?.fields ?? []} open={outputs?.open ?? false} testId="output-fields" empty="Not known until the node is valid." />

@@ -1,4 +1,6 @@
 import type { JobConfig, JobStatus } from '@riffle/shared';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { offlineCounts, pipeline, tempDir, until } from '../../test/helpers.js';
 import { Engine, type JobHandle, type RestartInfo } from '../index.js';
@@ -73,6 +75,31 @@ describe('restart strategy', () => {
     expect(restarts[0]!.error?.message).toMatch(/worker thread \d exited unexpectedly/);
     expect(restarts[0]!.snapshotId).toMatch(/^chk-\d+$/);
     expect(countsOf(job)).toEqual(offlineCounts(3, N, RATE, 'user_id'));
+  }, 60_000);
+
+  it('a restarted run that fails while opening is restarted again, until the attempts are used up', async () => {
+    // Run 0 fails on a record; its input file then disappears, so runs 1 and 2 fail while
+    // opening, as a Kafka source does while its broker is down. Each is a counted attempt.
+    const dir = await tempDir();
+    const path = join(dir, 'in.ndjson');
+    await writeFile(path, Array.from({ length: 50 }, (_, i) => JSON.stringify({ i })).join('\n') + '\n');
+    const spec = pipeline(
+      [
+        { id: 'in', kind: 'source.file', params: { path, fields: [{ name: 'i', type: 'int' }] } },
+        { id: 'pass', kind: 'filter', params: { expr: 'i >= 0' } },
+        { id: 'out', kind: 'sink.collect' },
+      ],
+      { restart: { strategy: 'fixed-delay', attempts: 2, delayMs: 50 } },
+    );
+    const job = await Engine.start(spec, { execution: 'in-process', debugFailAfter: { nodeId: 'pass', records: 10 } });
+    job.onStatus((s) => {
+      if (s === 'restarting') void rm(path, { force: true });
+    });
+    const { restarts } = watch(job);
+    const result = await job.done;
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('file_not_found');
+    expect(restarts.map((r) => r.attempt)).toEqual([1, 2]);
   }, 60_000);
 
   it('fails with the last error once the attempts are used up', async () => {

@@ -197,7 +197,9 @@ export class RestartingJob implements JobHandle {
     }
     const attempt = ++this.restarts;
     const delayMs = restartDelay(this.cfg, attempt);
-    this.lifecycle.transition('restarting', r.error);
+    // A run that failed while opening (e.g. its broker still down) ends while the job is still
+    // `restarting` from the previous failure: it stays there for the next attempt.
+    if (this.lifecycle.status !== 'restarting') this.lifecycle.transition('restarting', r.error);
     this.logger.warn('job failed; restarting', { jobId: run.id, attempt, delayMs, error: r.error?.message });
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => ((this.wake = undefined), resolve()), delayMs);

@@ -9,6 +9,10 @@
 export interface KafkaClientConfig {
   brokers: string[];
   clientId: string;
+  /** Give up connecting after this long (the adapter's default otherwise). */
+  connectionTimeoutMs?: number;
+  /** Retries of a failed request or connection (the adapter's default otherwise); 0 fails fast. */
+  retries?: number;
 }
 
 /** Offsets of one partition: the first available and the log end (next offset to be written). */
@@ -45,6 +49,8 @@ export interface PartitionReader {
 }
 
 export interface KafkaAdmin {
+  /** Names of the cluster's topics, internal ones (`__consumer_offsets`, …) left out. */
+  topics(): Promise<string[]>;
   /** Partition ids of a topic; throws when the topic does not exist. */
   partitions(topic: string): Promise<number[]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;

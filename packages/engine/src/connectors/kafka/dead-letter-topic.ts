@@ -29,12 +29,13 @@ export function deadLetterMessage(record: FetchedRecord, origin: RecordOrigin, e
 
 /** What the job's dead-letter output shows of a malformed record (text when it is valid UTF-8). */
 export function deadLetterView(record: FetchedRecord, origin: RecordOrigin): Record<string, unknown> {
-  return { topic: origin.topic, partition: origin.partition, offset: record.offset, key: show(record.key), value: show(record.value) };
+  return { topic: origin.topic, partition: origin.partition, offset: record.offset, key: displayBytes(record.key), value: displayBytes(record.value) };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function show(b: Buffer | null): unknown {
+/** Bytes as a person should see them: text when they are valid UTF-8, else `{ base64 }`. */
+export function displayBytes(b: Buffer | null): string | { base64: string } | null {
   if (b === null) return null;
   try {
     return utf8.decode(b);

@@ -32,7 +32,13 @@ type Kafka = KafkaType;
  * aborted transactional records and control records. Internals are why kafkajs is pinned.
  */
 export function kafkajsClient(config: KafkaClientConfig): KafkaClient {
-  const kafka = new Kafka({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: config.clientId,
+    brokers: config.brokers,
+    logLevel: logLevel.NOTHING,
+    ...(config.connectionTimeoutMs === undefined ? {} : { connectionTimeout: config.connectionTimeoutMs }),
+    ...(config.retries === undefined ? {} : { retry: { retries: config.retries } }),
+  });
   return {
     admin: async () => {
       const admin = kafka.admin();
@@ -149,6 +155,10 @@ class KafkajsAdmin implements KafkaAdmin {
   async partitions(topic: string): Promise<number[]> {
     const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
     return meta.topics[0]!.partitions.map((p) => p.partitionId).sort((a, b) => a - b);
+  }
+
+  async topics(): Promise<string[]> {
+    return (await this.admin.listTopics()).filter((t) => !t.startsWith('__')).sort();
   }
 
   async offsets(topic: string) {

@@ -1,0 +1,123 @@
+// T7 of TEST-PLAN.md: the broker stops for 20 s in the middle of an exactly-once job (Kafka →
+// filter → Kafka, parallelism 2, checkpoints every 300 ms), then comes back on the same port and
+// data. The job must carry on, or restart from a checkpoint through its restart strategy, and a
+// read_committed consumer must then see every expected record exactly once. A producer stuck on
+// OUT_OF_ORDER_SEQUENCE (kafkajs#598) would leave records missing or the job failed.
+// The broker is this file's own (the shared one stays up for the other suites).
+//
+// NOT IN THE SUITE YET: it fails (an open issue, not a flaky test). Run it by hand:
+//   cp test/pending/broker-outage.t7.ts src/connectors/kafka/broker-outage.integration.test.ts
+//   (fix the relative imports), npx turbo run build --filter=@riffle/engine, then
+//   npx vitest run -c vitest.integration.config.ts --project kafka broker-outage
+// What it shows (3 runs, 2026-11-25): the restart strategy now outlasts the outage (it used to
+// stick in 'restarting', fixed in restarting-job.ts) and the restored job runs and commits again,
+// but read_committed sees NOTHING: the last stable offset of both output partitions stays at 0.
+// The first transaction (riffle-…-out-1-1, sealed by chk-2) was being committed when the broker
+// went down ("Closed connection"; seen with temporary logging in transactional-writer.ts); the
+// restored run re-sent EndTxn(commit) for it from chk-2's pending list and resumeCommit returned
+// without error, yet the partitions still hold it open, so every
+// later committed record is hidden until transactionTimeout (15 min) aborts it. Next steps: look
+// at the transaction with Kafka's kafka-transactions tool (describe / find-hanging; not on the
+// test classpath yet), and check what EndTxn answers for a PrepareCommit loaded after a restart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKafka, type KafkaBroker } from '../../../../scripts/kafka/broker.mjs';
+import { tempDir } from '../helpers.js';
+import { KafkaKit, nodeMetrics, uniq, until } from '../kafka-kit.js';
+import type { RestartInfo } from '../../src/api.js';
+import { Engine } from '../../src/engine.js';
+import { kafkajsClient } from '../../src/connectors/kafka/kafkajs-client.js';
+
+let broker: KafkaBroker;
+let kit: KafkaKit;
+
+beforeAll(async () => {
+  broker = await startKafka({ quiet: true });
+  kit = new KafkaKit(broker.brokers);
+  await kit.admin.connect();
+}, 120_000);
+
+afterAll(async () => {
+  await kit?.close().catch(() => {});
+  await broker?.stop();
+});
+
+const N = 4000;
+
+/** Where read_committed stops (the last stable offset) per partition, and the records there. */
+async function stuckAt(topic: string): Promise<string> {
+  const all = await kit.readAll(topic, { readUncommitted: true });
+  const client = kafkajsClient({ brokers: broker.brokers, clientId: 't7-diag' });
+  const reader = await client.reader(topic);
+  const out: string[] = [];
+  for (const p of [0, 1]) {
+    const [f] = await reader.fetch(new Map([[p, 0]]), 100);
+    const here = all.filter((m) => m.partition === p && m.offset >= (f?.endOffset ?? 0)).slice(0, 3);
+    out.push(`p${p}: LSO ${f?.endOffset}, log ${all.filter((m) => m.partition === p).length}; at LSO: ${here.map((m) => `${m.offset}=${m.value?.toString()}`).join(' ')}`);
+  }
+  await reader.close();
+  return out.join(' | ');
+}
+const DOWN_MS = 20_000;
+
+describe('broker down for 20 s mid-job (T7)', () => {
+  it('the exactly-once job resumes and read_committed sees every expected record once', async () => {
+    const brokers = broker.brokers;
+    const input = await kit.createTopic(2);
+    const output = await kit.createTopic(2);
+    await kit.produce(input, Array.from({ length: N }, (_, id) => ({ key: `k${id}`, value: JSON.stringify({ id }) })));
+    const expected = Array.from({ length: N }, (_, id) => id).filter((id) => id % 3 !== 0);
+
+    const spec = {
+      specVersion: 1,
+      name: 'broker-outage',
+      config: {
+        parallelism: 2,
+        checkpoints: { intervalMs: 300, mode: 'exactly-once', retain: 3 },
+        // Enough attempts to outlast the outage: while the broker is down a new run fails to open.
+        restart: { strategy: 'fixed-delay', attempts: 60, delayMs: 1000 },
+      },
+      nodes: [
+        // Slow enough that the outage falls in the middle of the input.
+        { id: 'in', kind: 'source.kafka', params: { brokers, topic: input, ratePerSec: 200, fields: [{ name: 'id', type: 'int' }] } },
+        { id: 'keep', kind: 'filter', params: { expr: 'id % 3 != 0' } },
+        { id: 'out', kind: 'sink.kafka', params: { brokers, topic: output, key: 'string(id)', delivery: 'exactly-once' } },
+      ],
+      edges: [{ from: 'in', to: 'keep' }, { from: 'keep', to: 'out' }],
+    };
+    const log = (level: string) => (msg: string, data?: Record<string, unknown>) => console.log(`engine ${level}: ${msg} ${JSON.stringify(data ?? {})}`);
+    const logger = { info: () => {}, warn: log('warn'), error: log('error') };
+    const job = await Engine.start(spec, { checkpointDir: await tempDir(), jobId: uniq('t7'), logger });
+    const restarts: RestartInfo[] = [];
+    job.onRestart?.((e) => restarts.push(e));
+    // Progress every 5 s, so a run that stalls shows where.
+    const progress = setInterval(() => {
+      const m = (id: string) => nodeMetrics(job, id);
+      console.log(`T7: job ${job.status} (run ${(job as { run?: { status: string } }).run?.status}), restarts ${restarts.length}, in ${m('in').recordsOut}, out ${m('out').recordsIn}, checkpoints ${(job.checkpoints?.() ?? []).filter((c) => c.status === 'completed').length} completed`);
+    }, 5000);
+    try {
+      await until('2 completed checkpoints', () => (job.checkpoints?.() ?? []).filter((c) => c.status === 'completed').length >= 2, 90_000, job);
+      const beforeOutage = nodeMetrics(job, 'in').recordsOut;
+      expect(beforeOutage).toBeLessThan(N); // the outage really is mid-input
+      await broker.restart({ downMs: DOWN_MS });
+      console.log(`T7: restored from ${restarts.map((r) => r.snapshotId).join(',')}; broker down ${DOWN_MS / 1000} s after ${beforeOutage} records; ${restarts.length} restarts during the outage`);
+
+      let got: number[] = [];
+      const deadline = Date.now() + 240_000;
+      for (;;) {
+        got = (await kit.readAll(output, { timeoutMs: 60_000 })).map((m) => (JSON.parse(m.value!.toString()) as { id: number }).id);
+        if (new Set(got).size >= expected.length) break;
+        if (job.status === 'failed') throw new Error(`job failed: ${JSON.stringify(job.error)}`);
+        if (Date.now() > deadline) throw new Error(`after the outage: ${new Set(got).size} of ${expected.length} records committed; job ${job.status}; ${await stuckAt(output)}`);
+      }
+      expect(job.status).toBe('running');
+      got.sort((a, b) => a - b);
+      const twice = got.filter((id, i) => i > 0 && got[i - 1] === id);
+      expect(twice, 'records committed twice').toEqual([]);
+      expect(got).toEqual(expected);
+      console.log(`T7: ${got.length} records exactly once; ${restarts.length} restarts (${restarts.map((r) => r.error?.code).join(', ')})`);
+    } finally {
+      clearInterval(progress);
+      await job.stop();
+    }
+  }, 420_000);
+});
