@@ -408,7 +408,7 @@ export class JobManager extends Emitter<ManagerEvents> {
     job.starting = (async () => {
       let handle: JobHandle;
       try {
-        handle = await startEngine(this.startJob, record, { baseDir: this.opts.baseDir, logger: engineLogger(this.opts.logger, record.id) }, this.opts.store.jobDir(record.id), opts.restoreFrom);
+        handle = await startEngine(this.startJob, record, { baseDir: this.opts.baseDir, confineFiles: true, logger: engineLogger(this.opts.logger, record.id) }, this.opts.store.jobDir(record.id), opts.restoreFrom);
       } catch (err) {
         const failure: StartFailure = { error: toErrorInfo(err) };
         const problems = specProblemsOf(err);

@@ -104,6 +104,7 @@ async function launchRun(
     ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing, state)
     : new Job(jobId, valid, plan, baseDir, logger, checkpointing, state);
   job.restored = restored;
+  job.confineFiles = options.confineFiles === true;
   const fail = options.debugFailAfter;
   if (fail !== undefined && attempt < (fail.runs ?? 1)) job.debugFailAfter = { nodeId: fail.nodeId, records: fail.records, afterCheckpoint: fail.afterCheckpoint === true };
   await job.launch();

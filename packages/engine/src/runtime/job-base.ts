@@ -35,6 +35,8 @@ export abstract class JobBase {
   restored: RestoreReport | undefined;
   /** Test-only (`EngineOptions.debugFailAfter`): an operator of this run fails deliberately. */
   debugFailAfter: FailAfter | undefined;
+  /** `EngineOptions.confineFiles`: file sources and sinks re-check their paths at open. */
+  confineFiles = false;
 
   constructor(
     readonly id: string,
