@@ -2,6 +2,12 @@ import { RiffleError, type OnErrorPolicy } from '@riffle/shared';
 import type { Row } from '../collector.js';
 import type { OperatorContext } from '../operator.js';
 
+/**
+ * Params of an operator with an `onError` policy, as code may build them without the schema (tests,
+ * embedders): the policy may be left out and means `dlq`, the schema's default.
+ */
+export type WithErrorPolicy<P extends { onError: OnErrorPolicy }> = Omit<P, 'onError'> & { onError?: OnErrorPolicy };
+
 /** How much of the failing record a `fail` error quotes (the record itself may be megabytes). */
 const RECORD_QUOTE_CHARS = 200;
 

@@ -1,7 +1,7 @@
 import { compileExpression, ExpressionEvaluationError, type CompiledExpression, type FilterParams } from '@riffle/shared';
 import type { Row } from '../collector.js';
 import { Operator, type OperatorContext } from '../operator.js';
-import { ExpressionErrorPolicy } from './error-policy.js';
+import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
 
 /** Keeps the records for which `expr` is true. A failing or non-boolean result goes to the `onError` policy. */
 export class FilterOperator extends Operator {
@@ -9,7 +9,7 @@ export class FilterOperator extends Operator {
   private readonly text: string;
   private readonly onError: ExpressionErrorPolicy;
 
-  constructor(params: FilterParams, ctx: OperatorContext) {
+  constructor(params: WithErrorPolicy<FilterParams>, ctx: OperatorContext) {
     super();
     this.expr = compileExpression(params.expr, ctx.inputSchema);
     this.text = params.expr;

@@ -2,7 +2,7 @@ import { ExpressionEvaluationError, type KeyByParams } from '@riffle/shared';
 import type { Row } from '../collector.js';
 import { compileAccessor, type Accessor } from '../field-accessor.js';
 import { Operator, type OperatorContext } from '../operator.js';
-import { ExpressionErrorPolicy } from './error-policy.js';
+import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
 
 /**
  * Computes each record's key once; the key travels with the record to the hash partitioner
@@ -15,7 +15,7 @@ export class KeyByOperator extends Operator {
   private readonly text: string;
   private readonly onError: ExpressionErrorPolicy;
 
-  constructor(params: KeyByParams, ctx: OperatorContext) {
+  constructor(params: WithErrorPolicy<KeyByParams>, ctx: OperatorContext) {
     super();
     this.key = compileAccessor(params.key, ctx.inputSchema);
     this.text = params.key;

@@ -1,7 +1,7 @@
 import { compileExpression, ExpressionEvaluationError, type CompiledExpression, type MapParams } from '@riffle/shared';
 import type { Row } from '../collector.js';
 import { Operator, type OperatorContext } from '../operator.js';
-import { ExpressionErrorPolicy } from './error-policy.js';
+import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
 
 /**
  * Computes new fields from each record: a projection onto the computed fields, or, with
@@ -17,7 +17,7 @@ export class MapOperator extends Operator {
   /** Reused per record: results are computed before the output object is built. */
   private readonly results: unknown[];
 
-  constructor(params: MapParams, ctx: OperatorContext) {
+  constructor(params: WithErrorPolicy<MapParams>, ctx: OperatorContext) {
     super();
     this.names = params.fields.map((f) => f.as);
     this.exprs = params.fields.map((f) => compileExpression(f.expr, ctx.inputSchema));
