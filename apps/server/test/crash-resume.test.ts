@@ -56,6 +56,7 @@ describe('server crash (T1)', () => {
     const id = submitted.body.id as string;
 
     let newest = 0;
+    let finishedBeforeLastKill = false;
     for (let k = 0; k < KILLS; k++) {
       const s = server;
       await waitFor(async () => (await s.api(`/api/jobs/${id}`)).body.status === 'running', `the job to run (round ${k})`, 30_000);
@@ -77,6 +78,7 @@ describe('server crash (T1)', () => {
       const job = (await server.api(`/api/jobs/${id}`)).body;
       if (before.status === 'finished') {
         expect(job.status).toBe('finished');
+        finishedBeforeLastKill = true;
         continue;
       }
       // Resumed without user action, from a checkpoint at least as new as the last one we saw.
@@ -98,7 +100,9 @@ describe('server crash (T1)', () => {
       120_000,
     );
     const expected = expectedCounts(N);
-    expect(countsOf(done.previews.out)).toEqual(expected);
+    // The collect sink's preview lives in the server's memory: a server started after the job
+    // finished has none (seen under load, when the last kill came after the end of the input).
+    if (!finishedBeforeLastKill) expect(countsOf(done.previews.out)).toEqual(expected);
     // The transactional file sinks hold every expected record exactly once: the final counts…
     expect(countsOf(await published(join(dir, 'counts-out')))).toEqual(expected);
     // …and, per user, the running counts 1, 2, …, count: none lost, none twice.
