@@ -37,7 +37,7 @@ describe('form model from JSON Schema', () => {
 
   it("offers the onError policy of expression nodes as a choice, dlq by default (T18)", () => {
     for (const kind of ['filter', 'map', 'keyBy']) {
-      expect(byKey(form(kind, {}), 'onError'), kind).toMatchObject({ control: 'enum', options: ['dlq', 'skip', 'fail'], default: 'dlq', required: false });
+      expect(byKey(form(kind, {}), 'onError'), kind).toMatchObject({ control: 'enum', options: ['dlq', 'skip', 'fail'], default: 'dlq', required: false, description: expect.stringContaining('dead-letter') });
     }
     expect(byKey(form('filter', { onError: 'fail' }), 'onError')).toMatchObject({ value: 'fail' });
   });
