@@ -47,7 +47,8 @@ export async function startServerProcess(dataDir: string, token: string, env: Re
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
-  const deadline = Date.now() + 30_000;
+  // Generous: a start takes seconds on a loaded machine.
+  const deadline = Date.now() + 90_000;
   let url: string | undefined;
   while (!url) {
     url = /Riffle is running at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
