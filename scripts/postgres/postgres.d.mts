@@ -10,6 +10,8 @@ export interface PostgresServer {
   database: string;
   dir: string;
   startMs: number;
+  /** Crash-stops the server (`-m immediate`), waits `downMs`, starts it again on the same port and data. */
+  restart(opts?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 export function startPostgres(opts?: StartPostgresOptions): Promise<PostgresServer>;

@@ -124,6 +124,18 @@ export async function startPostgres(opts = {}) {
     database,
     dir,
     startMs,
+    /**
+     * Fault injection: stops the server like a crash (`pg_ctl stop -m immediate`: connections
+     * drop, no shutdown checkpoint), keeps it down `downMs`, then starts it again on the same port
+     * and data folder.
+     */
+    async restart({ downMs = 0 } = {}) {
+      stopServer('immediate');
+      await new Promise((r) => setTimeout(r, downMs));
+      try {
+        run('pg_ctl', ['start', '-w', '-t', '60', '-D', data, '-l', logFile, '-o', serverOpts]);
+      } catch (err) { throw new Error(`PostgreSQL test server: restart failed: ${(err.stderr || err.message || '').trim()}\n${tail(logFile)}`); }
+    },
     /** pg_ctl stop -m fast, then removes the folder. */
     async stop() {
       if (stopped) return;

@@ -421,6 +421,7 @@ export class JobManager extends Emitter<ManagerEvents> {
         // Ids continue past every run's, also failed checkpoints that left no folder on disk.
         const base = {
           baseDir: this.opts.baseDir,
+          confineFiles: true,
           logger: engineLogger(this.opts.logger, record.id),
           firstCheckpointId: job.tracker.highestId() + 1,
           // A job started from a savepoint with operators removed: also when it resumes from that savepoint.

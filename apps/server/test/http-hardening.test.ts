@@ -169,6 +169,29 @@ describe('rate limit on mutating routes (T25)', () => {
   });
 });
 
+describe('request body size (T20)', () => {
+  /** A job spec whose JSON is exactly `bytes` long (padded in an unknown field, so schema-invalid). */
+  function specOfSize(bytes: number): string {
+    const head = JSON.stringify({ ...boundedSpec(5), padding: '' });
+    return head.replace('"padding":""', `"padding":"${'x'.repeat(bytes - head.length)}"`);
+  }
+
+  it('answers 413 to a 1 MB + 1 byte job spec and reads exactly 1 MB', async () => {
+    const limit = 1024 * 1024;
+    const post = (body: string) => api(corsServer, '/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(specOfSize(limit + 1)).toHaveLength(limit + 1);
+    const over = await post(specOfSize(limit + 1));
+    expect(over.status).toBe(413);
+    expect(over.body).toMatchObject({ error: 'payload_too_large', domain: 'user' });
+    // At the limit the body is parsed and validated: the padding is the only problem.
+    const at = await post(specOfSize(limit));
+    expect(at.status).toBe(400);
+    expect(at.body.errors).toHaveLength(1);
+    expect(at.body.errors[0].message).toContain('padding');
+    expect((await api(corsServer, '/api/health')).status).toBe(200);
+  });
+});
+
 describe('socket message size (T20)', () => {
   it('disconnects a socket that sends a message above maxHttpBufferSize and keeps serving', async () => {
     const url = new URL(JOBS_NAMESPACE, server.url).href;
@@ -187,5 +210,55 @@ describe('socket message size (T20)', () => {
     });
     expect(ack).toEqual({ ok: false, error: 'not_found' });
     again.close();
+  });
+
+  it('applies the default 1 MB limit: a bigger message disconnects only that socket', async () => {
+    const url = new URL(JOBS_NAMESPACE, corsServer.url).href;
+    const open = async () => {
+      const socket: Socket = connect(url, { reconnection: false, transports: ['websocket'] });
+      await new Promise<void>((res, rej) => (socket.on('connect', res), socket.on('connect_error', rej)));
+      return socket;
+    };
+    const [bystander, sender] = [await open(), await open()];
+    // Just under the limit: delivered and answered.
+    const answered = await new Promise<unknown>((res) => sender.emit('subscribe', { jobId: 'y'.repeat(990_000) }, res));
+    expect(answered).toMatchObject({ ok: false });
+    const reason = await new Promise<string>((res) => {
+      sender.on('disconnect', res);
+      sender.emit('subscribe', { jobId: 'x'.repeat(1_000_001) });
+    });
+    expect(reason).toMatch(/transport (close|error)/);
+    // The other socket and the server carry on.
+    expect(bystander.connected).toBe(true);
+    const ack = await new Promise<unknown>((res) => bystander.emit('subscribe', { jobId: 'no-such-job' }, res));
+    expect(ack).toEqual({ ok: false, error: 'not_found' });
+    bystander.close();
+    expect((await api(corsServer, '/api/health')).status).toBe(200);
+  });
+});
+
+describe('helmet header snapshot (T24)', () => {
+  it('sends the same security headers on the web app and the API', async () => {
+    const names = ['content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy', 'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection', 'x-powered-by'];
+    const pick = (h: Headers) => Object.fromEntries(names.map((n) => [n, h.get(n)]));
+    const web = pick((await api(server, '/')).headers);
+    expect(pick((await api(server, '/api/health')).headers)).toEqual(web);
+    expect(web).toMatchInlineSnapshot(`
+      {
+        "content-security-policy": "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'none';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';connect-src 'self'",
+        "cross-origin-opener-policy": "same-origin",
+        "cross-origin-resource-policy": "same-origin",
+        "origin-agent-cluster": "?1",
+        "referrer-policy": "no-referrer",
+        "strict-transport-security": null,
+        "x-content-type-options": "nosniff",
+        "x-dns-prefetch-control": "off",
+        "x-download-options": "noopen",
+        "x-frame-options": "DENY",
+        "x-permitted-cross-domain-policies": "none",
+        "x-powered-by": null,
+        "x-xss-protection": "0",
+      }
+    `);
   });
 });

@@ -1,8 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
+
+/** Compiles the server (tsc) so a child process runs the current sources; call in `beforeAll`. */
+export async function buildServer(): Promise<void> {
+  await promisify(execFile)(process.execPath, [join(pkg, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: pkg });
+}
+
+/**
+ * Every record of a file sink's published part files, in file order (hidden pending and
+ * in-progress files are never published); none for a folder that does not exist yet.
+ */
+export async function publishedRecords<T = { key: number; n: number }>(folder: string): Promise<T[]> {
+  const out: T[] = [];
+  for (const f of (await readdir(folder).catch(() => [])).filter((n) => /^part-.*\.ndjson$/.test(n)).sort()) {
+    for (const line of (await readFile(join(folder, f), 'utf8')).split('\n')) if (line) out.push(JSON.parse(line) as T);
+  }
+  return out;
+}
 
 /** A real `riffle-server` child process (the built bin), with its URL and token. */
 export interface ServerProcess {
@@ -28,7 +47,8 @@ export async function startServerProcess(dataDir: string, token: string, env: Re
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
-  const deadline = Date.now() + 30_000;
+  // Generous: a start takes seconds on a loaded machine.
+  const deadline = Date.now() + 90_000;
   let url: string | undefined;
   while (!url) {
     url = /Riffle is running at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];

@@ -18,6 +18,12 @@ export interface EngineOptions {
   jobId?: string;
   /** Relative `path` params of file sources and sinks resolve against this folder (default: cwd). */
   baseDir?: string;
+  /**
+   * File sources and sinks may only use paths inside `baseDir`, re-checked on disk (symlinks
+   * followed) each time they open, so a path changed after submit cannot escape (the server sets
+   * it; the CLI does not). A path outside fails the job with `path_outside_base_dir`.
+   */
+  confineFiles?: boolean;
   logger?: EngineLogger;
   /**
    * Worker threads a parallel job may use (default: one per CPU core). Subtask s of every

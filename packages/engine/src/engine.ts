@@ -107,6 +107,7 @@ async function launchRun(
     : new Job(jobId, valid, plan, baseDir, logger, checkpointing, options.stateClock === undefined ? state : { ...(state ?? { kind: 'heap' }), now: options.stateClock });
   job.restored = restored;
   if (options.debugSlowNode !== undefined) job.debugSlowNode = { ...options.debugSlowNode };
+  job.confineFiles = options.confineFiles === true;
   const fail = options.debugFailAfter;
   if (fail !== undefined && attempt < (fail.runs ?? 1)) job.debugFailAfter = { nodeId: fail.nodeId, records: fail.records, afterCheckpoint: fail.afterCheckpoint === true };
   await job.launch();

@@ -1,6 +1,7 @@
 export { Engine } from './engine.js';
 export type { EngineLogger, EngineOptions, JobHandle, JobResult, RestartInfo } from './api.js';
 export { InvalidSpecError, OperatorFailure } from './errors.js';
+export { staysInsideBaseDir } from './connectors/file/confine.js';
 export { REPORTED_MAX_WATERMARK } from './runtime/metrics.js';
 export type { OperatorLoadMetrics, SubtaskMetrics } from './runtime/metrics.js';
 export { clickEvent } from './datagen/clickstream.js';

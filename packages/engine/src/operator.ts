@@ -29,6 +29,11 @@ export interface OperatorContext {
   /** Folder relative paths resolve against. */
   baseDir: string;
   /**
+   * File paths must stay inside `baseDir` on disk: file connectors re-check them when they open
+   * (`connectors/file/confine.ts`), since a symlink may have changed since the spec was validated.
+   */
+  confineFiles?: boolean;
+  /**
    * The job takes checkpoints: two-phase-commit sinks then make output visible only when a
    * checkpoint completes (without checkpoints there is nothing to commit against), and sources
    * commit offsets there.

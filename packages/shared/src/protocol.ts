@@ -38,6 +38,8 @@ export interface OperatorMetrics {
   lateRecordsDropped: number;
   /** Records sent to the dead-letter output by this operator. */
   deadLettered: number;
+  /** Records this operator dropped under its `onError: skip` policy (absent: none). */
+  skippedRecords?: number;
   /** Sources reading a log (Kafka): records behind the log end, summed over partitions. */
   consumerLag?: number;
   /** ...and per partition. */

@@ -23,7 +23,7 @@ export function FieldView({ field, ctx, compact = false }: { field: FormField; c
   const hint = field.control === 'text' && field.format ? HINTS[field.format] : undefined;
   return (
     <div className={`param param--${field.control}`}>
-      <label htmlFor={inputId(ctx, field.key)}>
+      <label htmlFor={inputId(ctx, field.key)} title={field.description}>
         {field.name}
         {field.required && <span className="req" title="required">*</span>}
         {hint && <span className="param__hint">{hint}</span>}

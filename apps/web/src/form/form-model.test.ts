@@ -35,6 +35,13 @@ describe('form model from JSON Schema', () => {
     expect(byKey(f, 'aggregate.0.as')).toMatchObject({ required: true, value: 'n' });
   });
 
+  it("offers the onError policy of expression nodes as a choice, dlq by default (T18)", () => {
+    for (const kind of ['filter', 'map', 'keyBy']) {
+      expect(byKey(form(kind, {}), 'onError'), kind).toMatchObject({ control: 'enum', options: ['dlq', 'skip', 'fail'], default: 'dlq', required: false, description: expect.stringContaining('dead-letter') });
+    }
+    expect(byKey(form('filter', { onError: 'fail' }), 'onError')).toMatchObject({ value: 'fail' });
+  });
+
   it('marks required params', () => {
     expect(byKey(form('filter', {}), 'expr')).toMatchObject({ required: true, format: 'cel' });
     expect(byKey(form('source.file', { path: 'x' }), 'ratePerSec')).toMatchObject({ required: false });

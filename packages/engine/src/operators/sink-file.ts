@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { assertInsideBaseDir } from '../connectors/file/confine.js';
 import { resolve } from 'node:path';
 import type { FileSinkParams } from '@riffle/shared';
 import type { Row } from '../collector.js';
@@ -48,6 +49,8 @@ export class FileSinkOperator extends Operator {
   }
 
   override async open(): Promise<void> {
+    // Before anything is created: mkdir through a symlink would already write outside.
+    if (this.ctx.confineFiles === true) await assertInsideBaseDir(this.ctx.baseDir, this.dir, this.ctx.nodeId);
     if (this.transactional) {
       await mkdir(this.dir, { recursive: true });
       const { subtaskIndex, parallelism } = this.ctx;

@@ -42,6 +42,17 @@ export class PostgresSinkOperator extends Operator {
     this.flush();
   }
 
+  /**
+   * At a checkpoint barrier: the rows before it must be in the table before the checkpoint can
+   * complete, or after a restore from it they would never be written (the replay starts after the
+   * barrier). Rows written again by a replay are harmless in upsert mode (at-least-once writes,
+   * exactly-once rows). A failed write declines the checkpoint.
+   */
+  override prepareCommit(): Promise<void> {
+    this.flush();
+    return this.work.then(() => this.rethrow());
+  }
+
   override async close(): Promise<void> {
     this.flush();
     await this.work;

@@ -2,6 +2,7 @@ import { relative, resolve } from 'node:path';
 import type { FileSourceParams } from '@riffle/shared';
 import { LineReader } from '../connectors/file/line-reader.js';
 import { listInputFiles } from '../connectors/file/list-files.js';
+import { assertInsideBaseDir } from '../connectors/file/confine.js';
 import { END_OF_INPUT, SourceOperator, type OperatorContext, type StateDescriptor } from '../operator.js';
 
 /**
@@ -13,6 +14,8 @@ export class FileSource extends SourceOperator {
   override readonly stateDescriptors: readonly StateDescriptor[] = [{ name: 'file-position', kind: 'value', keyed: false }];
   private reader: LineReader | undefined;
   private readonly path: string;
+  /** The `path` param as written (the confinement check resolves it again). */
+  private readonly param: string;
   /** This subtask's files, as read (absolute paths). */
   private files: string[] = [];
   /** Restored read positions: file (relative to `path`) → byte offset. */
@@ -21,10 +24,12 @@ export class FileSource extends SourceOperator {
   constructor(params: FileSourceParams, ctx: OperatorContext) {
     super();
     this.path = resolve(ctx.baseDir, params.path);
+    this.param = params.path;
     if (params.ratePerSec !== undefined) this.ratePerSec = params.ratePerSec / ctx.parallelism;
   }
 
   override async open(): Promise<void> {
+    if (this.ctx.confineFiles === true) await assertInsideBaseDir(this.ctx.baseDir, this.param, this.ctx.nodeId);
     const files = await listInputFiles(this.path);
     this.files = files.filter((_, i) => i % this.ctx.parallelism === this.ctx.subtaskIndex);
     this.reader = new LineReader(this.files, this.files.map((f) => this.restored[this.key(f)] ?? 0));

@@ -38,6 +38,8 @@ export abstract class JobBase {
   debugFailAfter: FailAfter | undefined;
   /** Test-only (`EngineOptions.debugSlowNode`): an operator of this run is slowed down. */
   debugSlowNode: SlowNode | undefined;
+  /** `EngineOptions.confineFiles`: file sources and sinks re-check their paths at open. */
+  confineFiles = false;
 
   constructor(
     readonly id: string,

@@ -57,6 +57,7 @@ export class Job extends JobBase implements JobHandle {
       const taskOf = (chainId: string, s: number) => this.built?.tasks.find((t) => t.chainId === chainId && t.subtaskIndex === s);
       this.built = buildTasks(this.physical, {
         baseDir: this.baseDir,
+        confineFiles: this.confineFiles,
         checkpointing: this.checkpointing !== undefined,
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },

@@ -11,6 +11,8 @@ export interface NodeCounters {
   recordsOut: number;
   lateRecordsDropped: number;
   deadLettered: number;
+  /** Records dropped by the node's `onError: skip` policy; absent until the first. */
+  skipped?: number;
   /** Output watermark (sinks: input watermark); -Infinity before the first. */
   watermark: number;
   /** Log sources (Kafka): records behind the log end, per partition this subtask reads. */
@@ -145,6 +147,7 @@ export class MetricsRegistry {
         lateRecordsDropped: t.lateRecordsDropped,
         deadLettered: t.deadLettered,
         ...lagOf(n.subtasks),
+        ...(t.skipped === 0 ? {} : { skippedRecords: t.skipped }),
         ...(n.bytesPerSec === undefined ? {} : { bytesInPerSec: n.bytesPerSec }),
       };
     });
@@ -157,6 +160,7 @@ function totals(subtasks: NodeCounters[]) {
   let recordsOut = 0;
   let late = 0;
   let dead = 0;
+  let skipped = 0;
   // A node's watermark is the minimum over its subtasks, as a downstream input would see it.
   let wm = Infinity;
   let anyMissing = subtasks.length === 0;
@@ -165,11 +169,12 @@ function totals(subtasks: NodeCounters[]) {
     recordsOut += c.recordsOut;
     late += c.lateRecordsDropped;
     dead += c.deadLettered;
+    skipped += c.skipped ?? 0;
     if (c.watermark === -Infinity) anyMissing = true;
     else if (c.watermark < wm) wm = c.watermark;
   }
   const watermark = anyMissing ? null : wm === MAX_WATERMARK ? REPORTED_MAX_WATERMARK : wm;
-  return { recordsIn, recordsOut, lateRecordsDropped: late, deadLettered: dead, watermark };
+  return { recordsIn, recordsOut, lateRecordsDropped: late, deadLettered: dead, skipped, watermark };
 }
 
 function bytesIn(subtasks: NodeCounters[]): number | undefined {

@@ -18,6 +18,8 @@ import { Task, type ChainMember } from './task.js';
 /** Per-node context pieces the job supplies. */
 export interface TaskEnvironment {
   baseDir: string;
+  /** See {@link OperatorContext.confineFiles}. */
+  confineFiles?: boolean;
   /** The job takes checkpoints (see {@link OperatorContext.checkpointing}). */
   checkpointing?: boolean;
   logger: OperatorContext['logger'];
@@ -180,6 +182,7 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     keyed: node.keyedInput,
     time,
     baseDir: env.baseDir,
+    confineFiles: env.confineFiles === true,
     checkpointing: env.checkpointing === true,
     logger: env.logger,
     counters,

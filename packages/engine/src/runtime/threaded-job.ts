@@ -100,6 +100,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
         jobId: this.id,
         spec: this.spec,
         baseDir: this.baseDir,
+        confineFiles: this.confineFiles,
         index: i,
         workers: count,
         running,

@@ -13,6 +13,8 @@ export interface WorkerInit {
   jobId: string;
   spec: JobSpec;
   baseDir: string;
+  /** File connectors re-check their paths at open (`OperatorContext.confineFiles`). */
+  confineFiles?: boolean;
   /** This worker's slot, in `[0, workers)`; subtask s of every chain runs on slot `s % workers`. */
   index: number;
   workers: number;

@@ -100,6 +100,7 @@ export class WorkerRuntime {
       this.plan,
       {
         baseDir: init.baseDir,
+        confineFiles: init.confineFiles === true,
         checkpointing: init.checkpoints,
         logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },

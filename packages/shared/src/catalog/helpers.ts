@@ -25,6 +25,19 @@ export const DeclaredFieldName = z
 
 export const Expr = z.string().min(1, 'expression is empty').meta({ format: 'cel' });
 
+/**
+ * What a node does with a record its expression fails on (missing field, division by zero, wrong
+ * type; T18): `dlq` sends it to the dead-letter output (the default, like Kafka Connect's
+ * `errors.tolerance=all` with a DLQ), `skip` drops it and counts it, `fail` fails the job (which
+ * restarts per its strategy and ends FAILED once the attempts are used up, like Kafka Streams'
+ * LogAndFail handler).
+ */
+export const OnError = z
+  .enum(['dlq', 'skip', 'fail'])
+  .default('dlq')
+  .meta({ description: 'A record the expression fails on: dlq = to the dead-letter output, skip = drop and count, fail = fail the job' });
+export type OnErrorPolicy = z.infer<typeof OnError>;
+
 /** Params every source takes: where event time comes from and how watermarks are generated. */
 export const SourceTimeParams = {
   /** A field name, or a CEL expression, giving the event time in epoch milliseconds. */

@@ -45,6 +45,7 @@ export type { DatagenParams, FileSourceParams } from './sources.js';
 export { NEXMARK_SCHEMA } from './nexmark.js';
 export type { NexmarkParams } from './nexmark.js';
 export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
+export type { OnErrorPolicy } from './helpers.js';
 export type { DedupeParams, OverParams, ReduceParams } from './keyed.js';
 export type { IntervalJoinParams, WindowJoinParams } from './joins.js';
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Field } from '../fields.js';
-import { checkExpr, checkFieldOrExpr, Expr, OutputFieldName, single } from './helpers.js';
+import { checkExpr, checkFieldOrExpr, Expr, OnError, OutputFieldName, single } from './helpers.js';
 import type { OperatorDef, ParamIssue } from './types.js';
 
 
@@ -8,6 +8,7 @@ const MapParams = z.strictObject({
   fields: z.array(z.strictObject({ as: OutputFieldName, expr: Expr })).min(1, 'add at least one output field'),
   /** Keep the input fields and add/overwrite the computed ones, instead of projecting. */
   keepInput: z.boolean().default(false),
+  onError: OnError,
 });
 export type MapParams = z.infer<typeof MapParams>;
 
@@ -38,7 +39,7 @@ export const mapOp: OperatorDef<MapParams> = {
   summary: (p) => p.fields.map((f) => f.as).join(', '),
 };
 
-const FilterParams = z.strictObject({ expr: Expr });
+const FilterParams = z.strictObject({ expr: Expr, onError: OnError });
 export type FilterParams = z.infer<typeof FilterParams>;
 
 export const filterOp: OperatorDef<FilterParams> = {
@@ -62,6 +63,7 @@ export const filterOp: OperatorDef<FilterParams> = {
 const KeyByParams = z.strictObject({
   /** A field name or a CEL expression computing the key. */
   key: z.string().min(1).meta({ format: 'cel' }),
+  onError: OnError,
 });
 export type KeyByParams = z.infer<typeof KeyByParams>;
 

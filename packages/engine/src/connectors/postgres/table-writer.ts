@@ -23,9 +23,15 @@ export class TableWriter {
   private readonly table: TableName;
   /** Table columns, in table order, and whether each holds JSON. */
   private columns: Array<{ name: string; json: boolean }> = [];
+  /** Set when the connection dropped (the client's 'error' event). */
+  private lost: Error | undefined;
 
   constructor(private readonly o: TableWriterOptions) {
     this.client = new pg.Client({ connectionString: o.connectionString });
+    // A connection that drops while idle (server restart, network) emits 'error'; unhandled, that
+    // event would take the whole process (the server and every job) down. The next write fails
+    // with it instead, and the job restarts per its strategy.
+    this.client.on('error', (e) => (this.lost ??= e));
     this.table = parseTableName(o.table);
   }
 
@@ -62,6 +68,9 @@ export class TableWriter {
    * retried row by row and the offending rows are returned; any other failure throws.
    */
   async write(rows: Row[]): Promise<RejectedRow[]> {
+    if (this.lost !== undefined) {
+      throw new RiffleError({ code: 'postgres_connection_lost', domain: 'external', retryable: true, cause: this.lost, message: `the connection to PostgreSQL was lost: ${this.lost.message}` });
+    }
     const upsert = this.o.mode === 'upsert';
     const rejected: RejectedRow[] = [];
     let batch = rows;
