@@ -25,9 +25,9 @@ export function CheckpointsPanel({ jobId, running }: Props) {
   const [confirm, setConfirm] = useState<CheckpointInfo>();
   const current = inProgress(cp.list);
   const cancel = useCallback(() => setConfirm(undefined), []);
-  const restore = async () => {
+  const restore = async (parallelism: number | undefined) => {
     if (!confirm) return;
-    await cp.restore(confirm);
+    await cp.restore(confirm, parallelism);
     setConfirm(undefined);
   };
 
@@ -36,9 +36,17 @@ export function CheckpointsPanel({ jobId, running }: Props) {
       <h2 className="panel-title">
         Checkpoints
         {current && (
-          <span className="muted" data-testid="checkpoint-progress">
+          <span className="muted checkpoint-progress" data-testid="checkpoint-progress">
             {current.kind} {current.snapshotId ?? `#${current.id}`} in progress
-            {current.total ? ` · ${current.acknowledged ?? 0}/${current.total} acknowledged` : ''}
+            {current.total ? (
+              <>
+                {' · '}
+                <progress max={current.total} value={current.acknowledged ?? 0} aria-label="subtasks acknowledged" />
+                {` ${current.acknowledged ?? 0}/${current.total} subtasks acknowledged`}
+              </>
+            ) : (
+              ''
+            )}
           </span>
         )}
         <span className="checkpoints__actions">
@@ -75,7 +83,16 @@ export function CheckpointsPanel({ jobId, running }: Props) {
         <CheckpointsTable list={cp.list} canRestore={!cp.busy} onRestore={setConfirm} />
         <CheckpointsChart list={cp.list} />
       </div>
-      {confirm && <CheckpointsRestoreDialog snapshot={confirm} busy={cp.busy} onCancel={cancel} onConfirm={() => void restore()} />}
+      {confirm && (
+        <CheckpointsRestoreDialog
+          snapshot={confirm}
+          busy={cp.busy}
+          parallelism={cp.parallelism}
+          maxParallelism={cp.maxParallelism}
+          onCancel={cancel}
+          onConfirm={(p) => void restore(p)}
+        />
+      )}
     </section>
   );
 }
