@@ -3,7 +3,7 @@ import type { CheckpointInfo } from '@riffle/shared';
 import { useCheckpoints } from '../hooks/useCheckpoints';
 import { inProgress } from '../lib/checkpoint-list';
 import { formatTime } from '../lib/format';
-import { CheckpointsChart } from './CheckpointsChart';
+import { LazyCheckpointsChart } from './lazy-charts';
 import { CheckpointsRestoreDialog } from './CheckpointsRestoreDialog';
 import { CheckpointsTable } from './CheckpointsTable';
 
@@ -81,7 +81,7 @@ export function CheckpointsPanel({ jobId, running }: Props) {
       )}
       <div className="checkpoints__body">
         <CheckpointsTable list={cp.list} canRestore={!cp.busy} onRestore={setConfirm} />
-        <CheckpointsChart list={cp.list} />
+        <LazyCheckpointsChart list={cp.list} />
       </div>
       {confirm && (
         <CheckpointsRestoreDialog
