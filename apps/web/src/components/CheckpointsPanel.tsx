@@ -11,6 +11,8 @@ interface Props {
   jobId: string;
   /** Checkpoints can be taken only while the job runs; restores work in any state. */
   running: boolean;
+  /** Draw the duration/size chart (the job page has its own in the dashboards). Default true. */
+  chart?: boolean;
 }
 
 const REASONS = { restore: 'restored', failure: 'recovered after a failure', 'server-restart': 'resumed after a server restart' } as const;
@@ -20,7 +22,7 @@ const REASONS = { restore: 'restored', failure: 'recovered after a failure', 'se
  * progress, and "Restore" (after a confirmation) on any retained snapshot. Self-contained: it
  * follows the job on its own, so the builder and the job page can both mount it.
  */
-export function CheckpointsPanel({ jobId, running }: Props) {
+export function CheckpointsPanel({ jobId, running, chart = true }: Props) {
   const cp = useCheckpoints(jobId);
   const [confirm, setConfirm] = useState<CheckpointInfo>();
   const current = inProgress(cp.list);
@@ -81,7 +83,7 @@ export function CheckpointsPanel({ jobId, running }: Props) {
       )}
       <div className="checkpoints__body">
         <CheckpointsTable list={cp.list} canRestore={!cp.busy} onRestore={setConfirm} />
-        <LazyCheckpointsChart list={cp.list} />
+        {chart && <LazyCheckpointsChart list={cp.list} />}
       </div>
       {confirm && (
         <CheckpointsRestoreDialog

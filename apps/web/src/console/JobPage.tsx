@@ -25,7 +25,7 @@ function JobPageBody({ jobId, theme }: { jobId: string; theme: Theme }) {
           <JobGraph colorMode={theme} />
           <Dashboards jobId={jobId} />
           <div className="job-checkpoints">
-            <CheckpointsPanel jobId={jobId} running={status === 'running' || status === 'checkpointing'} />
+            <CheckpointsPanel jobId={jobId} running={status === 'running' || status === 'checkpointing'} chart={false} />
           </div>
           <ErrorsPanel nodeId={inspected} />
         </main>
