@@ -1,28 +1,8 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { E2E_TOKEN } from '../playwright.config';
-import { submit } from './support/console';
+import { countingSpec, submit } from './support/console';
 
 const auth = { authorization: `Bearer ${E2E_TOKEN}` };
-
-/** A running count per event type (view / click / purchase), checkpointed on demand only. */
-function countingSpec(name: string) {
-  return {
-    specVersion: 1,
-    name,
-    config: { parallelism: 1, checkpoints: { intervalMs: 3_600_000, mode: 'exactly-once' as const, retain: 3 } },
-    nodes: [
-      { id: 'clicks', kind: 'source.datagen', params: { ratePerSec: 500 } },
-      { id: 'byType', kind: 'keyBy', params: { key: 'event_type' } },
-      { id: 'counts', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }] } },
-      { id: 'preview', kind: 'sink.collect', params: { limit: 50 } },
-    ],
-    edges: [
-      { from: 'clicks', to: 'byType' },
-      { from: 'byType', to: 'counts' },
-      { from: 'counts', to: 'preview' },
-    ],
-  };
-}
 
 interface JobDetails {
   status: string;
@@ -57,7 +37,7 @@ function expectContinued(first: Map<string, number>, floor: Map<string, number>)
 
 test('restore a checkpoint at another parallelism from the job page: the job runs rescaled with its counts intact', async ({ page, request }) => {
   test.setTimeout(240_000);
-  const id = await submit(request, E2E_TOKEN, countingSpec('e2e-rescale'));
+  const id = await submit(request, E2E_TOKEN, countingSpec('e2e-rescale', 500));
   await page.goto(`/jobs/${id}?token=${E2E_TOKEN}`);
   await expect(page.getByTestId('job-status')).toHaveText(/running/);
   await expect(page.getByTestId('node-parallelism-counts')).toHaveText('×1');
@@ -102,7 +82,7 @@ test('restore a checkpoint at another parallelism from the job page: the job run
 
 test('stop with a savepoint from the job page, then restore the stopped job from it', async ({ page, request }) => {
   test.setTimeout(240_000);
-  const id = await submit(request, E2E_TOKEN, countingSpec('e2e-stop-savepoint'));
+  const id = await submit(request, E2E_TOKEN, countingSpec('e2e-stop-savepoint', 500));
   await page.goto(`/jobs/${id}?token=${E2E_TOKEN}`);
   await expect(page.getByTestId('job-status')).toHaveText(/running/);
   await expect.poll(async () => (await counts(request, id)).get('view') ?? 0, { timeout: 90_000 }).toBeGreaterThan(2000);
