@@ -51,7 +51,12 @@ export function useCheckpoints(jobId: string): CheckpointsView {
     void refresh();
     return followCheckpoints(jobId, {
       onList: setList,
-      onCheckpoint: (c) => setList((l) => upsertCheckpoint(l, c)),
+      onCheckpoint: (c) => {
+        setList((l) => upsertCheckpoint(l, c));
+        // A completed one may have pushed the oldest out of `retain`: the event does not say which,
+        // the server's list (from disk) does, so its Restore button goes away.
+        if (c.status === 'completed') void listCheckpoints(jobId).then(setList, () => undefined);
+      },
       onRestart: (e) => {
         setLastRestart(e);
         void refresh();
