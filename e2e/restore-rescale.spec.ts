@@ -76,6 +76,8 @@ test('restore a checkpoint at another parallelism from the job page: the job run
   await expect.poll(async () => (await details(request, id)).metrics?.operators.find((o) => o.nodeId === 'counts')?.parallelism, { timeout: 30_000 }).toBe(2);
   await page.locator('.react-flow__node[data-id="counts"]').click();
   await expect(page.getByTestId('subtasks-table').locator('tbody tr')).toHaveCount(2, { timeout: 30_000 });
+  // The node's detail samples what it emits, live: counts per event type.
+  await expect(page.getByTestId('node-sample').locator('tr').first()).toContainText(/"n":\d+/, { timeout: 30_000 });
 
   await request.post(`/api/jobs/${id}/stop`, { headers: auth });
 });

@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'react';
+import { followNodeSample, type SampleUpdate } from '../api/node-sample';
+import { formatTime } from '../lib/format';
+
+/** Records shown: enough to see the shape and the values; the server keeps up to 50. */
+const SHOWN = 15;
+
+function line(value: unknown): string {
+  try {
+    const s = JSON.stringify(value) ?? String(value);
+    return s.length > 300 ? `${s.slice(0, 300)}…` : s;
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * A live sample of the records a node of a running job emits, newest first. The server samples
+ * (about 20 a second, bounded) only while someone follows the node, so closing the detail turns
+ * the tap off. Sinks emit nothing: they say so instead.
+ */
+export function NodeSample({ jobId, nodeId, kind, running }: { jobId: string; nodeId: string; kind: string; running: boolean }) {
+  const [update, setUpdate] = useState<SampleUpdate>();
+  const sink = kind.startsWith('sink.');
+  useEffect(() => {
+    setUpdate(undefined);
+    if (!running || sink) return undefined;
+    return followNodeSample(jobId, nodeId, setUpdate);
+  }, [jobId, nodeId, running, sink]);
+  const records = update?.records?.slice(-SHOWN).reverse();
+  let empty: string | undefined;
+  if (sink) empty = 'A sink emits no records; its input is the sample of the node before it.';
+  else if (!running) empty = 'The job is not running: no live sample.';
+  else if (update?.error) empty = update.error;
+  else if (!records?.length) empty = `Waiting for records from ${nodeId}…`;
+  return (
+    <section className="node-sample" aria-label={`Live sample of ${nodeId}`}>
+      <h3 className="panel-title">
+        Live sample <span className="muted">records it emits, newest first</span>
+      </h3>
+      {empty ? (
+        <p className="muted small">{empty}</p>
+      ) : (
+        <table className="console-table compact" data-testid="node-sample">
+          <tbody>
+            {records!.map((r, i) => (
+              <tr key={`${r.at}-${r.subtask}-${i}`}>
+                <td className="mono">{formatTime(r.at)}</td>
+                <td className="mono wrap">{line(r.value)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
