@@ -1,17 +1,18 @@
 import { useEffect, useState } from 'react';
 import { followNodeSample, type SampleUpdate } from '../api/node-sample';
-import { formatTime } from '../lib/format';
+import { TableHead } from './TableHead';
+import { formatCell } from '../lib/format';
 
 /** Records shown: enough to see the shape and the values; the server keeps up to 50. */
-const SHOWN = 15;
+const SHOWN = 10;
 
-function line(value: unknown): string {
-  try {
-    const s = JSON.stringify(value) ?? String(value);
-    return s.length > 300 ? `${s.slice(0, 300)}…` : s;
-  } catch {
-    return String(value);
-  }
+const isRecord = (r: unknown): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r);
+
+/** One column per field (first seen first); a record that is not an object shows as `value`. */
+function columnsOf(values: readonly unknown[]): string[] {
+  const cols = new Set<string>();
+  for (const v of values) for (const k of isRecord(v) ? Object.keys(v) : ['value']) cols.add(k);
+  return [...cols];
 }
 
 /**
@@ -28,6 +29,7 @@ export function NodeSample({ jobId, nodeId, kind, running }: { jobId: string; no
     return followNodeSample(jobId, nodeId, setUpdate);
   }, [jobId, nodeId, running, sink]);
   const records = update?.records?.slice(-SHOWN).reverse();
+  const columns = columnsOf(records?.map((r) => r.value) ?? []);
   let empty: string | undefined;
   if (sink) empty = 'A sink emits no records; its input is the sample of the node before it.';
   else if (!running) empty = 'The job is not running: no live sample.';
@@ -41,16 +43,22 @@ export function NodeSample({ jobId, nodeId, kind, running }: { jobId: string; no
       {empty ? (
         <p className="muted small">{empty}</p>
       ) : (
-        <table className="console-table compact" data-testid="node-sample">
-          <tbody>
-            {records!.map((r, i) => (
-              <tr key={`${r.at}-${r.subtask}-${i}`}>
-                <td className="mono">{formatTime(r.at)}</td>
-                <td className="mono wrap">{line(r.value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="console-table compact" data-testid="node-sample">
+            <TableHead columns={columns} />
+            <tbody>
+              {records!.map((r, i) => (
+                <tr key={`${r.at}-${r.subtask}-${i}`} title={JSON.stringify(r.value)}>
+                  {columns.map((c) => (
+                    <td key={c} className="mono">
+                      {formatCell(c, isRecord(r.value) ? r.value[c] : c === 'value' ? r.value : undefined)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
