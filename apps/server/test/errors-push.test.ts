@@ -39,12 +39,12 @@ describe('errors and dead letters pushed over the socket', () => {
   it('sends job:dead-letters with the new bad records, newest first, and the total', async () => {
     const server = await startServer({ dataDir: join(dir, 'data-dl'), baseDir: join(dir, 'base'), sampleIntervalMs: 200 });
     servers.push(server);
-    // Slow enough (10 records/s) that the client subscribes before most bad records arrive.
+    // Slow enough (5 records/s, 6 s in all) that the client subscribes before most bad records arrive.
     const spec = {
       specVersion: 1,
       name: 'bad-records',
       nodes: [
-        { id: 'src', kind: 'source.file', params: { path: 'mixed.ndjson', ratePerSec: 10 } },
+        { id: 'src', kind: 'source.file', params: { path: 'mixed.ndjson', ratePerSec: 5 } },
         { id: 'double', kind: 'map', params: { fields: [{ as: 'm', expr: 'n * 2' }] } },
         { id: 'preview', kind: 'sink.collect', params: {} },
       ],
@@ -83,7 +83,7 @@ describe('errors and dead letters pushed over the socket', () => {
       startJob: (spec, o) => Engine.start(spec, { ...o, debugFailAfter: { nodeId: 'counts', records: 3_000, afterCheckpoint: true } }),
     });
     servers.push(server);
-    const spec = { ...countingSpec({ count: 20_000, rate: 2_000, intervalMs: 200 }), name: 'failing' };
+    const spec = { ...countingSpec({ count: 20_000, rate: 1_000, intervalMs: 200 }), name: 'failing' };
     spec.config = { ...spec.config, restart: { strategy: 'fixed-delay', attempts: 3, delayMs: 100 } } as typeof spec.config;
     const id = (await api(server, '/api/jobs', { json: spec })).body.id as string;
     const c = await subscribed(server, id);
