@@ -2,26 +2,11 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { E2E_DATA_DIR, E2E_TOKEN } from '../playwright.config';
 import { expect, test, type Page } from '@playwright/test';
+import { countingSpec } from './support/console';
 
 const auth = { authorization: `Bearer ${E2E_TOKEN}` };
 
-/** A running count per event type (view / click / purchase), checkpointed on demand only. */
-const spec = {
-  specVersion: 1,
-  name: 'e2e-checkpoints',
-  config: { checkpoints: { intervalMs: 3_600_000, mode: 'exactly-once', retain: 3 } },
-  nodes: [
-    { id: 'clicks', kind: 'source.datagen', params: { ratePerSec: 200 } },
-    { id: 'byType', kind: 'keyBy', params: { key: 'event_type' } },
-    { id: 'counts', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }] } },
-    { id: 'preview', kind: 'sink.collect', params: { limit: 50 } },
-  ],
-  edges: [
-    { from: 'clicks', to: 'byType' },
-    { from: 'byType', to: 'counts' },
-    { from: 'counts', to: 'preview' },
-  ],
-};
+const spec = countingSpec('e2e-checkpoints', 200);
 
 /** Key → count as the preview table shows them (newest row first). */
 async function previewCounts(page: Page): Promise<Array<[string, number]>> {

@@ -5,8 +5,9 @@ const server = 'http://127.0.0.1:8080';
 
 export default defineConfig({
   plugins: [react()],
-  // One page that bundles zod, the CEL checker and recharts: a single ~1 MB chunk is expected.
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1600 },
+  // The builder's chunk bundles React, React Flow, zod and the CEL checker (~950 kB, ~290 kB
+  // gzipped); recharts (~400 kB) and the console load on first use (React.lazy).
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1000 },
   server: {
     proxy: {
       '/api': server,

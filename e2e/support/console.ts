@@ -46,3 +46,23 @@ export async function expectChartGrows(page: Page, testId: string, timeout = 30_
 export async function samples(page: Page, testId: string): Promise<number> {
   return Number(await page.getByTestId(testId).getAttribute('data-points'));
 }
+
+/** A running count per event type (view / click / purchase), checkpointed on demand only. */
+export function countingSpec(name: string, ratePerSec: number) {
+  return {
+    specVersion: 1,
+    name,
+    config: { parallelism: 1, checkpoints: { intervalMs: 3_600_000, mode: 'exactly-once' as const, retain: 3 } },
+    nodes: [
+      { id: 'clicks', kind: 'source.datagen', params: { ratePerSec } },
+      { id: 'byType', kind: 'keyBy', params: { key: 'event_type' } },
+      { id: 'counts', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }] } },
+      { id: 'preview', kind: 'sink.collect', params: { limit: 50 } },
+    ],
+    edges: [
+      { from: 'clicks', to: 'byType' },
+      { from: 'byType', to: 'counts' },
+      { from: 'counts', to: 'preview' },
+    ],
+  };
+}

@@ -6,6 +6,8 @@ import {
   validateSpec,
   type DeadLetter,
   type DeadLetterList,
+  type DeadLettersEvent,
+  type FailureEvent,
   type FailureList,
   type JobFailure,
   type JobInfo,
@@ -23,6 +25,7 @@ import { CheckpointTracker, type CheckpointEventKind } from './checkpoints/check
 import { CheckpointHistoryFile } from './checkpoints/history-file.js';
 import { resumePoint, startEngine } from './checkpoints/job-start.js';
 import { SnapshotDisk } from './checkpoints/snapshot-disk.js';
+import { newDeadLetters } from './dead-letter-push.js';
 import { Emitter } from './emitter.js';
 import { specProblemsOf, toErrorInfo } from './engine-errors.js';
 import { newJobId } from './job-id.js';
@@ -54,6 +57,8 @@ export interface ManagerEvents {
   status: (s: StatusUpdate) => void;
   checkpoint: (e: { kind: CheckpointEventKind; info: CheckpointInfo }) => void;
   restarted: (e: RestartEvent) => void;
+  failure: (f: FailureEvent) => void;
+  deadLetters: (d: DeadLettersEvent) => void;
 }
 
 /** The subscribe snapshot: the job, its metrics history and its collect sinks' records. */
@@ -74,6 +79,8 @@ interface ManagedJob {
   previews: Record<string, unknown[]>;
   previewSig: Map<string, string>;
   deadLetters: DeadLetter[];
+  /** Dead-letter total already pushed as `deadLetters` events. */
+  deadSent: number;
   /** Errors that failed or restarted it, oldest first (in memory: a server restart forgets them). */
   failures: RingBuffer<JobFailure>;
   /** Status last written to disk (checkpointing is written as running). */
@@ -361,6 +368,7 @@ export class JobManager extends Emitter<ManagerEvents> {
       previews: {},
       previewSig: new Map(),
       deadLetters: [],
+      deadSent: 0,
       failures: new RingBuffer(FAILURES_KEPT),
       tracker: new CheckpointTracker(record.id, (kind, c) => void this.onCheckpoint(job, kind, c)),
       historyFile: new CheckpointHistoryFile(this.opts.store.jobDir(record.id), (err) =>
@@ -376,6 +384,7 @@ export class JobManager extends Emitter<ManagerEvents> {
     const last = job.failures.last();
     if (last && last.error.code === error.code && last.error.message === error.message && Math.abs(last.ts - ts) < 2000) return;
     job.failures.push({ ts, status, error });
+    this.emit('failure', { jobId: job.record.id, ts, status, error });
   }
 
   /** A restart of the job (restore, server restart, or the engine's restart strategy). */
@@ -515,6 +524,10 @@ export class JobManager extends Emitter<ManagerEvents> {
       const m = handle.metrics();
       job.history.push(m);
       this.emit('metrics', m);
+      // Pushed with the sample rather than per record: one small bounded message a second at most.
+      const dead = newDeadLetters(m.deadLetters !== job.deadSent ? handle.deadLetters() : [], m.deadLetters, job.deadSent);
+      job.deadSent = dead.sent;
+      if (dead.push) this.emit('deadLetters', { jobId: job.record.id, deadLetters: dead.push, total: m.deadLetters });
       for (const nodeId of collectNodeIds(job.record.spec)) {
         const records = handle.preview(nodeId);
         // Preview buffers can hold 10 000 records; compare a cheap signature, not the content.

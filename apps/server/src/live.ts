@@ -9,7 +9,8 @@ export type RiffleIo = Server<ClientToServerEvents, ServerToClientEvents>;
  * The live protocol: in namespace `/jobs`, `subscribe {jobId}` joins the job's room and acks the
  * snapshot (job, metrics history, previews); the room then gets `job:metrics` (volatile, ~1 Hz),
  * `job:preview` (when a collect sink's records changed), `job:status` (every change),
- * `checkpoint:started|completed|failed` and `job:restarted`. The ack also carries the job's
+ * `checkpoint:started|completed|failed`, `job:restarted`, `job:failure` (each error that failed or
+ * restarted the job) and `job:dead-letters` (new ones, a bounded sample at most once a sample). The ack also carries the job's
  * checkpoint list (`checkpoints`, from `listCheckpoints`). Returns a function that detaches the
  * manager's listeners.
  */
@@ -42,6 +43,8 @@ export function attachLive(io: RiffleIo, jobs: JobManager, listCheckpoints: (job
     jobs.on('status', (s) => nsp.to(jobRoom(s.jobId)).emit('job:status', s)),
     jobs.on('checkpoint', ({ kind, info }) => nsp.to(jobRoom(info.jobId)).emit(`checkpoint:${kind}`, info)),
     jobs.on('restarted', (e) => nsp.to(jobRoom(e.jobId)).emit('job:restarted', e)),
+    jobs.on('failure', (f) => nsp.to(jobRoom(f.jobId)).emit('job:failure', f)),
+    jobs.on('deadLetters', (d) => nsp.to(jobRoom(d.jobId)).emit('job:dead-letters', d)),
   ];
   return () => off.forEach((f) => f());
 }

@@ -1,5 +1,7 @@
 import '@xyflow/react/dist/style.css';
 import './styles.css';
+// Eager, though the console is lazy: the builder's header and nodes use some of its classes.
+import './console/console.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { adoptTokenFromUrl } from './api/access-token';

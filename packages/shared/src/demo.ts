@@ -9,7 +9,8 @@ export function demoSpec(): JobSpecInput {
     specVersion: 1,
     name: 'purchases-per-product',
     description: 'Counts purchases per product in 10-second event-time windows.',
-    config: { parallelism: 1, maxParallelism: 128, time: 'event' },
+    // Checkpoints on, so that the console's checkpoints panel and charts have something to show.
+    config: { parallelism: 1, maxParallelism: 128, time: 'event', checkpoints: { intervalMs: 10_000, mode: 'exactly-once', retain: 3 } },
     nodes: [
       { id: 'clicks', kind: 'source.datagen', params: { profile: 'clickstream', seed: 42, ratePerSec: 2000, timestamp: 'ts', watermark: { maxOutOfOrderness: '5s' } } },
       { id: 'purchases', kind: 'filter', params: { expr: "event_type == 'purchase'" } },

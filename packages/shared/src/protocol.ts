@@ -133,6 +133,28 @@ export interface FailureList {
   failures: JobFailure[];
 }
 
+/**
+ * `job:failure`: an error just failed or restarted the job (the same entry `GET
+ * /api/jobs/:id/failures` lists from then on).
+ */
+export interface FailureEvent extends JobFailure {
+  jobId: string;
+}
+
+/**
+ * `job:dead-letters`: records dead-lettered since the last push, newest first. A bounded sample:
+ * at most {@link DEAD_LETTERS_PER_PUSH} per push and one push per metrics sample (~1 Hz), so a
+ * flood of bad records costs the socket little; `total` says how many there are in all.
+ */
+export interface DeadLettersEvent {
+  jobId: string;
+  deadLetters: DeadLetter[];
+  total: number;
+}
+
+/** Most dead letters one `job:dead-letters` push carries. */
+export const DEAD_LETTERS_PER_PUSH = 20;
+
 /** A job as the REST API and the socket describe it. */
 export interface JobInfo {
   id: string;
@@ -266,6 +288,10 @@ export interface ServerToClientEvents {
   'checkpoint:failed': (c: CheckpointInfo) => void;
   /** About once a second to the subscribers of a node's live preview. */
   'node:sample': (s: NodeSampleUpdate) => void;
+  /** An error failed or restarted the job. */
+  'job:failure': (f: FailureEvent) => void;
+  /** New dead letters, a bounded sample at most once per metrics sample. */
+  'job:dead-letters': (d: DeadLettersEvent) => void;
 }
 
 /** Events a client emits (socket.io typed event map). */

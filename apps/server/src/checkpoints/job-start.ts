@@ -1,12 +1,16 @@
 import type { EngineOptions, JobHandle } from '@riffle/engine';
-import type { JobSpec } from '@riffle/shared';
+import { withEventTimeOrigin, type JobSpec } from '@riffle/shared';
 import type { JobRecord } from '../job-views.js';
 import type { Logger } from '../logger.js';
 import type { SnapshotDisk } from './snapshot-disk.js';
 
 type StartJob = (spec: JobSpec, options: EngineOptions) => Promise<JobHandle>;
 
-/** Starts the engine with the job's folder as `checkpointDir` (and `restoreFrom` when given). */
+/**
+ * Starts the engine with the job's folder as `checkpointDir` (and `restoreFrom` when given).
+ * Generated event time without an explicit start begins when the job was created, the same on
+ * every restore and after a server restart (the record's spec keeps no start of its own).
+ */
 export function startEngine(
   startJob: StartJob,
   record: JobRecord,
@@ -14,7 +18,7 @@ export function startEngine(
   checkpointDir: string,
   restoreFrom: string | undefined,
 ): Promise<JobHandle> {
-  return startJob(record.spec, { ...base, jobId: record.id, checkpointDir, ...(restoreFrom === undefined ? {} : { restoreFrom }) });
+  return startJob(withEventTimeOrigin(record.spec, record.createdAt), { ...base, jobId: record.id, checkpointDir, ...(restoreFrom === undefined ? {} : { restoreFrom }) });
 }
 
 /**

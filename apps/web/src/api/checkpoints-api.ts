@@ -32,8 +32,11 @@ export function triggerSnapshot(jobId: string, kind: 'checkpoint' | 'savepoint')
   return call('POST', `${jobPath(jobId)}/${kind}s`);
 }
 
-/** POST /api/jobs/:id/restore: restarts the job from a retained checkpoint or savepoint. */
-export function restoreSnapshot(jobId: string, snapshot: Pick<CheckpointInfo, 'kind' | 'snapshotId'>): Promise<unknown> {
+/**
+ * POST /api/jobs/:id/restore: restarts the job from a retained checkpoint or savepoint, at
+ * `parallelism` when given (its keyed state is redistributed by key group).
+ */
+export function restoreSnapshot(jobId: string, snapshot: Pick<CheckpointInfo, 'kind' | 'snapshotId'>, parallelism?: number): Promise<unknown> {
   const body = snapshot.kind === 'savepoint' ? { savepointId: snapshot.snapshotId } : { checkpointId: snapshot.snapshotId };
-  return call('POST', `${jobPath(jobId)}/restore`, body);
+  return call('POST', `${jobPath(jobId)}/restore`, parallelism === undefined ? body : { ...body, parallelism });
 }

@@ -3,7 +3,7 @@ import type { CheckpointInfo } from '@riffle/shared';
 import { useCheckpoints } from '../hooks/useCheckpoints';
 import { inProgress } from '../lib/checkpoint-list';
 import { formatTime } from '../lib/format';
-import { CheckpointsChart } from './CheckpointsChart';
+import { LazyCheckpointsChart } from './lazy-charts';
 import { CheckpointsRestoreDialog } from './CheckpointsRestoreDialog';
 import { CheckpointsTable } from './CheckpointsTable';
 
@@ -11,6 +11,8 @@ interface Props {
   jobId: string;
   /** Checkpoints can be taken only while the job runs; restores work in any state. */
   running: boolean;
+  /** Draw the duration/size chart (the job page has its own in the dashboards). Default true. */
+  chart?: boolean;
 }
 
 const REASONS = { restore: 'restored', failure: 'recovered after a failure', 'server-restart': 'resumed after a server restart' } as const;
@@ -20,14 +22,14 @@ const REASONS = { restore: 'restored', failure: 'recovered after a failure', 'se
  * progress, and "Restore" (after a confirmation) on any retained snapshot. Self-contained: it
  * follows the job on its own, so the builder and the job page can both mount it.
  */
-export function CheckpointsPanel({ jobId, running }: Props) {
+export function CheckpointsPanel({ jobId, running, chart = true }: Props) {
   const cp = useCheckpoints(jobId);
   const [confirm, setConfirm] = useState<CheckpointInfo>();
   const current = inProgress(cp.list);
   const cancel = useCallback(() => setConfirm(undefined), []);
-  const restore = async () => {
+  const restore = async (parallelism: number | undefined) => {
     if (!confirm) return;
-    await cp.restore(confirm);
+    await cp.restore(confirm, parallelism);
     setConfirm(undefined);
   };
 
@@ -36,9 +38,17 @@ export function CheckpointsPanel({ jobId, running }: Props) {
       <h2 className="panel-title">
         Checkpoints
         {current && (
-          <span className="muted" data-testid="checkpoint-progress">
+          <span className="muted checkpoint-progress" data-testid="checkpoint-progress">
             {current.kind} {current.snapshotId ?? `#${current.id}`} in progress
-            {current.total ? ` · ${current.acknowledged ?? 0}/${current.total} acknowledged` : ''}
+            {current.total ? (
+              <>
+                {' · '}
+                <progress max={current.total} value={current.acknowledged ?? 0} aria-label="subtasks acknowledged" />
+                {` ${current.acknowledged ?? 0}/${current.total} subtasks acknowledged`}
+              </>
+            ) : (
+              ''
+            )}
           </span>
         )}
         <span className="checkpoints__actions">
@@ -73,9 +83,18 @@ export function CheckpointsPanel({ jobId, running }: Props) {
       )}
       <div className="checkpoints__body">
         <CheckpointsTable list={cp.list} canRestore={!cp.busy} onRestore={setConfirm} />
-        <CheckpointsChart list={cp.list} />
+        {chart && <LazyCheckpointsChart list={cp.list} />}
       </div>
-      {confirm && <CheckpointsRestoreDialog snapshot={confirm} busy={cp.busy} onCancel={cancel} onConfirm={() => void restore()} />}
+      {confirm && (
+        <CheckpointsRestoreDialog
+          snapshot={confirm}
+          busy={cp.busy}
+          parallelism={cp.parallelism}
+          maxParallelism={cp.maxParallelism}
+          onCancel={cancel}
+          onConfirm={(p) => void restore(p)}
+        />
+      )}
     </section>
   );
 }

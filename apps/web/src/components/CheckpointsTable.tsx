@@ -14,8 +14,13 @@ function statusText(c: CheckpointInfo): string {
   return c.status;
 }
 
+/** Rows of history shown besides the retained ones: a long-running job has hundreds, each re-rendered per event. */
+const RECENT = 20;
+
 /** History of a job's checkpoints and savepoints, newest first; retained ones can be restored. */
-export function CheckpointsTable({ list, canRestore, onRestore }: Props) {
+export function CheckpointsTable({ list: all, canRestore, onRestore }: Props) {
+  const list = all.filter((c, i) => i < RECENT || c.retained);
+  const hidden = all.length - list.length;
   if (list.length === 0) return <p className="muted empty">No checkpoints yet. They appear here as the job takes them, or when you press Checkpoint now.</p>;
   return (
     <div className="table-wrap">
@@ -59,6 +64,7 @@ export function CheckpointsTable({ list, canRestore, onRestore }: Props) {
           ))}
         </tbody>
       </table>
+      {hidden > 0 && <p className="muted small">{hidden} older checkpoints not shown (no longer on disk).</p>}
     </div>
   );
 }

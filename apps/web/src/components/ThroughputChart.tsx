@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { LiveLineChart } from '../console/LiveLineChart';
+import { LazyLiveLineChart } from './lazy-charts';
 import { chartData, operatorRate } from '../console/lib/series';
 import { useEditor } from '../hooks/useEditor';
 import { formatRate } from '../lib/metrics';
@@ -12,7 +12,7 @@ export function ThroughputChart() {
     <section className="bottom-section throughput" aria-label="Throughput">
       <h2 className="panel-title">Throughput <span className="muted">records/s</span></h2>
       <div className="chart" data-testid="throughput-chart">
-        {data.rows.length === 0 ? <p className="muted empty">Run the pipeline to see records/s per operator.</p> : <LiveLineChart data={data} format={formatRate} />}
+        {data.rows.length === 0 ? <p className="muted empty">Run the pipeline to see records/s per operator.</p> : <LazyLiveLineChart data={data} format={formatRate} />}
       </div>
     </section>
   );

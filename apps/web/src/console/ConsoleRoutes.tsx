@@ -1,5 +1,4 @@
 import { Route, Switch } from 'wouter';
-import './console.css';
 import { JobPage } from './JobPage';
 import { JobsPage } from './JobsPage';
 

@@ -1,6 +1,6 @@
 import { formatTime } from '../lib/format';
 import { TableHead } from './TableHead';
-import { useJobErrors } from './useJobErrors';
+import { useConsole } from './useConsole';
 
 function preview(record: unknown): string {
   let s: string;
@@ -14,16 +14,20 @@ function preview(record: unknown): string {
 
 const SHOWN = 20;
 
-/** The job's last exceptions and a sample of its dead-lettered records, optionally of one node. */
-export function ErrorsPanel({ jobId, nodeId }: { jobId: string; nodeId?: string | undefined }) {
-  const { failures, deadLetters, total, error } = useJobErrors(jobId);
+/**
+ * The job's last exceptions and a sample of its dead-lettered records, optionally of one node:
+ * the REST history, then what the server pushes (`job:failure`, `job:dead-letters`).
+ */
+export function ErrorsPanel({ nodeId }: { nodeId?: string | undefined }) {
+  const failures = useConsole((s) => s.failures);
+  const deadLetters = useConsole((s) => s.deadLetters);
+  const total = useConsole((s) => s.deadTotal);
   // The newest few are enough to see what goes wrong; the server keeps a larger sample.
   const dead = (nodeId ? deadLetters?.filter((d) => d.nodeId === nodeId) : deadLetters)?.slice(0, SHOWN);
   return (
     <section className="errors-panel" aria-label="Errors and dead letters" data-testid="errors-panel">
       <div className="errors-panel__col">
         <h3 className="panel-title">Exceptions</h3>
-        {error && <p className="job-error">{error}</p>}
         {failures?.length === 0 && <p className="muted small">No failures or restarts.</p>}
         {failures && failures.length > 0 && (
           <table className="console-table compact" data-testid="failures-table">

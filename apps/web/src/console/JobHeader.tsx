@@ -8,7 +8,10 @@ import { formatDuration } from './lib/format';
 import { useConsole } from './useConsole';
 import { useNow } from './useNow';
 
-/** The job page header: name, status, uptime, live/offline dot and Stop. */
+/**
+ * The job page header: name, status, uptime, live/offline dot, Stop and Stop with savepoint (the
+ * server stops the job only once the savepoint is durable; a failed one leaves it running).
+ */
 export function JobHeader({ jobId }: { jobId: string }) {
   const name = useEditor((s) => s.graph.name);
   const status = useEditor((s) => s.job.status);
@@ -18,7 +21,19 @@ export function JobHeader({ jobId }: { jobId: string }) {
   const link = useConsole((s) => s.connection.state);
   const now = useNow();
   const [stopError, setStopError] = useState<string>();
+  const [savepoint, setSavepoint] = useState<{ state: 'taking' } | { state: 'taken'; id: string }>();
   const active = isActive(status);
+  const stopWithSavepoint = () => {
+    setStopError(undefined);
+    setSavepoint({ state: 'taking' });
+    stopJob(jobId, { savepoint: true }).then(
+      (r) => setSavepoint(r?.savepoint?.snapshotId ? { state: 'taken', id: r.savepoint.snapshotId } : undefined),
+      (e: Error) => {
+        setSavepoint(undefined);
+        setStopError(`could not stop with a savepoint: ${e.message}`);
+      },
+    );
+  };
   const end = info?.endedAt ?? (active ? now : (lastTs ?? now));
   return (
     <ConsoleHeader>
@@ -36,7 +51,21 @@ export function JobHeader({ jobId }: { jobId: string }) {
         {link === 'live' ? 'live' : link}
       </span>
       {(error ?? stopError) && <span className="job-error">{error ?? stopError}</span>}
+      {savepoint && (
+        <span className="muted" data-testid="job-page-savepoint" role="status">
+          {savepoint.state === 'taking' ? 'taking a savepoint, then stopping…' : `stopped with savepoint ${savepoint.id}: restore it from the checkpoints below`}
+        </span>
+      )}
       <div className="spacer" />
+      <button
+        type="button"
+        data-testid="job-page-stop-savepoint"
+        title="Take a savepoint, then stop: the job can be restored from it later, also at another parallelism"
+        disabled={!active || status === 'stopping' || savepoint?.state === 'taking'}
+        onClick={stopWithSavepoint}
+      >
+        ■ Stop with savepoint
+      </button>
       <button type="button" data-testid="job-page-stop" disabled={!active || status === 'stopping'} onClick={() => stopJob(jobId).catch((e: Error) => setStopError(`could not stop: ${e.message}`))}>
         ■ Stop
       </button>

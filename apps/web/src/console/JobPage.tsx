@@ -1,4 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react';
+import { CheckpointsPanel } from '../components/CheckpointsPanel';
 import { useEditor } from '../hooks/useEditor';
 import { EditorStoreContext } from '../hooks/store-context';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -14,6 +15,7 @@ import type { Theme } from '../store/view-slice';
 
 function JobPageBody({ jobId, theme }: { jobId: string; theme: Theme }) {
   const inspected = useConsole((s) => s.inspected);
+  const status = useEditor((s) => s.job.status);
   return (
     <div className="console-page">
       <JobHeader jobId={jobId} />
@@ -22,7 +24,10 @@ function JobPageBody({ jobId, theme }: { jobId: string; theme: Theme }) {
         <main className="job-main">
           <JobGraph colorMode={theme} />
           <Dashboards jobId={jobId} />
-          <ErrorsPanel jobId={jobId} nodeId={inspected} />
+          <div className="job-checkpoints">
+            <CheckpointsPanel jobId={jobId} running={status === 'running' || status === 'checkpointing'} chart={false} />
+          </div>
+          <ErrorsPanel nodeId={inspected} />
         </main>
         {inspected && <NodeDetail key={inspected} nodeId={inspected} jobId={jobId} />}
       </div>

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { ChartData } from './lib/series';
-import { LiveLineChart } from './LiveLineChart';
+import { LazyLiveLineChart } from '../components/lazy-charts';
 import { useInView } from './useInView';
 
 interface Props {
@@ -25,7 +25,7 @@ function MetricChartView({ title, unit, data, format, testId, syncId, empty, fit
         {title} {unit && <span className="muted">{unit}</span>}
       </h3>
       <div className="chart metric-chart">
-        {data.series.length === 0 || data.rows.length === 0 ? <p className="muted empty">{empty}</p> : inView && <LiveLineChart data={data} format={format} syncId={syncId} fitY={fitY} />}
+        {data.series.length === 0 || data.rows.length === 0 ? <p className="muted empty">{empty}</p> : inView && <LazyLiveLineChart data={data} format={format} syncId={syncId} fitY={fitY} />}
       </div>
     </section>
   );

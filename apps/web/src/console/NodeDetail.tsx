@@ -6,6 +6,8 @@ import { formatTime } from '../lib/format';
 import { formatRate } from '../lib/metrics';
 import { chartData, nodeLoad, nodeThroughput, ofNode, stateBytes } from './lib/series';
 import { MetricChart } from './MetricChart';
+import { NodeSample } from './NodeSample';
+import { isActive } from '../store/job-slice';
 import { REDRAW_MS } from './lib/chart-settings';
 import { useThrottled } from './useThrottled';
 import { SubtasksTable } from './SubtasksTable';
@@ -13,10 +15,12 @@ import { useConsoleStore } from './useConsoleStore';
 
 const pct = (n: number) => `${n}%`;
 
-/** The inspected node: its totals, its subtasks and its own charts. */
+/** The inspected node: its totals, its subtasks, its own charts and a live sample of its output. */
 export function NodeDetail({ nodeId, jobId }: { nodeId: string; jobId: string }) {
   const consoleStore = useConsoleStore();
   const history = useThrottled(useEditor((s) => s.job.history), REDRAW_MS);
+  const running = useEditor((s) => isActive(s.job.status));
+  const kind = useEditor((s) => s.graph.nodes.find((n) => n.id === nodeId)?.kind ?? '');
   const op = history[history.length - 1]?.operators.find((o) => o.nodeId === nodeId);
   const charts = useMemo(
     () => ({
@@ -67,6 +71,7 @@ export function NodeDetail({ nodeId, jobId }: { nodeId: string; jobId: string })
       ) : (
         <p className="muted">No metrics for this node yet.</p>
       )}
+      <NodeSample jobId={jobId} nodeId={nodeId} kind={kind} running={running} />
       <h3 className="panel-title">Subtasks</h3>
       <SubtasksTable subtasks={op?.subtasks} />
       <div className="node-detail__charts">

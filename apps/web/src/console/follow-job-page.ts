@@ -1,7 +1,7 @@
 import { JOBS_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@riffle/shared';
 import { io, type Socket } from 'socket.io-client';
 import { accessToken } from '../api/access-token';
-import { fetchCheckpoints } from '../api/console-api';
+import { fetchCheckpoints, fetchDeadLetters, fetchFailures } from '../api/console-api';
 import type { EditorStore } from '../store/editor-store';
 import { spreadPositions } from './lib/spread';
 import type { ConsoleStore } from './store/console-store';
@@ -17,8 +17,8 @@ function why(reason: string): string {
 /**
  * Follows one job for its page: subscribes on every (re)connect, because the ack carries a fresh
  * snapshot (job, full metrics history) that replaces whatever the page held while offline; feeds
- * metrics and status into the page's editor store, checkpoints and the link state into the console
- * store. Returns the function that stops following.
+ * metrics and status into the page's editor store; checkpoints, failures, dead letters and the
+ * link state into the console store. Returns the function that stops following.
  */
 export function followJobPage(jobId: string, editor: EditorStore, consoleStore: ConsoleStore): () => void {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(JOBS_NAMESPACE, { auth: (cb) => cb({ token: accessToken() ?? '' }) });
@@ -28,21 +28,34 @@ export function followJobPage(jobId: string, editor: EditorStore, consoleStore: 
     const r = await fetchCheckpoints(jobId);
     if (r.ok) c().setCheckpoints(r.data.checkpoints);
   };
+  // History once per (re)subscribe; pushes keep it current (none are sent while offline).
+  const refreshErrors = async () => {
+    const [f, d] = await Promise.all([fetchFailures(jobId), fetchDeadLetters(jobId)]);
+    c().setErrorHistory({ ...(f.ok ? { failures: f.data.failures } : {}), ...(d.ok ? { deadLetters: d.data.deadLetters, deadTotal: d.data.total } : {}) });
+  };
 
-  socket.on('connect', () => {
+  /** The running spec the graph shows: only a restore at another parallelism changes it. */
+  let shown = '';
+  const subscribe = () =>
     socket.emit('subscribe', { jobId }, (ack) => {
       if (!ack.ok) {
         c().linkGone(ack.error === 'not_found' ? 'the server does not know this job' : ack.error);
         return;
       }
-      // The first snapshot draws the graph; the running spec never changes afterwards.
-      if (e().graph.nodes.length === 0 && e().loadSpec(spreadPositions(ack.job.spec)).ok) e().clearHistory();
+      const spec = JSON.stringify(ack.job.spec);
+      if (spec !== shown && e().loadSpec(spreadPositions(ack.job.spec)).ok) {
+        shown = spec;
+        e().clearHistory();
+      }
       e().jobSnapshot(ack);
       c().setInfo(ack.job);
       c().linkLive();
       void refreshCheckpoints();
+      void refreshErrors();
     });
-  });
+  socket.on('connect', subscribe);
+  // A restore may change the spec (parallelism); the fresh snapshot redraws the graph then.
+  socket.on('job:restarted', (r) => r.jobId === jobId && subscribe());
   socket.on('disconnect', (reason) => {
     c().linkOffline(why(reason));
     // After a server-side disconnect socket.io does not retry on its own.
@@ -53,6 +66,8 @@ export function followJobPage(jobId: string, editor: EditorStore, consoleStore: 
   socket.on('job:metrics', (m) => e().jobMetrics(m));
   socket.on('job:status', (s) => e().jobStatus(s));
   socket.on('job:preview', (p) => e().jobPreview(p));
+  socket.on('job:failure', (f) => f.jobId === jobId && c().failureEvent(f));
+  socket.on('job:dead-letters', (d) => d.jobId === jobId && c().deadLettersEvent(d));
   for (const ev of ['checkpoint:started', 'checkpoint:completed', 'checkpoint:failed'] as const)
     socket.on(ev, (info) => {
       if (info.jobId === jobId) c().checkpointEvent(info);

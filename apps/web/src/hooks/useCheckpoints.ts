@@ -4,6 +4,7 @@ import { followCheckpoints } from '../api/checkpoint-feed';
 import { listCheckpoints, restoreSnapshot, triggerSnapshot } from '../api/checkpoints-api';
 import { getJob } from '../api/jobs-api';
 import { upsertCheckpoint } from '../lib/checkpoint-list';
+import { parallelismToSend } from '../lib/restore-parallelism';
 
 export interface CheckpointsView {
   list: readonly CheckpointInfo[];
@@ -12,8 +13,12 @@ export interface CheckpointsView {
   error?: string;
   /** An action is waiting for the server's answer. */
   busy: boolean;
+  /** The job's parallelism and key groups as it runs now (from its record; undefined until known). */
+  parallelism?: number;
+  maxParallelism: number;
   trigger(kind: 'checkpoint' | 'savepoint'): Promise<void>;
-  restore(c: CheckpointInfo): Promise<boolean>;
+  /** Restores `c`, at another parallelism when `parallelism` differs from the job's. */
+  restore(c: CheckpointInfo, parallelism?: number): Promise<boolean>;
   dismissError(): void;
 }
 
@@ -26,10 +31,16 @@ export function useCheckpoints(jobId: string): CheckpointsView {
   const [lastRestart, setLastRestart] = useState<RestartEvent>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [scale, setScale] = useState<{ parallelism?: number; maxParallelism: number }>({ maxParallelism: 128 });
 
   const refresh = useCallback(async () => {
     // The last restart happened maybe before this panel was mounted: the job record has it.
-    void getJob(jobId).then((j) => j?.lastRestart && setLastRestart(j.lastRestart));
+    void getJob(jobId).then((j) => {
+      if (!j) return;
+      if (j.lastRestart) setLastRestart(j.lastRestart);
+      // A restore may have changed it: the record's spec is the one running.
+      setScale({ parallelism: j.spec.config.parallelism, maxParallelism: j.spec.config.maxParallelism });
+    });
     await listCheckpoints(jobId).then(setList, (e: Error) => setError(e.message));
   }, [jobId]);
 
@@ -40,7 +51,12 @@ export function useCheckpoints(jobId: string): CheckpointsView {
     void refresh();
     return followCheckpoints(jobId, {
       onList: setList,
-      onCheckpoint: (c) => setList((l) => upsertCheckpoint(l, c)),
+      onCheckpoint: (c) => {
+        setList((l) => upsertCheckpoint(l, c));
+        // A completed one may have pushed the oldest out of `retain`: the event does not say which,
+        // the server's list (from disk) does, so its Restore button goes away.
+        if (c.status === 'completed') void listCheckpoints(jobId).then(setList, () => undefined);
+      },
       onRestart: (e) => {
         setLastRestart(e);
         void refresh();
@@ -67,10 +83,11 @@ export function useCheckpoints(jobId: string): CheckpointsView {
     ...(lastRestart ? { lastRestart } : {}),
     ...(error ? { error } : {}),
     busy,
+    ...scale,
     trigger: async (kind) => {
       await act(() => triggerSnapshot(jobId, kind));
     },
-    restore: (c) => act(() => restoreSnapshot(jobId, c)),
+    restore: (c, parallelism) => act(() => restoreSnapshot(jobId, c, parallelism === undefined ? undefined : parallelismToSend(parallelism, scale.parallelism))),
     dismissError: () => setError(undefined),
   };
 }

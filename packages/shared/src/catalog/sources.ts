@@ -20,8 +20,12 @@ const DatagenParams = z.strictObject({
   seed: z.int().default(42),
   ratePerSec: z.number().positive().max(100_000_000).default(1000),
   count: z.int().min(0).optional(),
-  /** Event time of the first record (epoch ms). A fixed default keeps output deterministic. */
-  startTime: z.int().min(0).default(Date.UTC(2026, 0, 1)),
+  /**
+   * Event time of the first record (epoch ms). Without it the server and the CLI use the moment the
+   * job was created (see {@link withEventTimeOrigin}), so live watermarks read close to the wall
+   * clock; set it for output that is the same on every run.
+   */
+  startTime: z.int().min(0).optional(),
   ...SourceTimeParams,
   timestamp: SourceTimeParams.timestamp.default('ts'),
 });
@@ -73,3 +77,20 @@ export const fileSource: OperatorDef<FileSourceParams> = {
   },
   summary: (p) => p.path,
 };
+
+/**
+ * The spec with every datagen source that has no `startTime` starting at `origin` (epoch ms).
+ * Whoever runs a job calls it once per job, with a time that stays the same across its restarts
+ * and restores (the server: when the job was created), so event time continues where the
+ * restored position left off.
+ * @example
+ * const runnable = withEventTimeOrigin(spec, record.createdAt);
+ */
+export function withEventTimeOrigin<S extends { nodes: Array<{ kind: string; params?: unknown }> }>(spec: S, origin: number): S {
+  if (!spec.nodes.some((n) => n.kind === 'source.datagen' && (n.params as { startTime?: unknown } | undefined)?.startTime === undefined)) return spec;
+  return {
+    ...spec,
+    nodes: spec.nodes.map((n) => (n.kind === 'source.datagen' && (n.params as { startTime?: unknown } | undefined)?.startTime === undefined ? { ...n, params: { ...(n.params as object), startTime: origin } } : n)),
+  };
+}
+

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { demoSpec } from '../demo.js';
+import { validateSpec } from '../validate.js';
+import { withEventTimeOrigin } from './sources.js';
+
+describe('withEventTimeOrigin', () => {
+  it('starts datagen sources without a start at the origin, and keeps an explicit one', () => {
+    const spec = validateSpec(demoSpec()).spec!;
+    const explicit = { ...spec, nodes: [...spec.nodes, { id: 'fixed', kind: 'source.datagen', params: { ...spec.nodes[0]!.params, startTime: 5 } }] };
+    const out = withEventTimeOrigin(explicit, 1_800_000_000_000);
+    expect(out.nodes[0]!.params.startTime).toBe(1_800_000_000_000);
+    expect(out.nodes.at(-1)!.params.startTime).toBe(5);
+    // Other nodes and the input are left alone.
+    expect(out.nodes[1]).toBe(explicit.nodes[1]);
+    expect(explicit.nodes[0]!.params.startTime).toBeUndefined();
+    expect(validateSpec(withEventTimeOrigin(spec, 1_800_000_000_000)).ok).toBe(true);
+  });
+
+  it('returns the spec itself when nothing needs a start', () => {
+    const spec = { nodes: [{ kind: 'filter', params: { expr: 'true' } }] };
+    expect(withEventTimeOrigin(spec, 1)).toBe(spec);
+  });
+});
