@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { useEditor } from '../hooks/useEditor';
-import { isActive } from '../store/job-slice';
 import { CheckpointsPanel } from './CheckpointsPanel';
 import { PreviewTable } from './PreviewTable';
 import { ProblemsPanel } from './ProblemsPanel';

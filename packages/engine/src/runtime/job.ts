@@ -5,6 +5,7 @@ import { restoreOperator } from '../checkpoint/restore.js';
 import type { PhysicalPlan } from '../plan/physical-plan.js';
 import { armFailAfter } from './fail-after.js';
 import { armSlowNode } from './slow-node.js';
+import { errorMessage } from '../errors.js';
 import type { StateBackendConfig } from '../state/operator-backend.js';
 import { JobBase } from './job-base.js';
 import { LocalLoad } from './local-load.js';
