@@ -19,7 +19,9 @@ function spec() {
     {
       parallelism: 2,
       checkpoints: { intervalMs: 300, mode: 'exactly-once', retain: 2, timeoutMs: TIMEOUT_MS, tolerableFailures: TOLERABLE },
-      restart: { strategy: 'fixed-delay', attempts: 1, delayMs: 0 },
+      // Attempts to spare: each restarted run also ends in failing checkpoints after a few seconds, and
+      // on a loaded machine one run may not get 20 records to the sink before that.
+      restart: { strategy: 'fixed-delay', attempts: 20, delayMs: 0 },
     },
   );
   return { ...s, edges: [{ from: 'gen', to: 'out', partitioning: 'rebalance' as const }] };
@@ -41,17 +43,16 @@ describe('a slow sink against a fast source (T9)', () => {
       expect(restarts).toEqual([]);
       expect(job.status).toMatch(/^(running|checkpointing)$/);
 
-      await until(() => restarts.length === 1, 60_000);
+      await until(() => restarts.length >= 1, 60_000);
       // Every checkpoint of the first run ended one of the two ways, the failed ones with a reason.
       for (const c of finished(job)) if (c.status === 'failed') expect(c.error).toMatch(/timed out|declined|failed/);
       expect(restarts[0]!.error).toMatchObject({
         code: 'checkpoints_failing',
         message: expect.stringMatching(new RegExp(`${TOLERABLE + 1} consecutive checkpoints failed .*tolerableFailures is ${TOLERABLE}.*timed out`)),
       });
-      // The restarted run processes records again.
-      await until(() => job.status === 'running' || job.status === 'checkpointing', 30_000);
+      // The restarted run processes records again (counters are per run).
       const sink = () => job.metrics().operators.find((o) => o.nodeId === 'out')?.recordsIn ?? 0;
-      await until(() => sink() > 20, 30_000);
+      await until(() => (job.status === 'running' || job.status === 'checkpointing') && sink() > 20, 60_000);
     } finally {
       await job.stop();
     }
