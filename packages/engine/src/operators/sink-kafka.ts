@@ -125,18 +125,26 @@ export class KafkaSinkOperator extends Operator {
     }
   }
 
+  /**
+   * Two-phase: nothing is committed here. The bounded job's final checkpoint (taken after every
+   * task ended) seals the last transaction and commits it when it completes; {@link close}
+   * commits whatever that checkpoint did not (it failed, or the job has none). Committing here
+   * would race the final checkpoint's seal of the same transaction.
+   */
   override endInput(): void {
     this.ended = true;
     this.enqueueSend();
-    this.enqueue(() => (this.writer !== undefined ? this.writer.commitAll() : this.commit()));
+    if (this.writer === undefined) this.enqueue(() => this.commit());
   }
 
   override async close(): Promise<void> {
     this.enqueueSend();
     if (this.writer === undefined) this.enqueue(() => this.commit());
+    // Ended: no checkpoint follows, so what is still open or sealed is published now.
+    else if (this.ended) this.enqueue(() => this.writer!.commitAll(this.epochRecords > 0));
     // Stopped (not ended): records after the last barrier are not covered by a checkpoint, so
     // their transaction aborts; sealed ones stay for their checkpoint's completion or a restore.
-    else if (!this.ended) this.enqueue(() => this.writer!.abortOpen());
+    else this.enqueue(() => this.writer!.abortOpen());
     await this.work;
     await this.release();
     this.rethrow();

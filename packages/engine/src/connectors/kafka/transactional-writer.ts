@@ -168,9 +168,12 @@ export class TransactionalWriter {
     }
   }
 
-  /** Commits everything, the open transaction too (end of input: no checkpoint will follow). */
-  async commitAll(): Promise<void> {
-    if (this.open !== undefined && this.open.seq === this.epochSeq) this.seal(Number.MAX_SAFE_INTEGER, Promise.resolve());
+  /**
+   * Commits everything sealed, and the open transaction when it holds records (`openHasRecords`;
+   * end of input: no checkpoint will follow).
+   */
+  async commitAll(openHasRecords: boolean): Promise<void> {
+    if (openHasRecords && this.open !== undefined && this.open.seq === this.epochSeq) this.seal(Number.MAX_SAFE_INTEGER, Promise.resolve());
     this.commitUpTo(Number.MAX_SAFE_INTEGER);
     await this.commits;
   }
