@@ -29,8 +29,10 @@ describe('persistence', () => {
     expect((await api(a, `/api/jobs/${stopped}/stop`, { method: 'POST' })).body.status).toBe('stopped');
     await a.close();
 
-    // What is on disk: one job.json per job, no temp files left behind.
-    for (const id of [bounded, running, stopped]) {
+    // What is on disk: one job.json per job, no temp files left behind. The bounded job also
+    // holds its final checkpoint (FLIP-147) and that checkpoint's history; the others took none.
+    expect(await readdir(join(dataDir, 'jobs', bounded))).toEqual(['checkpoint-history.json', 'checkpoints', 'job.json']);
+    for (const id of [running, stopped]) {
       expect(await readdir(join(dataDir, 'jobs', id))).toEqual(['job.json']);
     }
     const rec = JSON.parse(await readFile(join(dataDir, 'jobs', running, 'job.json'), 'utf8'));
