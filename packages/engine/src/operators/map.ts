@@ -1,6 +1,7 @@
 import { compileExpression, ExpressionEvaluationError, type CompiledExpression, type MapParams } from '@riffle/shared';
 import type { Row } from '../collector.js';
 import { Operator, type OperatorContext } from '../operator.js';
+import { copyRow } from './copy-row.js';
 import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
 
 /**
@@ -38,9 +39,7 @@ export class MapOperator extends Operator {
       this.onError.handle(value, e, this.texts[i]!);
       return;
     }
-    // Spread, not Object.assign: a field named __proto__ (JSON.parse makes it an own property) must
-    // stay a field, not become the copy's prototype.
-    const out: Row = this.keepInput ? { ...value } : {};
+    const out: Row = this.keepInput ? copyRow(value) : {};
     for (let i = 0; i < exprs.length; i++) out[this.names[i]!] = results[i];
     this.out.collect(out, timestamp, key);
   }

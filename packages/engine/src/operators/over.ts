@@ -9,6 +9,7 @@ import type { MapState } from '../state/state-handles.js';
 import type { Timer } from '../timers/timer.js';
 import { TimerService } from '../timers/timer-service.js';
 import { WindowAggregate, type WindowInput } from '../windows/window-aggregate.js';
+import { copyRow } from './copy-row.js';
 
 /**
  * `over {range, aggregate}`: SQL's `OVER (PARTITION BY key ORDER BY time RANGE BETWEEN range
@@ -82,7 +83,7 @@ export class OverOperator extends Operator {
       }
     }
     for (const row of peers) {
-      const out: Row = { ...row };
+      const out: Row = copyRow(row);
       this.agg.writeResults(acc, out);
       this.out.collect(out, t);
     }
