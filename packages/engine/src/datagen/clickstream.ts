@@ -65,7 +65,7 @@ export class ClickstreamGenerator {
   private readonly streams: Int32Array;
   private readonly prices: Float64Array;
 
-  constructor(private readonly seed: number) {
+  constructor(seed: number) {
     this.streams = Int32Array.from({ length: 5 }, (_, s) => fmix32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(s, 0xc2b2ae35)));
     this.prices = Float64Array.from({ length: 101 }, (_, p) => (p === 0 ? 0 : listPrice(seed, p)));
   }
