@@ -23,7 +23,7 @@ export function RunControls() {
   return (
     <div className="run-controls">
       {reason && (
-        <span className="run-reason" data-testid="run-disabled-reason">
+        <span className="run-reason" data-testid="run-disabled-reason" title={reason}>
           {reason}
         </span>
       )}
