@@ -20,7 +20,7 @@ import { eventLine, NexmarkGenerator } from '../../packages/engine/dist/nexmark/
 const HERE = new URL('.', import.meta.url).pathname;
 const ROOT = join(HERE, '../..');
 const FLINK = join(ROOT, 'bench/flink');
-const FLINK_QUERIES = ['q0', 'q1', 'q2', 'q5', 'q7'];
+const FLINK_QUERIES = ['q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8'];
 
 const { values: opt } = parseArgs({
   options: {

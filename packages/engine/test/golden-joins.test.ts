@@ -60,4 +60,11 @@ describe('golden: joins against an offline reference', () => {
     expect(await runJoin('join.window', { size: '2s' }, 1)).toEqual(expected);
     expect(await runJoin('join.window', { size: '2s' }, 2)).toEqual(expected);
   });
+
+  it('join.regular at parallelism 1 and 2: every pair of the same key, whatever the timestamps', async () => {
+    const expected = pairsWhere(() => true);
+    expect(expected.length).toBeGreaterThan(left.length);
+    expect(await runJoin('join.regular', {}, 1)).toEqual(expected);
+    expect(await runJoin('join.regular', {}, 2)).toEqual(expected);
+  });
 });

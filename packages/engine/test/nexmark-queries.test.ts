@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { validateSpec, type JobSpecInput } from '@riffle/shared';
 import { describe, expect, it } from 'vitest';
-import { NexmarkGenerator, type NexmarkBid } from '../src/nexmark/generator.js';
+import { NexmarkGenerator, type NexmarkAuction, type NexmarkBid, type NexmarkPerson } from '../src/nexmark/generator.js';
 import { runToEnd } from './helpers.js';
 
 const DIR = new URL('../../../bench/nexmark/', import.meta.url);
@@ -22,17 +22,18 @@ async function run(file: string, events: number, rate: number): Promise<Row[]> {
   return job.preview('out') as Row[];
 }
 
-function bids(events: number, rate: number): NexmarkBid[] {
+function generate(events: number, rate: number) {
   const gen = new NexmarkGenerator({ seed: 0, eventsPerSec: rate, baseTime: Date.UTC(2026, 0, 1) });
-  return Array.from({ length: events }, (_, i) => gen.event(i)).filter((e): e is NexmarkBid => e.event_type === 2);
+  return Array.from({ length: events }, (_, i) => gen.event(i));
 }
+const bids = (events: number, rate: number) => generate(events, rate).filter((e): e is NexmarkBid => e.event_type === 2);
 
 const pick = (r: object, cols: string[]) => Object.fromEntries(cols.map((c) => [c, (r as Row)[c]]));
 const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 describe('Nexmark query specs (bench/nexmark)', () => {
-  it('has q0, q1, q2, q5 and q7, each valid and laid out for the builder', () => {
-    expect(FILES).toEqual(expect.arrayContaining(['q0.json', 'q1.json', 'q2.json', 'q5.json', 'q7.json']));
+  it('has q0, q1, q2, q3, q5, q7 and q8, each valid and laid out for the builder', () => {
+    expect(FILES).toEqual(expect.arrayContaining(['q0.json', 'q1.json', 'q2.json', 'q3.json', 'q5.json', 'q7.json', 'q8.json']));
     for (const f of FILES) {
       const spec = load(f);
       const v = validateSpec(spec);
@@ -80,5 +81,29 @@ describe('Nexmark query specs (bench/nexmark)', () => {
     const out = await run('q7.json', 40_000, 2000);
     expect(out.length).toBe(max.size);
     expect(sorted(out)).toEqual(sorted(expected.map((b) => pick(b, ['auction', 'bidder', 'price', 'dateTime', 'extra']))));
+  });
+
+  it('q3 pairs every category-10 auction with its seller when the seller lives in OR, ID or CA', async () => {
+    const all = generate(40_000, 2000);
+    const persons = new Map(all.filter((e): e is NexmarkPerson => e.event_type === 0).map((p) => [p.id, p]));
+    const expected = all
+      .filter((e): e is NexmarkAuction => e.event_type === 1 && e.category === 10)
+      .flatMap((a) => {
+        const p = persons.get(a.seller);
+        return p !== undefined && ['OR', 'ID', 'CA'].includes(p.state) ? [{ name: p.name, city: p.city, state: p.state, id: a.id }] : [];
+      });
+    expect(expected.length).toBeGreaterThan(10);
+    expect(sorted(await run('q3.json', 40_000, 2000))).toEqual(sorted(expected));
+  });
+
+  it('q8 lists the persons who opened an auction in the 10 s tumbling window they registered in', async () => {
+    const all = generate(40_000, 2000);
+    const start = (t: number) => t - (t % 10_000);
+    const sellers = new Set(all.filter((e): e is NexmarkAuction => e.event_type === 1).map((a) => `${a.seller}@${start(a.dateTime)}`));
+    const expected = all
+      .filter((e): e is NexmarkPerson => e.event_type === 0 && sellers.has(`${e.id}@${start(e.dateTime)}`))
+      .map((p) => ({ id: p.id, name: p.name, starttime: start(p.dateTime) }));
+    expect(expected.length).toBeGreaterThan(10);
+    expect(sorted(await run('q8.json', 40_000, 2000))).toEqual(sorted(expected));
   });
 });

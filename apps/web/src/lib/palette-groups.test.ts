@@ -9,7 +9,7 @@ describe('palette groups and search', () => {
       'Sources: source.datagen source.file source.kafka source.nexmark',
       'Transforms: map filter reduce dedupe over',
       'Keys & Windows: keyBy window.tumbling window.sliding window.session window.global',
-      'Joins: join.interval join.window',
+      'Joins: join.regular join.interval join.window',
       'Sinks: sink.file sink.kafka sink.postgres sink.collect',
     ]);
   });

@@ -4,6 +4,7 @@ import { DedupeOperator } from './dedupe.js';
 import { FilterOperator } from './filter.js';
 import { KeyByOperator } from './key-by.js';
 import { IntervalJoinOperator } from './join-interval.js';
+import { RegularJoinOperator } from './join-regular.js';
 import { WindowJoinOperator } from './join-window.js';
 import { MapOperator } from './map.js';
 import { OverOperator } from './over.js';
@@ -42,6 +43,7 @@ export const OPERATORS: Readonly<Record<string, OperatorFactory>> = {
   reduce: (p, ctx) => new ReduceOperator(p, ctx),
   dedupe: (p, ctx) => new DedupeOperator(p, ctx),
   over: (p, ctx) => new OverOperator(p, ctx),
+  'join.regular': (p, ctx) => new RegularJoinOperator(p, ctx),
   'join.interval': (p, ctx) => new IntervalJoinOperator(p, ctx),
   'join.window': (p, ctx) => new WindowJoinOperator(p, ctx),
   'window.tumbling': (p, ctx) => new TumblingWindowOperator(p, ctx),

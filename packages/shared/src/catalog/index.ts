@@ -1,4 +1,4 @@
-import { intervalJoin, windowJoin } from './joins.js';
+import { intervalJoin, regularJoin, windowJoin } from './joins.js';
 import { dedupeOp, overOp, reduceOp } from './keyed.js';
 import { kafkaSink, kafkaSource } from './kafka.js';
 import { nexmarkSource } from './nexmark.js';
@@ -25,6 +25,7 @@ export const CATALOG: readonly OperatorDef<any>[] = [
   slidingWindow,
   sessionWindow,
   globalWindow,
+  regularJoin,
   intervalJoin,
   windowJoin,
   fileSink,
@@ -47,7 +48,7 @@ export type { NexmarkParams } from './nexmark.js';
 export type { MapParams, FilterParams, KeyByParams } from './transforms.js';
 export type { OnErrorPolicy } from './helpers.js';
 export type { DedupeParams, OverParams, ReduceParams } from './keyed.js';
-export type { IntervalJoinParams, WindowJoinParams } from './joins.js';
+export type { IntervalJoinParams, RegularJoinParams, WindowJoinParams } from './joins.js';
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
 export type { AggregateFn, AggregateSpec, GlobalParams, SessionParams, SlidingParams, TumblingParams } from './windows.js';
 export type { FileSinkParams, CollectParams } from './sinks.js';

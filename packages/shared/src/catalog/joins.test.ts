@@ -37,6 +37,15 @@ describe('join catalog entries', () => {
     expect(w.types.j!.output.fields.map((f) => f.name)).toEqual(['key', 'window_start', 'window_end', 'left', 'right']);
   });
 
+  it('join.regular: two keyed inputs, an optional positive ttl', () => {
+    const r = validateSpec(joinSpec('join.regular', {}));
+    expect(r.errors).toEqual([]);
+    expect(r.types.j!.output.fields.map((f) => f.name)).toEqual(['key', 'left', 'right']);
+    expect(validateSpec(joinSpec('join.regular', { ttl: '1h' })).errors).toEqual([]);
+    expect(validateSpec(joinSpec('join.regular', { ttl: '0s' })).errors.map((e) => e.path)).toContainEqual(expect.stringContaining('ttl'));
+    expect(validateSpec(joinSpec('join.regular', {}, false)).errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/keyBy on both inputs/));
+  });
+
   it('need a keyBy on both inputs', () => {
     const r = validateSpec(joinSpec('join.interval', {}, false));
     expect(r.errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/keyBy on both inputs/));

@@ -16,6 +16,16 @@ const WindowJoinParams = z.strictObject({
 });
 export type WindowJoinParams = z.infer<typeof WindowJoinParams>;
 
+const RegularJoinParams = z.strictObject({
+  /**
+   * How long a key's rows are kept on each side after that side last received a row of the key
+   * (processing time, Flink's `table.exec.state.ttl`). Without it they are kept for ever, so the
+   * state grows with the number of keys and rows.
+   */
+  ttl: PositiveDuration.optional(),
+});
+export type RegularJoinParams = z.infer<typeof RegularJoinParams>;
+
 const PORTS = { inputs: [{ name: 'left' }, { name: 'right' }], outputs: [{ name: 'out' }] };
 
 function joinIssues(ctx: SchemaContext): ParamIssue[] {
@@ -42,6 +52,18 @@ export const intervalJoin: OperatorDef<IntervalJoinParams> = {
   defaults: { before: '5s', after: '5s' },
   infer: (_p, ctx) => ({ output: { fields: joinFields(ctx, false), open: false }, issues: joinIssues(ctx) }),
   summary: (p) => `join −${p.before}/+${p.after}`,
+};
+
+export const regularJoin: OperatorDef<RegularJoinParams> = {
+  kind: 'join.regular',
+  label: 'Join',
+  category: 'join',
+  description: 'Joins every left record with every right record of the same key, whenever each arrives (an unbounded inner join, like a SQL join of two streams). Keeps both sides: set ttl to bound the state.',
+  params: RegularJoinParams,
+  ...PORTS,
+  defaults: {},
+  infer: (_p, ctx) => ({ output: { fields: joinFields(ctx, false), open: false }, issues: joinIssues(ctx) }),
+  summary: (p) => (p.ttl !== undefined ? `join · rows kept ${p.ttl}` : 'join · rows kept for ever'),
 };
 
 export const windowJoin: OperatorDef<WindowJoinParams> = {

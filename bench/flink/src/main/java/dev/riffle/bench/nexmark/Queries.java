@@ -14,6 +14,10 @@ final class Queries {
       "q0", "SELECT auction, bidder, price, `dateTime`, extra FROM bid",
       "q1", "SELECT auction, bidder, 0.908 * price AS price, `dateTime`, extra FROM bid",
       "q2", "SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0",
+      "q3", String.join("\n",
+          "SELECT P.name, P.city, P.state, A.id",
+          "FROM auction AS A INNER JOIN person AS P ON A.seller = P.id",
+          "WHERE A.category = 10 AND (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA')"),
       "q5", String.join("\n",
           "SELECT AuctionBids.auction, AuctionBids.num FROM (",
           "  SELECT auction, count(*) AS num, window_start AS starttime, window_end AS endtime",
@@ -34,5 +38,15 @@ final class Queries {
           "  FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))",
           "  GROUP BY window_start, window_end",
           ") B1 ON B.price = B1.maxprice",
-          "WHERE B.`dateTime` BETWEEN B1.`dateTime` - INTERVAL '10' SECOND AND B1.`dateTime`"));
+          "WHERE B.`dateTime` BETWEEN B1.`dateTime` - INTERVAL '10' SECOND AND B1.`dateTime`"),
+      "q8", String.join("\n",
+          "SELECT P.id, P.name, P.starttime FROM (",
+          "  SELECT id, name, window_start AS starttime, window_end AS endtime",
+          "  FROM TABLE(TUMBLE(TABLE person, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))",
+          "  GROUP BY id, name, window_start, window_end",
+          ") P JOIN (",
+          "  SELECT seller, window_start AS starttime, window_end AS endtime",
+          "  FROM TABLE(TUMBLE(TABLE auction, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))",
+          "  GROUP BY seller, window_start, window_end",
+          ") A ON P.id = A.seller AND P.starttime = A.starttime AND P.endtime = A.endtime"));
 }
