@@ -32,8 +32,8 @@ const pick = (r: object, cols: string[]) => Object.fromEntries(cols.map((c) => [
 const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 describe('Nexmark query specs (bench/nexmark)', () => {
-  it('has q0, q1, q2, q3, q5, q7 and q8, each valid and laid out for the builder', () => {
-    expect(FILES).toEqual(expect.arrayContaining(['q0.json', 'q1.json', 'q2.json', 'q3.json', 'q5.json', 'q7.json', 'q8.json']));
+  it('has q0, q1, q2, q3, q4, q5, q7 and q8, each valid and laid out for the builder', () => {
+    expect(FILES).toEqual(expect.arrayContaining(['q0.json', 'q1.json', 'q2.json', 'q3.json', 'q4.json', 'q5.json', 'q7.json', 'q8.json']));
     for (const f of FILES) {
       const spec = load(f);
       const v = validateSpec(spec);
@@ -105,5 +105,22 @@ describe('Nexmark query specs (bench/nexmark)', () => {
       .map((p) => ({ id: p.id, name: p.name, starttime: start(p.dateTime) }));
     expect(expected.length).toBeGreaterThan(10);
     expect(sorted(await run('q8.json', 40_000, 2000))).toEqual(sorted(expected));
+  });
+
+  it('q4 averages each auction\'s winning bid per category; the latest row per category is the result', async () => {
+    const all = generate(8000, 2000);
+    const auctions = all.filter((e): e is NexmarkAuction => e.event_type === 1);
+    const winning = new Map<number, number>(); // auction id → highest bid within its lifetime
+    for (const b of all.filter((e): e is NexmarkBid => e.event_type === 2)) {
+      const a = auctions.find((x) => x.id === b.auction);
+      if (a !== undefined && b.dateTime >= a.dateTime && b.dateTime <= a.expires) winning.set(a.id, Math.max(winning.get(a.id) ?? -Infinity, b.price));
+    }
+    const perCategory = new Map<number, number[]>();
+    for (const a of auctions) if (winning.has(a.id)) perCategory.set(a.category, [...(perCategory.get(a.category) ?? []), winning.get(a.id)!]);
+    const expected = [...perCategory].map(([category, finals]) => ({ category, avg_final: Math.trunc(finals.reduce((x, y) => x + y, 0) / finals.length) }));
+    expect(expected.length).toBeGreaterThan(1);
+    const latest = new Map<unknown, Row>();
+    for (const r of await run('q4.json', 8000, 2000)) latest.set(r.category, r);
+    expect(sorted([...latest.values()])).toEqual(sorted(expected));
   });
 });

@@ -6,6 +6,40 @@ import { OverOperator } from './over.js';
 import { ReduceOperator } from './reduce.js';
 
 describe('reduce (rolling aggregate per key)', () => {
+  it('with upsertKey, a record replaces the earlier one of its upsert key: count, sum, avg retract', () => {
+    const h = harness((ctx) => new ReduceOperator({ aggregate: [{ fn: 'count', as: 'n' }, { fn: 'sum', field: 'v', as: 's' }, { fn: 'avg', field: 'v', as: 'avg' }], upsertKey: 'id' }, ctx), { keyed: true });
+    h.op.processElement({ id: 1, v: 10 }, 1, 'c');
+    h.op.processElement({ id: 2, v: 20 }, 2, 'c');
+    h.op.processElement({ id: 1, v: 40 }, 3, 'c'); // replaces id 1's 10
+    h.op.processElement({ id: 1, v: 40 }, 4, 'd'); // another key: its own rows
+    expect(h.values()).toEqual([
+      { key: 'c', n: 1, s: 10, avg: 10 },
+      { key: 'c', n: 2, s: 30, avg: 15 },
+      { key: 'c', n: 2, s: 60, avg: 30 },
+      { key: 'd', n: 1, s: 40, avg: 40 },
+    ]);
+  });
+
+  it('with upsertKey, min and max are recomputed from the latest rows when one is replaced, also after a restore', async () => {
+    const make = () => harness((ctx) => new ReduceOperator({ aggregate: [{ fn: 'max', field: 'v', as: 'hi' }, { fn: 'min', field: 'v', as: 'lo' }], upsertKey: 'id' }, ctx), { keyed: true });
+    const a = make();
+    a.op.processElement({ id: 1, v: 50 }, 1, 'k');
+    a.op.processElement({ id: 2, v: 30 }, 2, 'k');
+    a.op.processElement({ id: 1, v: 10 }, 3, 'k'); // the old max goes: max is now id 2's 30
+    expect(a.values().at(-1)).toEqual({ key: 'k', hi: 30, lo: 10 });
+    const b = make();
+    b.op.restoreState(structuredClone(await a.op.snapshotState()));
+    b.op.processElement({ id: 1, v: 20 }, 4, 'k'); // replaces 10, which was the min
+    expect(b.values()).toEqual([{ key: 'k', hi: 30, lo: 20 }]);
+  });
+
+  it('with upsertKey, a record without a value for it is dead-lettered', () => {
+    const h = harness((ctx) => new ReduceOperator({ aggregate: [{ fn: 'count', as: 'n' }], upsertKey: 'id' }, ctx), { keyed: true });
+    h.op.processElement({ v: 1 }, 1, 'k');
+    expect(h.values()).toEqual([]);
+    expect(h.deadLetters.map((d) => d.error)).toEqual(['upsertKey: the record has no value for it']);
+  });
+
   it('emits the updated aggregate for every record', () => {
     const h = harness((ctx) => new ReduceOperator({ aggregate: [{ fn: 'sum', field: 'v', as: 's' }, { fn: 'max', field: 'v', as: 'hi' }] }, ctx), { keyed: true });
     h.op.processElement({ v: 2 }, 10, 'a');

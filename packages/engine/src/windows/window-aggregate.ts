@@ -100,6 +100,26 @@ export class WindowAggregate implements AggregateFunction<WindowInput, WindowAcc
     return acc;
   }
 
+  /** Whether every aggregate can take a value back out (count, sum, avg): see {@link retract}. */
+  get retractable(): boolean {
+    return this.specs.every((a) => a.fn === 'count' || a.fn === 'sum' || a.fn === 'avg');
+  }
+
+  /**
+   * Takes a record's aggregate inputs (as {@link readInputs} read them) back out of `acc`: the
+   * inverse of {@link add}, for {@link retractable} aggregates only (an upsert replacing a row).
+   */
+  retract(acc: WindowAccumulator, values: readonly unknown[]): void {
+    acc[0] = (acc[0] as number) - 1;
+    for (let j = 0; j < this.specs.length; j++) {
+      const v = values[j];
+      if (v === undefined || v === null || this.specs[j]!.fn === 'count') continue;
+      const slot = acc[j + 1] as Slot;
+      slot[0] -= v as number;
+      slot[1]--;
+    }
+  }
+
   /** Merges two accumulators into a new one; neither input is changed (panes are merged into many windows). */
   merge(a: WindowAccumulator, b: WindowAccumulator): WindowAccumulator {
     const out: unknown[] = [(a[0] as number) + (b[0] as number)];

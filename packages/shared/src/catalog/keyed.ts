@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PositiveDuration } from '../duration.js';
 import type { Field } from '../fields.js';
-import { single } from './helpers.js';
+import { checkFieldOrExpr, single } from './helpers.js';
 import type { OperatorDef, ParamIssue } from './types.js';
 import { AggregateSpec, inferAggregates } from './windows.js';
 
@@ -9,6 +9,12 @@ const ReduceParams = z.strictObject({
   aggregate: z.array(AggregateSpec).min(1, 'add at least one aggregate'),
   /** Forget a key's running aggregate after this long without records (state TTL, processing time). */
   ttl: PositiveDuration.optional(),
+  /**
+   * Treat the input as an upsert stream: a record replaces the earlier record with the same value
+   * of this field or expression (within the key) in the aggregate, instead of adding to it (Flink
+   * SQL's aggregate over an updating input, e.g. the average of each auction's latest highest bid).
+   */
+  upsertKey: z.string().min(1).meta({ format: 'cel' }).optional(),
 });
 export type ReduceParams = z.infer<typeof ReduceParams>;
 
@@ -41,11 +47,12 @@ export const reduceOp: OperatorDef<ReduceParams> = {
   infer(params, ctx) {
     const issues: ParamIssue[] = [];
     needsKeyBy(ctx.keyed, issues, 'reduce');
+    if (params.upsertKey !== undefined) checkFieldOrExpr(issues, ['upsertKey'], params.upsertKey, single(ctx.inputs), ['int', 'double', 'string', 'bool']);
     const aggs = inferAggregates(params.aggregate, single(ctx.inputs), issues, ['key']);
     const fields: Field[] = [{ name: 'key', type: ctx.keyed ? (ctx.keyType ?? 'dyn') : 'dyn' }, ...aggs];
     return { output: { fields, open: false }, issues };
   },
-  summary: (p) => `running ${p.aggregate.map((a) => a.fn).join(', ')}`,
+  summary: (p) => `running ${p.aggregate.map((a) => a.fn).join(', ')}${p.upsertKey !== undefined ? ` · latest per ${p.upsertKey}` : ''}`,
 };
 
 export const dedupeOp: OperatorDef<DedupeParams> = {

@@ -71,24 +71,42 @@ public final class NexmarkFlink {
         .watermark("rowtime", "SOURCE_WATERMARK()")
         .build());
     tEnv.executeSql("CREATE TEMPORARY VIEW bid AS SELECT auction, bidder, price, channel, url, rowtime AS `dateTime`, extra FROM events WHERE event_type = 2");
-    tEnv.executeSql("CREATE TEMPORARY VIEW auction AS SELECT id, itemName, description, initialBid, reserve, rowtime AS `dateTime`, expires, seller, category, extra FROM events WHERE event_type = 1");
+    tEnv.executeSql("CREATE TEMPORARY VIEW auction AS SELECT id, itemName, description, initialBid, reserve, rowtime AS `dateTime`, TO_TIMESTAMP_LTZ(expires, 3) AS expires, seller, category, extra FROM events WHERE event_type = 1");
     tEnv.executeSql("CREATE TEMPORARY VIEW person AS SELECT id, name, emailAddress, creditCard, city, state, rowtime AS `dateTime`, extra FROM events WHERE event_type = 0");
 
     Table result = tEnv.sqlQuery(sql);
-    DataStream<Row> resultRows = tEnv.toDataStream(result);
+    // An updating query's rows carry their kind (+I, -U, +U, -D); --out materializes them below.
+    boolean updating = Queries.UPDATING.contains(query);
+    DataStream<Row> resultRows = updating ? tEnv.toChangelogStream(result) : tEnv.toDataStream(result);
     if (latency) resultRows = resultRows.map(new Latency(baseTime)).returns(resultRows.getType());
-    DataStream<String> lines = resultRows.map(new ToJson()).returns(Types.STRING);
+    DataStream<String> lines = resultRows.map(new ToJson(updating)).returns(Types.STRING);
 
     long rows = 0;
     long wallStart = System.nanoTime();
     double cpuStart = cpuSeconds();
     if (args.containsKey("out")) {
+      // Updating queries: the final table (a multiset of rows: +I/+U add one, -U/-D take one away).
+      Map<String, Integer> table = new java.util.LinkedHashMap<>();
       try (CloseableIterator<String> it = lines.executeAndCollect("nexmark-" + query);
           BufferedWriter w = Files.newBufferedWriter(Path.of(args.get("out")), StandardCharsets.UTF_8)) {
         while (it.hasNext()) {
-          w.write(it.next());
+          String line = it.next();
+          if (updating) {
+            String row = line.substring(1);
+            table.merge(row, line.charAt(0) == '+' ? 1 : -1, Integer::sum);
+            if (table.get(row) == 0) table.remove(row);
+            continue;
+          }
+          w.write(line);
           w.write('\n');
           rows++;
+        }
+        for (Map.Entry<String, Integer> e : table.entrySet()) {
+          for (int i = 0; i < e.getValue(); i++) {
+            w.write(e.getKey());
+            w.write('\n');
+            rows++;
+          }
         }
       }
     } else {
@@ -178,9 +196,18 @@ public final class NexmarkFlink {
 
   /** A result row as one JSON object; timestamps as epoch ms, decimals as plain numbers. */
   static final class ToJson implements MapFunction<Row, String> {
+    /** Prefix each line with '+' (insert, update after) or '-' (update before, delete). */
+    private final boolean withKind;
+
+    ToJson(boolean withKind) {
+      this.withKind = withKind;
+    }
+
     @Override
     public String map(Row row) {
-      StringBuilder sb = new StringBuilder("{");
+      StringBuilder sb = new StringBuilder();
+      if (withKind) sb.append(row.getKind() == org.apache.flink.types.RowKind.INSERT || row.getKind() == org.apache.flink.types.RowKind.UPDATE_AFTER ? '+' : '-');
+      sb.append('{');
       boolean first = true;
       for (String name : row.getFieldNames(true)) {
         if (!first) sb.append(',');

@@ -10,6 +10,9 @@ import java.util.Map;
 final class Queries {
   private Queries() {}
 
+  /** Queries whose result is updated as input arrives (a changelog, not append-only rows). */
+  static final java.util.Set<String> UPDATING = java.util.Set.of("q4");
+
   static final Map<String, String> SQL = Map.of(
       "q0", "SELECT auction, bidder, price, `dateTime`, extra FROM bid",
       "q1", "SELECT auction, bidder, 0.908 * price AS price, `dateTime`, extra FROM bid",
@@ -18,6 +21,13 @@ final class Queries {
           "SELECT P.name, P.city, P.state, A.id",
           "FROM auction AS A INNER JOIN person AS P ON A.seller = P.id",
           "WHERE A.category = 10 AND (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA')"),
+      "q4", String.join("\n",
+          "SELECT Q.category, AVG(Q.final) AS avg_final FROM (",
+          "  SELECT MAX(B.price) AS final, A.category",
+          "  FROM auction A, bid B",
+          "  WHERE A.id = B.auction AND B.`dateTime` BETWEEN A.`dateTime` AND A.expires",
+          "  GROUP BY A.id, A.category",
+          ") Q GROUP BY Q.category"),
       "q5", String.join("\n",
           "SELECT AuctionBids.auction, AuctionBids.num FROM (",
           "  SELECT auction, count(*) AS num, window_start AS starttime, window_end AS endtime",
