@@ -3,6 +3,7 @@
 # so can a developer). Idempotent, and a few hundred ms when everything is already there:
 #  - Java 17+ and Maven (installed with apt-get when missing and root; a clear error otherwise);
 #  - the Kafka test broker's jars from Maven Central (~/.m2) and their classpath (.cache/kafka/);
+#  - the Flink session cluster's jars the same way (.cache/flink/, see scripts/flink);
 #  - Debian's PostgreSQL server binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,5 +24,6 @@ if ! command -v mvn >/dev/null 2>&1; then
   apt_install maven || { echo "provision: FAILED: Maven fetches the Kafka test broker's jars (apt-get install -y maven)" >&2; exit 1; }
 fi
 classpath="$(bash scripts/kafka/classpath.sh)"
+flink_classpath="$(bash scripts/flink/classpath.sh)"
 pgbin="$(bash scripts/postgres/ensure-postgres.sh)"
-echo "provision: ok in $(( ($(date +%s%N) - start) / 1000000 )) ms (kafka classpath ${classpath#"$PWD"/}, postgres $pgbin)"
+echo "provision: ok in $(( ($(date +%s%N) - start) / 1000000 )) ms (kafka classpath ${classpath#"$PWD"/}, flink classpath ${flink_classpath#"$PWD"/}, postgres $pgbin)"

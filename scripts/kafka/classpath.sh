@@ -1,30 +1,5 @@
 #!/usr/bin/env bash
 # Resolves the test broker's jars (scripts/kafka/pom.xml) from Maven Central into the Maven cache
-# (~/.m2, outside git) and writes their classpath to .cache/kafka/classpath-<pom hash>.txt.
-# Idempotent: with the file already there (same pom) it only prints its path. Prints the path last.
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-cache="$root/.cache/kafka"
-command -v java >/dev/null 2>&1 || { echo "scripts/kafka: java not found; the Kafka test broker needs a JDK 17+ (Debian: apt-get install -y openjdk-17-jdk-headless)" >&2; exit 1; }
-hash="$(sha256sum "$here/pom.xml" | cut -c1-12)"
-out="$cache/classpath-$hash.txt"
-if [[ -s "$out" ]]; then
-  # Still valid only while every jar is in the Maven cache (~/.m2 may have been emptied since).
-  missing=0
-  IFS=: read -r -a jars < "$out" || true
-  for j in "${jars[@]}"; do [[ -f "$j" ]] || { missing=1; break; }; done
-  if [[ $missing == 0 ]]; then echo "$out"; exit 0; fi
-  echo "scripts/kafka: jars of $out are gone from the Maven cache; resolving again" >&2
-fi
-command -v mvn >/dev/null 2>&1 || { echo "scripts/kafka: mvn not found; it fetches the Kafka broker jars from Maven Central (Debian: apt-get install -y maven)" >&2; exit 1; }
-mkdir -p "$cache"
-start=$(date +%s)
-echo "scripts/kafka: resolving the Kafka broker jars with Maven (first time only)..." >&2
-tmp="$out.tmp.$$"
-if ! mvn -B -q -f "$here/pom.xml" dependency:build-classpath -Dmdep.outputFile="$tmp" >&2; then
-  rm -f "$tmp"; echo "scripts/kafka: Maven could not resolve scripts/kafka/pom.xml (see above)" >&2; exit 1
-fi
-mv "$tmp" "$out"
-echo "scripts/kafka: classpath ready in $(( $(date +%s) - start ))s: $out" >&2
-echo "$out"
+# (~/.m2, outside git) and writes their classpath to .cache/kafka/classpath-<pom hash>.txt; prints
+# its path last. See scripts/lib/maven-classpath.sh.
+exec bash "$(dirname "$0")/../lib/maven-classpath.sh" kafka
