@@ -5,6 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { celToSql, CLICKSTREAM_SCHEMA, compileExpression, fromCel } from '@riffle/shared';
 import { startFlink, type FlinkCluster } from '../../../scripts/flink/cluster.mjs';
 import { removeDir, tempDir, waitFor } from './helpers.js';
 
@@ -70,4 +71,50 @@ describe('Flink session cluster from Maven Central jars', () => {
       await removeDir(out);
     }
   }, 150_000);
+
+  it('evaluates translated CEL expressions to the same values as Riffle does', async () => {
+    const rows = [
+      { user_id: 7, product_id: 3, event_type: 'purchase', price: 120.5, ts: 1000 },
+      { user_id: -9, product_id: 40, event_type: 'view', price: 0.25, ts: 2000 },
+      { user_id: 1000, product_id: 1, event_type: "it's", price: 99, ts: 3000 },
+    ];
+    const exprs = [
+      "event_type == 'purchase' && price > 100.0",
+      'user_id / 2 + user_id % 4', // integer division and remainder truncate toward zero in both
+      "event_type in ['view', 'click'] || product_id >= 40",
+      "'u-' + string(user_id) + event_type",
+      'price * 2.0 - double(product_id)',
+      "event_type.startsWith('pur') ? product_id * 10 : -product_id",
+      'size(event_type) + int(price)',
+    ];
+    const { sessionHandle } = await post(`${flink.sqlGatewayUrl}/v1/sessions`, {});
+    const values = rows.map((r) => `(${r.user_id}, ${r.product_id}, '${r.event_type.replaceAll("'", "''")}', CAST(${r.price} AS DOUBLE), CAST(${r.ts} AS BIGINT))`).join(', ');
+    const columns = exprs.map((e, i) => {
+      const t = celToSql(e, CLICKSTREAM_SCHEMA);
+      if (!t.ok) throw new Error(t.message);
+      return `${t.sql} AS e${i}`;
+    });
+    const statement = `SELECT CAST(user_id AS BIGINT) AS k, ${columns.join(', ')} FROM (VALUES ${values}) AS t(user_id, product_id, event_type, price, ts)`;
+    const page = await execute(String(sessionHandle), statement);
+    // A bounded SELECT: collect every page until the end of the stream.
+    const got: unknown[][] = [];
+    let r = page as { resultType: string; nextResultUri?: string; results?: { data: Array<{ fields: unknown[] }> } };
+    for (;;) {
+      for (const d of r.results?.data ?? []) got.push(d.fields);
+      if (r.resultType === 'EOS' || r.nextResultUri === undefined) break;
+      if (r.resultType === 'NOT_READY') await new Promise((ok) => setTimeout(ok, 100));
+      r = (await (await fetch(`${flink.sqlGatewayUrl}${r.nextResultUri}`)).json()) as typeof r;
+    }
+    const byKey = new Map(got.map((f) => [Number(f[0]), f.slice(1)]));
+    for (const row of rows) {
+      const flinkValues = byKey.get(row.user_id);
+      expect(flinkValues, `row ${row.user_id}`).toBeDefined();
+      exprs.forEach((e, i) => {
+        const riffle = fromCel(compileExpression(e, CLICKSTREAM_SCHEMA).evaluate(row));
+        const f = flinkValues![i];
+        if (typeof riffle === 'number') expect(Number(f), `${e} on row ${row.user_id}`).toBeCloseTo(riffle, 9);
+        else expect(f, `${e} on row ${row.user_id}`).toEqual(riffle);
+      });
+    }
+  }, 120_000);
 });

@@ -292,6 +292,16 @@ export interface CompileOptions {
  * const isPurchase = compileExpression("event_type == 'purchase'", schema);
  * isPurchase.evaluate(record) // true
  */
+/**
+ * The checked expression's syntax tree (cel-js's `{op, args}` nodes), for translators that read it
+ * (the Flink SQL compiler). Throws on an invalid expression, with the checker's message.
+ */
+export function parseExpression(expr: string, schema: RecordSchema): unknown {
+  const check = checkExpression(expr, schema);
+  if (!check.valid) throw new Error(`invalid expression "${expr}": ${check.message}`);
+  return (makeEnvironment(schema).parse(expr) as unknown as { ast: unknown }).ast;
+}
+
 export function compileExpression(expr: string, schema: RecordSchema, options: CompileOptions = {}): CompiledExpression {
   const check = checkExpression(expr, schema);
   if (!check.valid) throw new Error(`invalid expression "${expr}": ${check.message}`);

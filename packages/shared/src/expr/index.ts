@@ -5,5 +5,7 @@ export {
   isExpressionIdentifier,
   ExpressionEvaluationError,
   EXPRESSION_LIMITS,
+  parseExpression,
 } from './cel.js';
+export { celToSql, type SqlExpression } from './sql.js';
 export type { CompiledExpression, CompileOptions, ExpressionCheck } from './cel.js';
