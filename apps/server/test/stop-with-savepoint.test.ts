@@ -1,53 +1,23 @@
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countingSpec, expectedCounts } from './checkpoint-helpers.js';
+import { countingSpec, expectedCounts, publishedRunningCounts, runningCountSpec } from './checkpoint-helpers.js';
 import { api, serverPerFile, waitFor } from './helpers.js';
-import { publishedRecords } from './server-process.js';
 
 const ctx = serverPerFile({ rateLimit: false });
 
 const N = 30_000;
 const RATE = 3_000;
 
-/** A running count per user for every record into a transactional file sink (`sws-out`). */
-function runningCountSpec() {
-  const gen = countingSpec({ count: N, rate: RATE }).nodes[0]!;
-  return {
-    specVersion: 1,
-    name: 'stop-with-savepoint',
-    config: { parallelism: 1, checkpoints: { intervalMs: 300, mode: 'exactly-once', retain: 3 } },
-    nodes: [
-      gen,
-      { id: 'byUser', kind: 'keyBy', params: { key: 'user_id' } },
-      { id: 'running', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }] } },
-      { id: 'file', kind: 'sink.file', params: { path: 'sws-out' } },
-    ],
-    edges: [
-      { from: 'gen', to: 'byUser' },
-      { from: 'byUser', to: 'running' },
-      { from: 'running', to: 'file' },
-    ],
-  };
-}
-
 /** Records `nodeId` emitted in the job's current (or last) run; 0 before its first metrics. */
 const recordsOut = (job: { metrics?: { operators: Array<{ nodeId: string; recordsOut: number }> } }, nodeId: string) =>
   job.metrics?.operators.find((o) => o.nodeId === nodeId)?.recordsOut ?? 0;
-
-/** Per user, the running counts the file sink published, sorted. */
-async function runningCounts(): Promise<Map<number, number[]>> {
-  const m = new Map<number, number[]>();
-  for (const r of await publishedRecords(join(ctx.dataDir, 'sws-out'))) m.set(r.key, [...(m.get(r.key) ?? []), r.n]);
-  for (const list of m.values()) list.sort((a, b) => a - b);
-  return m;
-}
 
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('stop with savepoint over the API (drained, as Flink\'s stop --savepointPath)', { timeout: 180_000 }, () => {
   it('the file sink holds exactly what the savepoint covers, and a restore from it continues without loss or duplicates', async () => {
-    const submitted = await api(ctx.server, '/api/jobs', { json: runningCountSpec() });
+    const submitted = await api(ctx.server, '/api/jobs', { json: runningCountSpec({ count: N, rate: RATE, path: 'sws-out' }) });
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
     const id = submitted.body.id as string;
     // Past a periodic checkpoint or two, so the drained savepoint is not the job's first snapshot.
@@ -64,7 +34,7 @@ describe('stop with savepoint over the API (drained, as Flink\'s stop --savepoin
     expect(emitted).toBeLessThan(N); // stopped mid-stream
 
     // Every record the source emitted before the barrier is published once; nothing after it was emitted.
-    const before = await runningCounts();
+    const before = await publishedRunningCounts(join(ctx.dataDir, 'sws-out'));
     expect([...before.values()].reduce((n, l) => n + l.length, 0)).toBe(emitted);
     for (const [key, counts] of before) expect(counts, `running counts of user ${key}`).toEqual(oneTo(counts.length));
 
@@ -78,7 +48,7 @@ describe('stop with savepoint over the API (drained, as Flink\'s stop --savepoin
     }, 'the restored job to finish', 120_000);
     // The restored run read exactly the rest of the input.
     expect(recordsOut(done, 'gen')).toBe(N - emitted);
-    const after = await runningCounts();
+    const after = await publishedRunningCounts(join(ctx.dataDir, 'sws-out'));
     const expected = expectedCounts(N);
     expect(after.size).toBe(expected.size);
     for (const [key, count] of expected) expect(after.get(key), `running counts of user ${key}`).toEqual(oneTo(count));
