@@ -11,13 +11,17 @@ TURBO_TELEMETRY_DISABLED=1 npx turbo run build --filter=@riffle/engine --filter=
 export RIFFLE_T8_MS="${RIFFLE_T8_MS:-60000}"
 
 cd packages/engine
-# kill -9 during checkpoint writes (T1, T11), corrupt and pruned checkpoints (T10, T13),
-# ENOSPC/EIO on the checkpoint folder (T12), the file sink crashing between its steps.
+# kill -9 during checkpoint writes (T1, T11), an abort at each chk.* step of a running job (T11,
+# T13), corrupt and pruned checkpoints (T10, T13), ENOSPC/EIO on the checkpoint folder (T12), the
+# file sink crashing between its steps.
 npx vitest run \
   src/checkpoint/crash-recovery.test.ts \
+  src/checkpoint/fault-points.test.ts \
   src/checkpoint/snapshot-storage.test.ts \
   src/checkpoint/io-errors.test.ts \
   src/connectors/file/file-sink-crash.test.ts
+# Keys churning through event-time windows for about 10 minutes, 5 restore cycles (T16).
+RIFFLE_T16_EVENT_SECONDS="${RIFFLE_T16_EVENT_SECONDS:-100}" npx vitest run test/churn.test.ts
 # A worker thread crashing: the job fails naming the operator, or restarts from its checkpoint.
 npx vitest run src/runtime/threaded-job.test.ts src/runtime/restarting-job.test.ts -t crash
 # Kafka: kill -9 mid-transaction (T3, T4), commit faults (T5), transaction timeout (T6), the broker

@@ -1,4 +1,5 @@
 import { clickEvent } from '@riffle/engine';
+import { publishedRecords } from './server-process.js';
 
 /**
  * A keyed count over `count` generated records (key `user_id`, ~1000 keys) with a window that
@@ -27,6 +28,30 @@ export function countingSpec(o: { count: number; rate: number; intervalMs?: numb
   };
 }
 
+/**
+ * A running count per user (one line per record) into a transactional file sink at `path`, with
+ * checkpoints every 300 ms: every published line `{key, n}` says "user key's n-th record", so a lost
+ * or repeated record shows as a gap or a double in a user's counts.
+ */
+export function runningCountSpec(o: { count: number; rate: number; path: string; name?: string }) {
+  return {
+    specVersion: 1,
+    name: o.name ?? 'running-count',
+    config: { parallelism: 1, checkpoints: { intervalMs: 300, mode: 'exactly-once', retain: 3 } },
+    nodes: [
+      countingSpec(o).nodes[0]!,
+      { id: 'byUser', kind: 'keyBy', params: { key: 'user_id' } },
+      { id: 'running', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }] } },
+      { id: 'file', kind: 'sink.file', params: { path: o.path } },
+    ],
+    edges: [
+      { from: 'gen', to: 'byUser' },
+      { from: 'byUser', to: 'running' },
+      { from: 'running', to: 'file' },
+    ],
+  };
+}
+
 /** The counts computed directly from the generator, without the engine. */
 export function expectedCounts(count: number, seed = 7): Map<number, number> {
   const m = new Map<number, number>();
@@ -44,5 +69,13 @@ export function countsOf(records: Array<{ key: number; n: number }>): Map<number
     if (m.has(r.key)) throw new Error(`key ${r.key} was emitted twice (${m.get(r.key)} and ${r.n})`);
     m.set(r.key, r.n);
   }
+  return m;
+}
+
+/** Per user, the running counts a {@link runningCountSpec} job published in `folder`, ascending. */
+export async function publishedRunningCounts(folder: string): Promise<Map<number, number[]>> {
+  const m = new Map<number, number[]>();
+  for (const r of await publishedRecords(folder)) m.set(r.key, [...(m.get(r.key) ?? []), r.n]);
+  for (const list of m.values()) list.sort((a, b) => a - b);
   return m;
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { createRiffleServer, type RiffleServer, type RiffleServerOptions } from '../src/index.js';
 
 export const silent = pino({ level: 'silent' });
@@ -84,4 +85,24 @@ export function unboundedSpec(name = 'unbounded-test', ratePerSec = 200) {
       { from: 'purchases', to: 'preview' },
     ],
   };
+}
+
+/**
+ * A real server shared by one test file: started in `beforeAll` with a fresh data folder (also
+ * its `baseDir`), closed and removed in `afterAll`. Read `server` and `dataDir` inside tests.
+ * @example
+ * const ctx = serverPerFile({ rateLimit: false });
+ * it('…', async () => { await api(ctx.server, '/api/jobs'); });
+ */
+export function serverPerFile(opts: Omit<RiffleServerOptions, 'dataDir'> = {}): { server: RiffleServer; dataDir: string } {
+  const ctx = {} as { server: RiffleServer; dataDir: string };
+  beforeAll(async () => {
+    ctx.dataDir = await tempDir();
+    ctx.server = await startServer({ baseDir: ctx.dataDir, ...opts, dataDir: ctx.dataDir });
+  });
+  afterAll(async () => {
+    await ctx.server?.close();
+    if (ctx.dataDir) await removeDir(ctx.dataDir);
+  });
+  return ctx;
 }

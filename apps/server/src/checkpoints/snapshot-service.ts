@@ -76,20 +76,22 @@ export class SnapshotService {
   }
 
   /**
-   * Takes a savepoint (after the checkpoint in progress, if any) and stops the job once it is
-   * durable. When the savepoint fails the job keeps running and the answer is 409.
+   * Stop with savepoint, drained as in Flink's `stop --savepointPath`: the engine's sources emit
+   * the savepoint's barrier and nothing after it, sinks commit what it covers, and the job ends
+   * stopped (see `JobHandle.stopWithSavepoint`). A restore from it neither repeats nor skips a
+   * record. A checkpoint in progress completes first. When the savepoint fails the job keeps
+   * running and the answer is 409.
    */
   async stopWithSavepoint(id: string): Promise<CompletedSnapshot> {
     const handle = this.runningHandle(id);
-    const deadline = Date.now() + 30_000;
-    while ((handle.checkpoints?.() ?? []).some((c) => c.status === 'in_progress') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (!handle.stopWithSavepoint) throw conflict('checkpoints_unavailable', 'this job cannot stop with a savepoint; stop it and restore it from a checkpoint instead');
     let sp: CompletedSnapshot;
     try {
-      sp = await this.trigger(id, 'savepoint').done;
+      sp = await handle.stopWithSavepoint();
     } catch (err) {
-      if (err instanceof HttpError) throw err;
       throw conflict('savepoint_failed', `the savepoint failed (${err instanceof Error ? err.message : String(err)}); the job keeps running, try again`);
     }
+    // The engine has stopped the job; this records it (status, final metrics) like any stop.
     await this.jobs.stop(id);
     return sp;
   }

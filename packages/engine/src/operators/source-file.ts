@@ -6,6 +6,14 @@ import { assertInsideBaseDir } from '../connectors/file/confine.js';
 import { END_OF_INPUT, SourceOperator, type OperatorContext, type StateDescriptor } from '../operator.js';
 
 /**
+ * How long a poll waits for a read before it returns empty-handed. A named pipe (a live input)
+ * blocks a read until the writer sends more; without this limit an idle pipe would hold the
+ * source loop inside one poll, so checkpoint barriers (injected between polls) and stops would
+ * wait for the next line.
+ */
+export const IDLE_POLL_MS = 50;
+
+/**
  * Reads NDJSON from a file or a folder of files (bounded). Subtask k of n reads the files whose
  * index ≡ k (mod n). A line that is not a JSON object is dead-lettered with its file and line
  * number; blank lines are skipped.
@@ -20,6 +28,8 @@ export class FileSource extends SourceOperator {
   private files: string[] = [];
   /** Restored read positions: file (relative to `path`) → byte offset. */
   private restored: Record<string, number> = {};
+  /** A read still in flight from an earlier poll (an idle pipe); the next poll awaits it again. */
+  private filling: Promise<boolean> | undefined;
 
   constructor(params: FileSourceParams, ctx: OperatorContext) {
     super();
@@ -63,7 +73,9 @@ export class FileSource extends SourceOperator {
       if (line === undefined) {
         // Return what we have before awaiting I/O, so a batch never straddles a read.
         if (n > 0) return n;
-        if (!(await reader.fill())) return END_OF_INPUT;
+        const more = await this.fillWithin(reader, IDLE_POLL_MS);
+        if (more === undefined) return 0; // nothing yet: let barriers and stops through
+        if (!more) return END_OF_INPUT;
         continue;
       }
       if (line.trim() === '') continue;
@@ -71,6 +83,27 @@ export class FileSource extends SourceOperator {
       this.emitLine(line, reader);
     }
     return n;
+  }
+
+  /**
+   * The reader's next fill, or undefined when it has not finished within `ms` (it stays in flight:
+   * the read position counts only returned lines, so a snapshot meanwhile is exact).
+   */
+  private async fillWithin(reader: LineReader, ms: number): Promise<boolean | undefined> {
+    if (this.filling === undefined) {
+      this.filling = reader.fill();
+      // Observed by a later poll; a read failing after the job stopped must not go unhandled.
+      this.filling.catch(() => undefined);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+    try {
+      const more = await Promise.race([this.filling, idle]);
+      if (more !== undefined) this.filling = undefined;
+      return more;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private emitLine(line: string, reader: LineReader): void {
