@@ -8,7 +8,8 @@ import kafkajs, { type Kafka } from 'kafkajs';
  * - `Kafka[Symbol('private:Kafka:createCluster')]`: a bare `Cluster` (connections + metadata),
  *   whose `findBroker`, `findGroupCoordinator` (also for the transaction coordinator, type 1) and
  *   broker request methods `fetch`, `offsetCommit`, `endTxn` we call;
- * - `kafkajs/src/consumer/batch`: decodes a fetched partition, dropping aborted and control records;
+ * - `kafkajs/src/consumer/batch`: decodes a fetched partition into records (which of them are committed
+ *   Riffle decides itself, see {@link decodeBatch});
  * - `kafkajs/src/producer/eosManager` + `kafkajs/src/producer/messageProducer` + `kafkajs/src/retry`:
  *   the pieces kafkajs' own producer is assembled from. Riffle assembles them itself because the
  *   public producer hides the producer id and epoch that two-phase commit must store, and cannot
