@@ -24,12 +24,15 @@ npx vitest run \
 RIFFLE_T16_EVENT_SECONDS="${RIFFLE_T16_EVENT_SECONDS:-100}" npx vitest run test/churn.test.ts
 # A worker thread crashing: the job fails naming the operator, or restarts from its checkpoint.
 npx vitest run src/runtime/threaded-job.test.ts src/runtime/restarting-job.test.ts -t crash
-# Kafka: kill -9 mid-transaction (T3, T4), commit faults (T5), transaction timeout (T6), the broker
+# Kafka: kill -9 mid-transaction (T3, T4), commit faults (T5), transaction timeout (T6), a 20 s
+# broker outage under an exactly-once job (T7), dead letters after kill -9 (T17), the broker
 # stopped and restarted (a SIGKILL too) with clients reconnecting; PostgreSQL restarted mid-job.
 npx vitest run -c vitest.integration.config.ts \
   src/connectors/kafka/crash-exactly-once.integration.test.ts \
   src/connectors/kafka/commit-faults.integration.test.ts \
   src/connectors/kafka/transaction-timeout.integration.test.ts \
+  src/connectors/kafka/broker-outage.integration.test.ts \
+  src/connectors/kafka/dead-letter-exactly-once.integration.test.ts \
   src/connectors/kafka/test-broker.integration.test.ts \
   src/connectors/postgres/restart.integration.test.ts
 

@@ -39,6 +39,11 @@ export interface OperatorContext {
    * commit offsets there.
    */
   checkpointing?: boolean;
+  /**
+   * `config.checkpoints.mode` when {@link checkpointing}: a source's own external writes (the Kafka
+   * source's dead-letter topic) are transactional in an exactly-once job.
+   */
+  checkpointMode?: 'exactly-once' | 'at-least-once';
   logger: EngineLogger;
   counters: NodeCounters;
   /** Sends a record that could not be processed to the job's dead-letter output. */

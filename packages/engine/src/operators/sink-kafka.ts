@@ -31,6 +31,15 @@ interface Buffered {
  * its sends are acknowledged; the checkpoint's completion commits it. A restore commits the
  * restored pending transactions and aborts lingering later ones. End of input commits the rest.
  *
+ * A job stopped without a savepoint leaves the transactions sealed by a checkpoint that had not
+ * completed when the sink closed (at most the one in flight) open on the broker, on purpose: the
+ * sink cannot know whether that checkpoint completes (its `_metadata` may become durable after the
+ * tasks closed, with no notification reaching them). Aborting could lose the output of a
+ * completed checkpoint, committing would repeat the output of a failed one. A restore settles them
+ * (committed when their checkpoint is the one restored, aborted otherwise); until then, at most
+ * `transactionTimeout`, read_committed consumers of those partitions wait. Stop with a savepoint
+ * leaves none (its completion commits them before the job stops).
+ *
  * `exactly-once` without checkpoints: records are sent inside a transaction that commits every
  * `commitInterval`, at end of input and on stop, under the transactional id `<prefix>-<subtask>`,
  * so a restarted job fences its predecessor's open transaction. A failure loses the open
@@ -143,7 +152,7 @@ export class KafkaSinkOperator extends Operator {
     // Ended: no checkpoint follows, so what is still open or sealed is published now.
     else if (this.ended) this.enqueue(() => this.writer!.commitAll(this.epochRecords > 0));
     // Stopped (not ended): records after the last barrier are not covered by a checkpoint, so
-    // their transaction aborts; sealed ones stay for their checkpoint's completion or a restore.
+    // their transaction aborts; sealed ones are left for a restore, deliberately (see the class TSDoc).
     else this.enqueue(() => this.writer!.abortOpen());
     await this.work;
     await this.release();
@@ -153,6 +162,9 @@ export class KafkaSinkOperator extends Operator {
   override abort(): void {
     const txn = this.txn;
     this.txn = undefined;
+    // Nothing queued may reach the broker any more (only the step in flight finishes): a queued
+    // seal would begin the next transactional id, which the restarted run may own by then.
+    this.failure ??= new Error('the job failed');
     void (async () => {
       await this.work.catch(() => {});
       await txn?.abort().catch(() => {});

@@ -1,7 +1,9 @@
 import { ExpressionEvaluationError, parseDuration, RiffleError, type KafkaSourceParams } from '@riffle/shared';
 import type { Row } from '../collector.js';
-import { OffsetOutOfRangeError, type FetchedPartition, type FetchedRecord, type KafkaAdmin, type KafkaProducer, type OutgoingMessage, type PartitionReader } from '../connectors/kafka/client.js';
+import { OffsetOutOfRangeError, type FetchedPartition, type FetchedRecord, type KafkaAdmin, type KafkaClient, type OutgoingMessage, type PartitionReader } from '../connectors/kafka/client.js';
 import { deadLetterMessage, deadLetterView } from '../connectors/kafka/dead-letter-topic.js';
+import { IdempotentDeadLetters, TransactionalDeadLetters, type DeadLetterWriter } from '../connectors/kafka/dead-letter-writer.js';
+import type { KafkaSinkSnapshot } from '../connectors/kafka/transactional-writer.js';
 import { decodeRecord, RecordDecodeError } from '../connectors/kafka/decode.js';
 import { createKafkaClient } from '../connectors/kafka/index.js';
 import { PartitionWatermarks } from '../connectors/kafka/partition-watermarks.js';
@@ -18,6 +20,8 @@ const GROUP_COMMIT_MS = 5000;
 export interface KafkaSourceSnapshot {
   topic: string;
   offsets: Record<string, number>;
+  /** The dead-letter topic's transactions (exactly-once jobs with a `dlqTopic`). */
+  dlq?: KafkaSinkSnapshot;
 }
 
 interface Pending {
@@ -33,7 +37,9 @@ interface Pending {
  * checkpoints will store). `groupId` only receives commits of the positions, so lag monitoring
  * tools see the job. Event time is the `timestamp` param or the Kafka record timestamp;
  * watermarks are per partition (see {@link PartitionWatermarks}). Malformed records go to the
- * dead-letter output and, with `dlqTopic`, to a Kafka topic with their original bytes.
+ * dead-letter output and, with `dlqTopic`, to a Kafka topic with their original bytes: in an
+ * exactly-once job through transactions committed with the checkpoints (T17: no dead letter
+ * twice after a restore), otherwise through an idempotent producer.
  */
 export class KafkaSource extends SourceOperator {
   override readonly stateDescriptors: readonly StateDescriptor[] = [{ name: 'kafka-offsets', kind: 'map', keyed: false }];
@@ -42,7 +48,9 @@ export class KafkaSource extends SourceOperator {
   private readonly idleMs: number | undefined;
   private admin: KafkaAdmin | undefined;
   private reader: PartitionReader | undefined;
-  private dlq: KafkaProducer | undefined;
+  private dlq: DeadLetterWriter | undefined;
+  private restoredDlq: KafkaSinkSnapshot[] = [];
+  private ended = false;
   private partitions: number[] = [];
   /** Next offset to emit, per partition (the state). */
   private readonly positions = new Map<number, number>();
@@ -104,8 +112,23 @@ export class KafkaSource extends SourceOperator {
     this.watermarks = new PartitionWatermarks(this.partitions, this.boundMs, this.idleMs, Date.now());
     for (const p of this.partitions) if (this.isDone(p)) this.watermarks.finish(p);
     if (this.partitions.length > 0) this.reader = await client.reader(params.topic);
-    if (params.dlqTopic !== undefined) this.dlq = await client.producer();
+    if (params.dlqTopic !== undefined) this.dlq = await this.openDeadLetters(client, params.dlqTopic);
     this.updateLag();
+  }
+
+  private async openDeadLetters(client: KafkaClient, topic: string): Promise<DeadLetterWriter> {
+    const { ctx } = this;
+    if (ctx.checkpointing !== true || ctx.checkpointMode === 'at-least-once') return new IdempotentDeadLetters(await client.producer(), topic);
+    return TransactionalDeadLetters.open({
+      client,
+      // '.' cannot occur in node ids, so these ids never meet a sink's `riffle-<job>-<node>-…`.
+      prefix: `riffle-${ctx.jobId}-${ctx.nodeId}.dlq`,
+      topic,
+      subtask: ctx.subtaskIndex,
+      parallelism: ctx.parallelism,
+      restored: this.restoredDlq,
+      onAsyncFailure: (e) => ctx.fail?.(e),
+    });
   }
 
   private async startOffsets(): Promise<Map<number, number>> {
@@ -125,7 +148,10 @@ export class KafkaSource extends SourceOperator {
   async pollNext(max: number): Promise<number> {
     if (this.pending.length === 0) {
       if (this.partitions.every((p) => this.isDone(p))) {
-        if (this.params.bounded) return END_OF_INPUT;
+        if (this.params.bounded) {
+          this.ended = true;
+          return END_OF_INPUT;
+        }
         // No partitions here: this subtask never holds back the watermark.
         this.emitWatermark(Date.now());
         await new Promise((r) => setTimeout(r, FETCH_WAIT_MS));
@@ -138,7 +164,7 @@ export class KafkaSource extends SourceOperator {
     if (this.dlqBatch.length > 0) {
       const batch = this.dlqBatch;
       this.dlqBatch = [];
-      await this.dlq!.send(this.params.dlqTopic!, batch);
+      await this.dlq!.write(batch);
     }
     return n;
   }
@@ -262,7 +288,8 @@ export class KafkaSource extends SourceOperator {
 
   /**
    * Commits the completed checkpoint's positions to `groupId` (Flink's Kafka source does the
-   * same): lag tools then see what a restore would resume from. Monitoring only.
+   * same): lag tools then see what a restore would resume from. Monitoring only. Also commits
+   * the dead-letter transactions sealed up to it.
    */
   override notifyCheckpointComplete(checkpointId: number): void {
     let offsets: Map<number, number> | undefined;
@@ -271,6 +298,7 @@ export class KafkaSource extends SourceOperator {
       offsets = o;
       this.checkpointed.delete(id);
     }
+    this.dlq?.committed(checkpointId);
     if (offsets === undefined) return;
     const commit = (this.groupCommit ?? Promise.resolve()).then(() => this.commitToGroup(offsets));
     this.groupCommit = commit;
@@ -288,15 +316,23 @@ export class KafkaSource extends SourceOperator {
     }
   }
 
-  override snapshotState(): KafkaSourceSnapshot {
-    return { topic: this.params.topic, offsets: Object.fromEntries(this.positions) };
+  /** The positions, and in an exactly-once job the dead-letter transaction sealed here (resolves once flushed). */
+  override snapshotState(checkpointId: number): KafkaSourceSnapshot | Promise<KafkaSourceSnapshot> {
+    const state: KafkaSourceSnapshot = { topic: this.params.topic, offsets: Object.fromEntries(this.positions) };
+    const dlq = this.dlq?.snapshot(checkpointId);
+    if (dlq === undefined) return state;
+    if (dlq instanceof Promise) return dlq.then((d) => ({ ...state, dlq: d }));
+    return { ...state, dlq };
   }
 
   /** Seeks to the stored positions (before `open`, or while running: fetched records are dropped). */
   override restoreState(snapshot: unknown): void {
     const s = snapshot as KafkaSourceSnapshot;
     this.restored = new Map(Object.entries(s.offsets).map(([p, o]) => [Number(p), o]));
-    if (this.reader === undefined) return;
+    if (this.reader === undefined) {
+      this.restoredDlq = s.dlq === undefined ? [] : [s.dlq];
+      return;
+    }
     this.pending.length = 0;
     for (const p of this.partitions) {
       const at = this.restored.get(p);
@@ -309,16 +345,24 @@ export class KafkaSource extends SourceOperator {
   override async close(): Promise<void> {
     await this.groupCommit;
     if (this.params.groupId !== undefined) await this.commitToGroup(new Map(this.positions));
-    await this.release();
+    const dlq = this.dlq;
+    this.dlq = undefined;
+    try {
+      await dlq?.close(this.ended);
+    } finally {
+      await this.release();
+    }
   }
 
   override abort(): void {
+    this.dlq?.abort();
+    this.dlq = undefined;
     void this.release();
   }
 
   private async release(): Promise<void> {
-    const closing = [this.reader?.close(), this.dlq?.close(), this.admin?.close()];
-    this.reader = this.dlq = this.admin = undefined;
+    const closing = [this.reader?.close(), this.admin?.close()];
+    this.reader = this.admin = undefined;
     await Promise.all(closing.map((p) => p?.catch(() => {})));
   }
 }

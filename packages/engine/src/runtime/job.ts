@@ -60,6 +60,7 @@ export class Job extends JobBase implements JobHandle {
         baseDir: this.baseDir,
         confineFiles: this.confineFiles,
         checkpointing: this.checkpointing !== undefined,
+        checkpointMode: this.checkpointing?.config?.mode ?? 'exactly-once',
         logger: this.logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),

@@ -22,6 +22,8 @@ export interface TaskEnvironment {
   confineFiles?: boolean;
   /** The job takes checkpoints (see {@link OperatorContext.checkpointing}). */
   checkpointing?: boolean;
+  /** See {@link OperatorContext.checkpointMode}. */
+  checkpointMode?: 'exactly-once' | 'at-least-once';
   logger: OperatorContext['logger'];
   services: JobServices;
   deadLetter(nodeId: string, counters: NodeCounters, record: unknown, error: unknown): void;
@@ -184,6 +186,7 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     baseDir: env.baseDir,
     confineFiles: env.confineFiles === true,
     checkpointing: env.checkpointing === true,
+    ...(env.checkpointing === true ? { checkpointMode: env.checkpointMode ?? 'exactly-once' } : {}),
     logger: env.logger,
     counters,
     deadLetter: (record, error) => env.deadLetter(node.id, counters, record, error),

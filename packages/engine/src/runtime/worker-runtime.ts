@@ -102,6 +102,7 @@ export class WorkerRuntime {
         baseDir: init.baseDir,
         confineFiles: init.confineFiles === true,
         checkpointing: init.checkpoints,
+        checkpointMode: v.spec!.config.checkpoints?.mode ?? 'exactly-once',
         logger,
         services: { previewBuffer: (nodeId, limit) => this.previewBuffer(nodeId, limit) },
         fail: (error) => this.fail(error),

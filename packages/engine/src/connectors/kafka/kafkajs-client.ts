@@ -28,8 +28,9 @@ type Kafka = KafkaType;
  * kafkajs' consumer only reads through consumer-group rebalancing, but Riffle assigns partitions
  * itself (subtask i of n reads the partitions p with p mod n = i) and keeps positions in its own
  * state, as Flink's Kafka source does. The reader therefore uses kafkajs' internal cluster and
- * broker objects (`Fetch` requests at explicit offsets) and its `Batch` class, which drops
- * aborted transactional records and control records. Internals are why kafkajs is pinned.
+ * broker objects (`Fetch` requests at explicit offsets) and its `Batch` class to parse records;
+ * aborted transactional records and control records are dropped by Riffle's own filter
+ * (`decodeBatch`: kafkajs' shows some aborted records). Internals are why kafkajs is pinned.
  */
 export function kafkajsClient(config: KafkaClientConfig): KafkaClient {
   const kafka = new Kafka({

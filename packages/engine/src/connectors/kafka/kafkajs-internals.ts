@@ -8,7 +8,8 @@ import kafkajs, { type Kafka } from 'kafkajs';
  * - `Kafka[Symbol('private:Kafka:createCluster')]`: a bare `Cluster` (connections + metadata),
  *   whose `findBroker`, `findGroupCoordinator` (also for the transaction coordinator, type 1) and
  *   broker request methods `fetch`, `offsetCommit`, `endTxn` we call;
- * - `kafkajs/src/consumer/batch`: decodes a fetched partition, dropping aborted and control records;
+ * - `kafkajs/src/consumer/batch`: decodes a fetched partition into records (which of them are committed
+ *   Riffle decides itself, see {@link decodeBatch});
  * - `kafkajs/src/producer/eosManager` + `kafkajs/src/producer/messageProducer` + `kafkajs/src/retry`:
  *   the pieces kafkajs' own producer is assembled from. Riffle assembles them itself because the
  *   public producer hides the producer id and epoch that two-phase commit must store, and cannot
@@ -27,6 +28,10 @@ export interface RawMessage {
   key: Buffer | null;
   value: Buffer | null;
   headers?: Record<string, Buffer | Buffer[] | undefined>;
+  /** Control records (transaction markers) are in the fetched data too. */
+  isControlRecord?: boolean;
+  /** The record batch it came in: which producer wrote it, inside a transaction or not. */
+  batchContext: { producerId: string; inTransaction: boolean };
 }
 export interface RawPartition {
   partition: number;
@@ -63,25 +68,53 @@ export function createCluster(kafka: Kafka): InternalCluster {
 }
 
 type BatchClass = new (topic: string, fetchedOffset: string, partitionData: RawPartition) => {
-  messages: RawMessage[];
   messagesWithinOffset: RawMessage[];
 };
 const KafkajsBatch = require('kafkajs/src/consumer/batch') as BatchClass;
 
+/** A fetched partition decoded: the committed data records, and every record at or after the fetched offset. */
+export interface DecodedPartition {
+  /** Data records of committed (or non-transactional) batches: what read_committed returns. */
+  messages: RawMessage[];
+  /** Everything from the fetched offset on, control and aborted records included (positions move past them). */
+  messagesWithinOffset: RawMessage[];
+}
+
 /**
- * kafkajs' fetch-response decoder: `messages` holds committed data records only, once the
- * aborted-transaction list is in first-offset order. kafkajs' filter (consumer/
- * filterAbortedMessages.js) walks that list assuming this order, but the broker sends it in the
- * order of the abort markers (its transaction index); with two interleaved aborted transactions
- * (two sink subtasks writing one partition, both aborted by a crash) the records of the one that
- * began first but aborted last would show as committed.
+ * Decodes a fetched partition with kafkajs' `Batch` (record parsing only) and keeps the
+ * committed data records the way Kafka's Java consumer does: an aborted transaction (the fetch
+ * response lists each with its producer and first offset) covers its producer's transactional
+ * records from its first offset up to that producer's ABORT marker.
+ *
+ * kafkajs' own filter (consumer/filterAbortedMessages.js) is not used: it takes at most one entry
+ * of that list per record, in the broker's order, so it falls behind (and shows aborted records
+ * as committed) when a fetch starts past the first offsets of two aborted transactions, or when
+ * the broker lists them in abort order rather than first-offset order (two sink subtasks writing
+ * one partition, both aborted by a crash). Both happen after a restore of an exactly-once job.
  */
-export function decodeBatch(topic: string, fetchedOffset: string, data: RawPartition): InstanceType<BatchClass> {
-  const aborted = data.abortedTransactions;
-  if (aborted !== undefined && aborted.length > 1) {
-    data = { ...data, abortedTransactions: [...aborted].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1)) };
-  }
-  return new KafkajsBatch(topic, fetchedOffset, data);
+export function decodeBatch(topic: string, fetchedOffset: string, data: RawPartition): DecodedPartition {
+  const { messagesWithinOffset } = new KafkajsBatch(topic, fetchedOffset, { ...data, abortedTransactions: [] });
+  return { messagesWithinOffset, messages: committedOnly(messagesWithinOffset, data.abortedTransactions ?? []) };
+}
+
+/** ABORT markers are control records whose key is version 0, type 0. */
+const ABORT_MARKER_KEY = Buffer.from([0, 0, 0, 0]);
+
+function committedOnly(records: RawMessage[], abortedTransactions: ReadonlyArray<{ producerId: string; firstOffset: string }>): RawMessage[] {
+  const starts = [...abortedTransactions].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : BigInt(a.firstOffset) > BigInt(b.firstOffset) ? 1 : 0));
+  const abortedProducers = new Set<string>();
+  let next = 0;
+  return records.filter((r) => {
+    const offset = BigInt(r.offset);
+    // Every aborted transaction begun at or before this record is open from here on.
+    while (next < starts.length && BigInt(starts[next]!.firstOffset) <= offset) abortedProducers.add(String(starts[next++]!.producerId));
+    const producer = String(r.batchContext.producerId);
+    if (r.isControlRecord === true) {
+      if (r.key !== null && Buffer.from(r.key).equals(ABORT_MARKER_KEY)) abortedProducers.delete(producer);
+      return false;
+    }
+    return !(r.batchContext.inTransaction && abortedProducers.has(producer));
+  });
 }
 
 // ---- transactions

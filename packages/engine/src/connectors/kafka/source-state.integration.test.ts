@@ -49,7 +49,7 @@ describe('KafkaSource state', () => {
     const first = source(topic);
     await first.op.open();
     await drain(first.op, 14); // stops part-way (the poll emits at most 7 at a time)
-    const snap = first.op.snapshotState();
+    const snap = await first.op.snapshotState(1);
     await first.op.close();
     const readFirst = first.rows.map((r) => r.i as number);
     expect(readFirst).toHaveLength(14);
@@ -62,7 +62,7 @@ describe('KafkaSource state', () => {
     await second.op.close();
     const all = [...readFirst, ...second.rows.map((r) => r.i as number)].sort((a, b) => a - b);
     expect(all).toEqual(Array.from({ length: 40 }, (_, i) => i)); // nothing lost, nothing twice
-    expect(second.op.snapshotState().offsets).toEqual({ 0: 20, 1: 20 });
+    expect((await second.op.snapshotState(2)).offsets).toEqual({ 0: 20, 1: 20 });
   });
 });
 

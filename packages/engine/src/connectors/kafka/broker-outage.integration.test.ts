@@ -1,31 +1,22 @@
 // T7 of TEST-PLAN.md: the broker stops for 20 s in the middle of an exactly-once job (Kafka →
-// filter → Kafka, parallelism 2, checkpoints every 300 ms), then comes back on the same port and
-// data. The job must carry on, or restart from a checkpoint through its restart strategy, and a
+// filter → Kafka, parallelism 2, checkpoints every 300 ms), right after the first checkpoint
+// completed (so usually while its transactions are being committed), then comes back on the same
+// port and data. The job must restart from a checkpoint through its restart strategy, and a
 // read_committed consumer must then see every expected record exactly once. A producer stuck on
 // OUT_OF_ORDER_SEQUENCE (kafkajs#598) would leave records missing or the job failed.
+// What it caught: records committed twice. The restored run fences and aborts the transactions
+// the outage left open; a read_committed fetch starting past the first records of two such
+// aborted transactions showed the second one's records (kafkajs' aborted-transaction filter, now
+// replaced in kafkajs-internals.ts decodeBatch). An earlier note saw read_committed blocked for
+// good after such an outage; not reproduced since (SIGTERM and SIGKILL, first or second commit).
 // The broker is this file's own (the shared one stays up for the other suites).
-//
-// NOT IN THE SUITE YET: it fails (an open issue, not a flaky test). Run it by hand:
-//   cp test/pending/broker-outage.t7.ts src/connectors/kafka/broker-outage.integration.test.ts
-//   (fix the relative imports), npx turbo run build --filter=@riffle/engine, then
-//   npx vitest run -c vitest.integration.config.ts --project kafka broker-outage
-// What it shows (3 runs, 2026-11-25): the restart strategy now outlasts the outage (it used to
-// stick in 'restarting', fixed in restarting-job.ts) and the restored job runs and commits again,
-// but read_committed sees NOTHING: the last stable offset of both output partitions stays at 0.
-// The first transaction (riffle-…-out-1-1, sealed by chk-2) was being committed when the broker
-// went down ("Closed connection"; seen with temporary logging in transactional-writer.ts); the
-// restored run re-sent EndTxn(commit) for it from chk-2's pending list and resumeCommit returned
-// without error, yet the partitions still hold it open, so every
-// later committed record is hidden until transactionTimeout (15 min) aborts it. Next steps: look
-// at the transaction with Kafka's kafka-transactions tool (describe / find-hanging; not on the
-// test classpath yet), and check what EndTxn answers for a PrepareCommit loaded after a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafka, type KafkaBroker } from '../../../../scripts/kafka/broker.mjs';
-import { tempDir } from '../helpers.js';
-import { KafkaKit, nodeMetrics, uniq, until } from '../kafka-kit.js';
-import type { RestartInfo } from '../../src/api.js';
-import { Engine } from '../../src/engine.js';
-import { kafkajsClient } from '../../src/connectors/kafka/kafkajs-client.js';
+import { startKafka, type KafkaBroker } from '../../../../../scripts/kafka/broker.mjs';
+import { tempDir } from '../../../test/helpers.js';
+import { KafkaKit, nodeMetrics, uniq, until } from '../../../test/kafka-kit.js';
+import type { RestartInfo } from '../../api.js';
+import { Engine } from '../../engine.js';
+import { kafkajsClient } from './kafkajs-client.js';
 
 let broker: KafkaBroker;
 let kit: KafkaKit;
@@ -41,7 +32,7 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-const N = 4000;
+const N = 3000;
 
 /** Where read_committed stops (the last stable offset) per partition, and the records there. */
 async function stuckAt(topic: string): Promise<string> {
@@ -95,7 +86,7 @@ describe('broker down for 20 s mid-job (T7)', () => {
       console.log(`T7: job ${job.status} (run ${(job as { run?: { status: string } }).run?.status}), restarts ${restarts.length}, in ${m('in').recordsOut}, out ${m('out').recordsIn}, checkpoints ${(job.checkpoints?.() ?? []).filter((c) => c.status === 'completed').length} completed`);
     }, 5000);
     try {
-      await until('2 completed checkpoints', () => (job.checkpoints?.() ?? []).filter((c) => c.status === 'completed').length >= 2, 90_000, job);
+      await until('a completed checkpoint', () => (job.checkpoints?.() ?? []).some((c) => c.status === 'completed'), 90_000, job);
       const beforeOutage = nodeMetrics(job, 'in').recordsOut;
       expect(beforeOutage).toBeLessThan(N); // the outage really is mid-input
       await broker.restart({ downMs: DOWN_MS });
