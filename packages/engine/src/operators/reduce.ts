@@ -1,6 +1,7 @@
 import { parseDuration, type ReduceParams } from '@riffle/shared';
 import type { Row } from '../collector.js';
 import { Operator, type OperatorContext, type StateDescriptor } from '../operator.js';
+import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
 import type { AggregatingStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { KeyGroupSnapshot } from '../state/snapshot-format.js';
@@ -16,13 +17,15 @@ import { WindowAggregate, type WindowAccumulator, type WindowInput } from '../wi
 export class ReduceOperator extends Operator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly agg: WindowAggregate;
+  private readonly onError: ExpressionErrorPolicy;
   protected override readonly backend: KeyedStateBackend;
   private readonly acc: AggregatingState<WindowInput, WindowAccumulator, Row>;
   private readonly input: WindowInput;
 
-  constructor(params: Omit<ReduceParams, 'ttl'> & { ttl?: string | undefined }, ctx: OperatorContext, now?: () => number) {
+  constructor(params: Omit<WithErrorPolicy<ReduceParams>, 'ttl'> & { ttl?: string | undefined }, ctx: OperatorContext, now?: () => number) {
     super();
     this.agg = new WindowAggregate(params.aggregate, ctx.inputSchema);
+    this.onError = new ExpressionErrorPolicy(params.onError ?? 'dlq', ctx);
     this.input = { values: this.agg.values, record: {}, timestamp: 0 };
     this.backend = keyedBackendFor(ctx, now);
     const d: AggregatingStateDescriptor<WindowInput, WindowAccumulator, Row> = {
@@ -38,9 +41,9 @@ export class ReduceOperator extends Operator {
   }
 
   processElement(value: Row, timestamp: number, key: unknown): void {
-    const err = this.agg.readInputs(value);
-    if (err !== undefined) {
-      this.ctx.deadLetter(value, err);
+    const bad = this.agg.readInputs(value);
+    if (bad !== undefined) {
+      this.onError.handle(value, bad.error, bad.expression);
       return;
     }
     this.input.record = value;

@@ -20,6 +20,7 @@ export class FileSource extends SourceOperator {
   private files: string[] = [];
   /** Restored read positions: file (relative to `path`) → byte offset. */
   private restored: Record<string, number> = {};
+  private emitting = false;
 
   constructor(params: FileSourceParams, ctx: OperatorContext) {
     super();
@@ -85,7 +86,17 @@ export class FileSource extends SourceOperator {
       this.ctx.deadLetter(line, new Error(`${reader.file}:${reader.line}: not a JSON object`));
       return;
     }
-    this.out.collect(value as Record<string, unknown>, NaN);
+    this.emitting = true;
+    try {
+      this.out.collect(value as Record<string, unknown>, NaN);
+    } finally {
+      this.emitting = false;
+    }
+  }
+
+  /** While a line is being emitted: its file and line (for the errors of chained operators). */
+  override currentPosition(): string | undefined {
+    return this.emitting ? this.reader?.position() : undefined;
   }
 
   override async close(): Promise<void> {

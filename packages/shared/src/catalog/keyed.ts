@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PositiveDuration } from '../duration.js';
 import type { Field } from '../fields.js';
-import { single } from './helpers.js';
+import { AggregateOnError, single } from './helpers.js';
 import type { OperatorDef, ParamIssue } from './types.js';
 import { AggregateSpec, inferAggregates } from './windows.js';
 
@@ -9,6 +9,7 @@ const ReduceParams = z.strictObject({
   aggregate: z.array(AggregateSpec).min(1, 'add at least one aggregate'),
   /** Forget a key's running aggregate after this long without records (state TTL, processing time). */
   ttl: PositiveDuration.optional(),
+  onError: AggregateOnError,
 });
 export type ReduceParams = z.infer<typeof ReduceParams>;
 
@@ -22,6 +23,7 @@ const OverParams = z.strictObject({
   /** Each record gets the aggregates over its key's records from `range` before it up to its own timestamp (inclusive). */
   range: PositiveDuration,
   aggregate: z.array(AggregateSpec).min(1, 'add at least one aggregate'),
+  onError: AggregateOnError,
 });
 export type OverParams = z.infer<typeof OverParams>;
 
