@@ -29,7 +29,12 @@ test('the operations console shows a running job live, its node detail and its d
   await expect.poll(() => samples(page, 'chart-records-out'), { timeout: 30_000, intervals: [50] }).toBeGreaterThan(0);
   expect(await samples(page, 'chart-records-out')).toBeGreaterThanOrEqual(6);
 
-  // A deep link survives a reload (the server answers index.html; the token was kept).
+  // A deep link survives a reload (the server answers index.html; the token was kept). From here
+  // on, count the page's WebSockets: graph, checkpoints panel and live sample share one.
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => {
+    if (ws.url().includes('/socket.io/')) sockets.push(ws.url());
+  });
   await page.reload();
   await expect(page.getByTestId('job-page-name')).toHaveText('console-journey');
   await expect(page.getByTestId('job-status')).toHaveText(/running|checkpointing/);
@@ -50,9 +55,11 @@ test('the operations console shows a running job live, its node detail and its d
   await page.getByTestId('chart-watermark').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('chart-watermark').locator('path.recharts-line-curve')).not.toHaveCount(0);
   await expect(page.getByTestId('chart-consumer-lag')).toContainText('No log (Kafka) source');
-  // Dead letters are counted on their own series.
+  // Dead letters and skipped records are counted on their own series.
   await page.getByTestId('chart-late-dead').scrollIntoViewIfNeeded();
-  await expect(page.getByTestId('chart-late-dead').locator('.recharts-legend-item-text')).toContainText(['purchases dead letters']);
+  const legend = page.getByTestId('chart-late-dead').locator('.recharts-legend-item-text');
+  await expect(legend.filter({ hasText: 'purchases dead letters' })).toHaveCount(1);
+  await expect(legend.filter({ hasText: 'byProduct skipped' })).toHaveCount(1);
 
   // Checkpoint duration and size, one point per completed checkpoint.
   await page.getByTestId('chart-checkpoint-size').scrollIntoViewIfNeeded();
@@ -69,6 +76,9 @@ test('the operations console shows a running job live, its node detail and its d
   const detail = page.getByTestId('node-detail');
   await expect(detail).toContainText('perWindow');
   await expect(detail.getByTestId('subtasks-table').locator('tbody tr')).toHaveCount(2);
+  // The node's live sample arrived over the page's one connection.
+  await expect(detail.getByTestId('node-sample')).toBeVisible({ timeout: 60_000 });
+  expect(sockets).toHaveLength(1);
   await expectChartGrows(page, 'node-chart-throughput');
   await page.screenshot({ path: 'test-results/console-job.png' });
 
@@ -77,6 +87,14 @@ test('the operations console shows a running job live, its node detail and its d
   await expect(page.getByTestId('node-detail')).toContainText('purchases');
   await expect.poll(async () => Number(await page.getByTestId('node-detail-dead').textContent())).toBeGreaterThan(0);
   await expect(page.getByTestId('errors-panel')).toContainText('Dead letters of purchases');
+
+  // The keyBy's onError: skip drops and counts the records whose key divides by zero.
+  await expect(page.getByTestId('node-drops-byProduct')).toContainText(/\d+ skipped/);
+  await page.getByTestId('node-byProduct').click();
+  await expect(page.getByTestId('node-detail')).toContainText('byProduct');
+  await expect.poll(async () => Number(await page.getByTestId('node-detail-skipped').textContent())).toBeGreaterThan(0);
+  await expect(page.getByTestId('node-drops-purchases')).toContainText(/\d+ dead/);
+  expect(sockets).toHaveLength(1);
 
   // Back to the list: stop the job from there.
   await page.getByTestId('nav-jobs').click();

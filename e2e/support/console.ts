@@ -3,12 +3,16 @@ import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 /**
  * The demo pipeline at parallelism 2 (worker threads, so subtasks report), with a filter that
- * divides by `user_id % 7`: about one record in seven throws and is dead-lettered; a checkpoint
- * every 2 s.
+ * divides by `user_id % 7`: about one record in seven throws and is dead-lettered; a key that
+ * divides by zero for one product in 13, skipped (`onError: skip`) and counted; a checkpoint every 2 s.
  */
 export function deadLetteringSpec(name = 'console-journey'): JobSpecInput {
   const spec = demoSpec();
-  const nodes = spec.nodes.map((n) => (n.id === 'purchases' ? { ...n, params: { expr: "event_type == 'purchase' && 100 / (user_id % 7) > 1" } } : n));
+  const changed: Record<string, object> = {
+    purchases: { expr: "event_type == 'purchase' && 100 / (user_id % 7) > 1" },
+    byProduct: { key: 'product_id / (product_id % 13 == 0 ? 0 : 1)', onError: 'skip' },
+  };
+  const nodes = spec.nodes.map((n) => (changed[n.id] ? { ...n, params: changed[n.id] } : n));
   return { ...spec, name, config: { ...spec.config, parallelism: 2, checkpoints: { intervalMs: 2000, mode: 'exactly-once', retain: 3 } }, nodes };
 }
 

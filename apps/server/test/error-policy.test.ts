@@ -41,9 +41,10 @@ function spec(onError: string) {
 const divMetrics = (job: { metrics: { operators: Array<{ nodeId: string }> } }) => job.metrics.operators.find((o) => o.nodeId === 'div');
 
 describe('onError policy (T18)', () => {
-  it('is in the catalog: an enum dlq | skip | fail defaulting to dlq on filter, map and keyBy', async () => {
+  it('is in the catalog: an enum dlq | skip | fail defaulting to dlq on every node with an expression', async () => {
     const { operators } = (await api(server, '/api/catalog')).body as { operators: Array<{ kind: string; paramsSchema: { properties: Record<string, unknown>; required?: string[] } }> };
-    for (const kind of ['filter', 'map', 'keyBy']) {
+    const kinds = ['filter', 'map', 'keyBy', 'window.tumbling', 'window.sliding', 'window.session', 'window.global', 'reduce', 'over', 'sink.kafka'];
+    for (const kind of [...kinds, 'source.datagen', 'source.file', 'source.nexmark', 'source.kafka']) {
       const schema = operators.find((d) => d.kind === kind)!.paramsSchema;
       expect(schema.properties.onError, kind).toMatchObject({ enum: ['dlq', 'skip', 'fail'], default: 'dlq' });
       expect(schema.required ?? []).not.toContain('onError');
@@ -71,7 +72,8 @@ describe('onError policy (T18)', () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatchObject({ code: 'expression_failed', domain: 'user', nodeId: 'div' });
     expect(job.error.message).toContain('int(n) / int(d)');
-    expect(job.error.message).toMatch(/node "div" failed on input record 2 of subtask 0/);
+    // The map is chained to the file source: the record is named by its file and line.
+    expect(job.error.message).toMatch(/node "div" failed on line 2 of \S*rows\.ndjson: /);
     // The strategy's two attempts were made, and were the last.
     expect(job.lastRestart).toMatchObject({ reason: 'failure', attempt: 2 });
   });

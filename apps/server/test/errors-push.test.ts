@@ -73,7 +73,7 @@ describe('errors and dead letters pushed over the socket', () => {
     }
     // The REST history still lists them all.
     expect((await api(server, `/api/jobs/${post.body.id}/dead-letters`)).body.total).toBe(15);
-  });
+  }, 60_000); // the input alone takes 6 s: above vitest's 5 s default
 
   it('sends job:failure when an error restarts the job, as GET failures then lists it', async () => {
     const server = await startServer({

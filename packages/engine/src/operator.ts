@@ -62,6 +62,12 @@ export interface OperatorContext {
   stateBackend?: StateBackendConfig;
   /** Id of the job run (stable across restores of the same job): names external resources. */
   jobId?: string;
+  /**
+   * Where the record being processed was read (Kafka topic, partition and offset; file and line),
+   * when the source that read it heads this operator's chain and is emitting it; undefined
+   * otherwise (records crossing an exchange do not carry their origin). For error messages.
+   */
+  recordOrigin?(): string | undefined;
 }
 
 /**
@@ -207,4 +213,12 @@ export abstract class SourceOperator extends Operator {
    * there is nothing more. May be async (I/O); records are emitted synchronously.
    */
   abstract pollNext(max: number): number | Promise<number>;
+
+  /**
+   * Where the record this source is emitting right now was read, for error messages of the
+   * operators chained after it ({@link OperatorContext.recordOrigin}); undefined between records.
+   */
+  currentPosition(): string | undefined {
+    return undefined;
+  }
 }

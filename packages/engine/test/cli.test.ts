@@ -64,6 +64,35 @@ describe('riffle run', () => {
     expect(broken.out).toMatch(/cannot read .*broken\.json: .*JSON/);
   });
 
+  it('starts generated event time when the run starts, unless the spec gives a startTime (#7)', async () => {
+    const dir = await tempDir();
+    const gen = (id: string, extra: object) => ({ id, kind: 'source.datagen', params: { count: 20, ratePerSec: 1000, ...extra } });
+    const spec = {
+      specVersion: 1,
+      name: 'event-time',
+      nodes: [gen('now', {}), gen('fixed', { startTime: 1_000_000_000_000 }), { id: 'a', kind: 'sink.file', params: { path: 'now' } }, { id: 'b', kind: 'sink.file', params: { path: 'fixed' } }],
+      edges: [
+        { from: 'now', to: 'a' },
+        { from: 'fixed', to: 'b' },
+      ],
+    };
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+    const before = Date.now();
+    const { code } = await riffle(['run', 'spec.json'], dir);
+    const after = Date.now();
+    expect(code).toBe(0);
+    const times = async (sub: string) => (await readParts(join(dir, sub))).map((l) => (JSON.parse(l) as { ts: number }).ts);
+    // 20 records at 1000/s span 20 ms of event time, minus the generator's jitter (under a second).
+    for (const ts of await times('now')) {
+      expect(ts).toBeGreaterThan(before - 5_000);
+      expect(ts).toBeLessThan(after + 5_000);
+    }
+    for (const ts of await times('fixed')) {
+      expect(ts).toBeGreaterThan(1_000_000_000_000 - 5_000);
+      expect(ts).toBeLessThan(1_000_000_000_000 + 5_000);
+    }
+  });
+
   it('stops gracefully on SIGINT, rolling the sink files', async () => {
     const dir = await tempDir();
     const spec = {

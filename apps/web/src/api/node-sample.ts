@@ -1,6 +1,5 @@
-import { JOBS_NAMESPACE, type ClientToServerEvents, type SampledRecord, type ServerToClientEvents } from '@riffle/shared';
-import { io, type Socket } from 'socket.io-client';
-import { accessToken } from './access-token';
+import { sampleRoom, type SampledRecord } from '@riffle/shared';
+import { joinJobsSocket } from './jobs-socket';
 
 export type SampleUpdate = { records: readonly SampledRecord[]; error?: undefined } | { records?: undefined; error: string };
 
@@ -10,15 +9,13 @@ export type SampleUpdate = { records: readonly SampledRecord[]; error?: undefine
  * someone follows it. Returns the function that stops following.
  */
 export function followNodeSample(jobId: string, nodeId: string, onUpdate: (u: SampleUpdate) => void): () => void {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(JOBS_NAMESPACE, { auth: (cb) => cb({ token: accessToken() ?? '' }) });
-  socket.on('connect', () => {
-    socket.emit('sample:subscribe', { jobId, nodeId }, (ack) => onUpdate(ack.ok ? { records: ack.records } : { error: ack.message }));
+  const link = joinJobsSocket();
+  link.onConnected(() => {
+    link.socket.emit('sample:subscribe', { jobId, nodeId }, (ack) => onUpdate(ack.ok ? { records: ack.records } : { error: ack.message }));
   });
-  socket.on('node:sample', (u) => {
+  link.hold(sampleRoom(jobId, nodeId), () => link.socket.emit('sample:unsubscribe', { jobId, nodeId }));
+  link.on('node:sample', (u) => {
     if (u.jobId === jobId && u.nodeId === nodeId) onUpdate({ records: u.records });
   });
-  return () => {
-    if (socket.connected) socket.emit('sample:unsubscribe', { jobId, nodeId });
-    socket.disconnect();
-  };
+  return () => link.release();
 }

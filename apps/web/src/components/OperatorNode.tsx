@@ -4,6 +4,7 @@ import { memo, useMemo } from 'react';
 import type { OperatorFlowNode } from '../hooks/useFlowNodes';
 import { useNodeProblems } from '../hooks/useNodeProblems';
 import { useNodeRate } from '../hooks/useNodeRate';
+import { useNodeDrops } from '../hooks/useNodeDrops';
 import { useNodeLoad } from '../hooks/useNodeLoad';
 import { useNodeState } from '../hooks/useNodeState';
 import { useNodeWatermarkLag } from '../hooks/useNodeWatermarkLag';
@@ -47,6 +48,7 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
   const load = useNodeLoad(id);
   const state = useNodeState(id);
   const wmLag = useNodeWatermarkLag(id);
+  const drops = useNodeDrops(id);
   const classes = ['op-node', `cat-${def?.category ?? 'unknown'}`, selected ? 'is-selected' : '', problemCount > 0 ? 'has-problems' : '', load ? `load-${load.level}` : ''];
   return (
     <div className={classes.join(' ')} data-testid={`node-${id}`}>
@@ -91,6 +93,12 @@ function OperatorNodeView({ id, data, selected }: NodeProps<OperatorFlowNode>) {
             <span className="op-node__state" data-testid={`node-state-${id}`} title="keyed state: distinct keys and approximate heap size">
               {' '}
               {state}
+            </span>
+          )}
+          {drops && (
+            <span className="op-node__drops" data-testid={`node-drops-${id}`} title="records dead-lettered, and records dropped by the onError: skip policy">
+              {' '}
+              {drops}
             </span>
           )}
         </div>

@@ -36,7 +36,7 @@ export function Dashboards({ jobId }: { jobId: string }) {
       <MetricChart title="Event-time watermark" unit="per operator" data={charts.wm} format={formatTime} testId="chart-watermark" syncId={sync} fitY empty="No watermarks yet (processing time, or no records)." />
       <MetricChart title="Watermark lag" unit="behind the wall clock" data={charts.wmLag} format={lag} testId="chart-watermark-lag" syncId={sync} empty="No watermarks yet." />
       <MetricChart title="State size" unit="approx. bytes per keyed operator" data={charts.state} format={formatBytes} testId="chart-state" syncId={sync} empty="No keyed state in this job." />
-      <MetricChart title="Late and dead-lettered" unit="records so far" data={charts.bad} format={formatCount} testId="chart-late-dead" syncId={sync} empty="No late or dead-lettered records so far." />
+      <MetricChart title="Late, dead-lettered and skipped" unit="records so far" data={charts.bad} format={formatCount} testId="chart-late-dead" syncId={sync} empty="No late, dead-lettered or skipped records so far." />
       <CheckpointCharts />
     </div>
   );

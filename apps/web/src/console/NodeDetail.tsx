@@ -59,6 +59,8 @@ export function NodeDetail({ nodeId, jobId }: { nodeId: string; jobId: string })
           <dd>{op.lateRecordsDropped}</dd>
           <dt>dead-lettered</dt>
           <dd data-testid="node-detail-dead">{op.deadLettered}</dd>
+          <dt title="records dropped and counted by the node's onError: skip policy">skipped</dt>
+          <dd data-testid="node-detail-skipped">{op.skippedRecords ?? 0}</dd>
           {op.stateKeys !== undefined && (
             <>
               <dt>state</dt>

@@ -1,6 +1,5 @@
-import { JOBS_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@riffle/shared';
-import { io, type Socket } from 'socket.io-client';
-import { accessToken } from '../api/access-token';
+import { jobRoom } from '@riffle/shared';
+import { joinJobsSocket } from '../api/jobs-socket';
 import { fetchCheckpoints, fetchDeadLetters, fetchFailures } from '../api/console-api';
 import type { EditorStore } from '../store/editor-store';
 import { spreadPositions } from './lib/spread';
@@ -21,7 +20,7 @@ function why(reason: string): string {
  * link state into the console store. Returns the function that stops following.
  */
 export function followJobPage(jobId: string, editor: EditorStore, consoleStore: ConsoleStore): () => void {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(JOBS_NAMESPACE, { auth: (cb) => cb({ token: accessToken() ?? '' }) });
+  const link = joinJobsSocket();
   const e = () => editor.getState();
   const c = () => consoleStore.getState();
   const refreshCheckpoints = async () => {
@@ -37,7 +36,7 @@ export function followJobPage(jobId: string, editor: EditorStore, consoleStore: 
   /** The running spec the graph shows: only a restore at another parallelism changes it. */
   let shown = '';
   const subscribe = () =>
-    socket.emit('subscribe', { jobId }, (ack) => {
+    link.socket.emit('subscribe', { jobId }, (ack) => {
       if (!ack.ok) {
         c().linkGone(ack.error === 'not_found' ? 'the server does not know this job' : ack.error);
         return;
@@ -53,27 +52,21 @@ export function followJobPage(jobId: string, editor: EditorStore, consoleStore: 
       void refreshCheckpoints();
       void refreshErrors();
     });
-  socket.on('connect', subscribe);
+  link.onConnected(subscribe);
+  link.hold(jobRoom(jobId), () => link.socket.emit('unsubscribe', { jobId }));
   // A restore may change the spec (parallelism); the fresh snapshot redraws the graph then.
-  socket.on('job:restarted', (r) => r.jobId === jobId && subscribe());
-  socket.on('disconnect', (reason) => {
-    c().linkOffline(why(reason));
-    // After a server-side disconnect socket.io does not retry on its own.
-    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
-  });
-  socket.on('connect_error', (err) => c().linkOffline(err.message === 'unauthorized' ? 'not authorized: open the URL the server printed (it ends in ?token=…)' : 'cannot reach the server'));
-  socket.io.on('reconnect_attempt', (n) => c().linkRetrying(n));
-  socket.on('job:metrics', (m) => e().jobMetrics(m));
-  socket.on('job:status', (s) => e().jobStatus(s));
-  socket.on('job:preview', (p) => e().jobPreview(p));
-  socket.on('job:failure', (f) => f.jobId === jobId && c().failureEvent(f));
-  socket.on('job:dead-letters', (d) => d.jobId === jobId && c().deadLettersEvent(d));
+  link.on('job:restarted', (r) => r.jobId === jobId && subscribe());
+  link.on('disconnect', (reason) => c().linkOffline(why(reason)));
+  link.on('connect_error', (err) => c().linkOffline(err.message === 'unauthorized' ? 'not authorized: open the URL the server printed (it ends in ?token=…)' : 'cannot reach the server'));
+  link.onReconnectAttempt((n) => c().linkRetrying(n));
+  link.on('job:metrics', (m) => m.jobId === jobId && e().jobMetrics(m));
+  link.on('job:status', (s) => s.jobId === jobId && e().jobStatus(s));
+  link.on('job:preview', (p) => p.jobId === jobId && e().jobPreview(p));
+  link.on('job:failure', (f) => f.jobId === jobId && c().failureEvent(f));
+  link.on('job:dead-letters', (d) => d.jobId === jobId && c().deadLettersEvent(d));
   for (const ev of ['checkpoint:started', 'checkpoint:completed', 'checkpoint:failed'] as const)
-    socket.on(ev, (info) => {
+    link.on(ev, (info) => {
       if (info.jobId === jobId) c().checkpointEvent(info);
     });
-  return () => {
-    if (socket.connected) socket.emit('unsubscribe', { jobId });
-    socket.disconnect();
-  };
+  return () => link.release();
 }

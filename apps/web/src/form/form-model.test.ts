@@ -36,9 +36,12 @@ describe('form model from JSON Schema', () => {
   });
 
   it("offers the onError policy of expression nodes as a choice, dlq by default (T18)", () => {
-    for (const kind of ['filter', 'map', 'keyBy']) {
+    const kinds = ['filter', 'map', 'keyBy', 'window.tumbling', 'window.sliding', 'window.session', 'window.global', 'reduce', 'over', 'sink.kafka'];
+    for (const kind of [...kinds, 'source.datagen', 'source.file', 'source.nexmark', 'source.kafka']) {
       expect(byKey(form(kind, {}), 'onError'), kind).toMatchObject({ control: 'enum', options: ['dlq', 'skip', 'fail'], default: 'dlq', required: false, description: expect.stringContaining('dead-letter') });
     }
+    // A source's policy is about its timestamp (malformed input is always dead-lettered).
+    expect(byKey(form('source.kafka', {}), 'onError')).toMatchObject({ description: expect.stringContaining('timestamp') });
     expect(byKey(form('filter', { onError: 'fail' }), 'onError')).toMatchObject({ value: 'fail' });
   });
 

@@ -2,7 +2,8 @@ import { isActive } from '../store/job-slice';
 import type { EditorState } from '../store/editor-store';
 import { useEditor } from './useEditor';
 
-function latest(s: EditorState, nodeId: string) {
+/** The node's figures in the running job's latest metrics sample (undefined when no job runs). */
+export function latest(s: EditorState, nodeId: string) {
   if (!isActive(s.job.status)) return undefined;
   return s.job.history[s.job.history.length - 1]?.operators.find((o) => o.nodeId === nodeId);
 }

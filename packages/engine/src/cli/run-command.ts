@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { withEventTimeOrigin } from '@riffle/shared';
 import { Engine } from '../engine.js';
 import { InvalidSpecError } from '../errors.js';
 import { metricsLine, problemLines, summary } from './format.js';
@@ -12,6 +13,19 @@ export interface RunOptions {
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 const say = (line: string) => process.stderr.write(line + '\n');
+
+/**
+ * Generated event time starts now, as on the server (a datagen source's explicit `startTime`
+ * wins): a live run's watermarks then read close to the wall clock. Anything that is not a spec
+ * with a node list is passed on as it is, for the validator to explain.
+ */
+function startingNow(spec: unknown): unknown {
+  const nodes = (spec as { nodes?: unknown } | null)?.nodes;
+  const isObject = (v: unknown): v is object => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const wellFormed = (n: unknown) => isObject(n) && typeof (n as { kind?: unknown }).kind === 'string' && ((n as { params?: unknown }).params === undefined || isObject((n as { params?: unknown }).params));
+  if (!Array.isArray(nodes) || !nodes.every(wellFormed)) return spec;
+  return withEventTimeOrigin(spec as { nodes: Array<{ kind: string; params?: unknown }> }, Date.now());
+}
 
 /**
  * `riffle run <spec.json>`: runs a job until it finishes (bounded sources) or Ctrl-C stops it,
@@ -30,7 +44,7 @@ export async function runCommand(specFile: string, opts: RunOptions): Promise<nu
   const baseDir = resolve(opts.baseDir ?? dirname(specPath));
   let job;
   try {
-    job = await Engine.start(spec, { baseDir });
+    job = await Engine.start(startingNow(spec), { baseDir });
   } catch (e) {
     if (!(e instanceof InvalidSpecError)) throw e;
     say(`riffle: invalid job spec ${specPath}:`);

@@ -99,13 +99,40 @@ describe('onError policy (T18)', { timeout: 60_000 }, () => {
     const message = result.error!.message;
     expect(message).toContain('int(a) / int(b)');
     expect(message).toContain('"ratio"');
-    // The second record of the input is the first to fail.
-    expect(message).toMatch(/input record 2 of subtask 0/);
+    // The second line of the input is the first to fail; the map is chained to the file source,
+    // which names the record's origin.
+    expect(message).toContain(`failed on line 2 of ${join(dir, 'in.ndjson')}:`);
     expect(message).toMatch(/division by zero/);
     expect(message).toContain('"id":2');
     // Exactly the configured attempts, then FAILED for good: no restart loop.
     expect((job as unknown as { restartHistory(): RestartInfo[] }).restartHistory()).toHaveLength(2);
     expect(job.status).toBe('failed');
+  });
+
+  it('fail names the record by its count at the subtask when it crossed an exchange (no origin travels with it)', async () => {
+    const dir = await input();
+    const spec = pipeline([
+      { id: 'src', kind: 'source.file', params: { path: 'in.ndjson' } },
+      { id: 'k', kind: 'keyBy', params: { key: 'id' } },
+      { id: 'f', kind: 'filter', params: { expr: 'int(a) / int(b) > 0', onError: 'fail' } },
+      { id: 'out', kind: 'sink.file', params: { path: 'out' } },
+    ]);
+    const { result } = await runToEnd(spec, { baseDir: dir });
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'expression_failed', nodeId: 'f' });
+    expect(result.error!.message).toContain('failed on record 2 of subtask 0 (counted since the job last started)');
+    expect(result.error!.message).toContain('"id":2');
+  });
+
+  it('fail after a generator names the generated record', async () => {
+    const spec = pipeline([
+      { id: 'gen', kind: 'source.datagen', params: { count: 50, ratePerSec: 1_000_000, startTime: 0 } },
+      { id: 'm', kind: 'map', params: { fields: [{ as: 'x', expr: '100 / (user_id - user_id)' }], onError: 'fail' } },
+      { id: 'out', kind: 'sink.collect', params: {} },
+    ]);
+    const { result } = await runToEnd(spec);
+    expect(result.status).toBe('failed');
+    expect(result.error!.message).toContain('failed on generated record 0 (index in the whole sequence)');
   });
 
   it('fail on worker threads fails the job too (parallelism 2, threaded runtime)', async () => {
@@ -114,6 +141,6 @@ describe('onError policy (T18)', { timeout: 60_000 }, () => {
     const { result } = await runToEnd(spec, { baseDir: dir, execution: 'threads', slots: 2 });
     expect(result.status).toBe('failed');
     expect(result.error).toMatchObject({ code: 'expression_failed', nodeId: 'ratio' });
-    expect(result.error!.message).toMatch(/expression `q = int\(a\) \/ int\(b\)` of node "ratio" failed on input record \d+ of subtask [01]/);
+    expect(result.error!.message).toMatch(/expression `q = int\(a\) \/ int\(b\)` of node "ratio" failed on line \d of .*in\.ndjson: /);
   });
 });

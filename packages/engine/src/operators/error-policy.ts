@@ -48,19 +48,34 @@ export class ExpressionErrorPolicy {
     private readonly ctx: OperatorContext,
   ) {}
 
-  /** Dead-letters, drops and counts, or throws {@link ExpressionFailedError}, per the policy. */
-  handle(record: Row, error: unknown, expression: string): void {
+  /**
+   * Dead-letters, drops and counts, or throws {@link ExpressionFailedError}, per the policy.
+   * `position` names what failed when the caller knows better than the input record's origin
+   * (a window result); otherwise it is where the record entered the job, as far as the engine knows.
+   */
+  handle(record: Row, error: unknown, expression: string, position?: string): void {
     if (this.policy === 'dlq') return this.ctx.deadLetter(record, error);
     const counters = this.ctx.counters;
     if (this.policy === 'skip') {
       counters.skipped = (counters.skipped ?? 0) + 1;
       return;
     }
-    // recordsIn already counts this record (the chain input counts before it delivers). Counters
-    // start again at each (re)start, so the position is relative to the run's restore point.
-    const position = `input record ${counters.recordsIn} of subtask ${this.ctx.subtaskIndex} (counted since the job last started)`;
-    throw new ExpressionFailedError(this.ctx.nodeId, expression, position, record, error);
+    throw new ExpressionFailedError(this.ctx.nodeId, expression, position ?? recordPosition(this.ctx), record, error);
   }
+}
+
+/**
+ * Where the record being processed came from: its source position (Kafka topic, partition and
+ * offset; file and line) while the source that read it is on the call stack (the operator is
+ * chained to it), otherwise its count at this subtask. recordsIn already counts it (the chain
+ * input counts before it delivers; a source's timestamp stage runs before its output counts);
+ * counters start again at each (re)start, hence "since the job last started".
+ */
+export function recordPosition(ctx: OperatorContext): string {
+  const origin = ctx.recordOrigin?.();
+  if (origin !== undefined) return origin;
+  const n = ctx.counters.recordsIn > 0 ? ctx.counters.recordsIn : ctx.counters.recordsOut + 1;
+  return `record ${n} of subtask ${ctx.subtaskIndex} (counted since the job last started)`;
 }
 
 function quote(record: Row): string {

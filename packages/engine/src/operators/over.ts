@@ -1,6 +1,7 @@
 import { parseDuration, type OverParams } from '@riffle/shared';
 import type { Row } from '../collector.js';
 import { Operator, type OperatorContext, type StateDescriptor } from '../operator.js';
+import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
 import type { MapStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { restoreKeyed, snapshotKeyed, type KeyedOperatorSnapshot } from '../state/keyed-snapshot.js';
@@ -24,16 +25,18 @@ export class OverOperator extends Operator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly range: number;
   private readonly agg: WindowAggregate;
+  private readonly onError: ExpressionErrorPolicy;
   protected override readonly backend: KeyedStateBackend;
   private readonly rows: MapState<number, Row[]>;
   private readonly timers = new TimerService();
   private readonly processingTime: boolean;
   private readonly input: WindowInput;
 
-  constructor(params: OverParams, ctx: OperatorContext) {
+  constructor(params: WithErrorPolicy<OverParams>, ctx: OperatorContext) {
     super();
     this.range = parseDuration(params.range)!;
     this.agg = new WindowAggregate(params.aggregate, ctx.inputSchema);
+    this.onError = new ExpressionErrorPolicy(params.onError ?? 'dlq', ctx);
     this.input = { values: this.agg.values, record: {}, timestamp: 0 };
     this.processingTime = ctx.time === 'processing';
     this.backend = keyedBackendFor(ctx);
@@ -49,9 +52,9 @@ export class OverOperator extends Operator {
       this.ctx.deadLetter(value, 'late record: the watermark already passed its timestamp');
       return;
     }
-    const err = this.agg.readInputs(value);
-    if (err !== undefined) {
-      this.ctx.deadLetter(value, err);
+    const bad = this.agg.readInputs(value);
+    if (bad !== undefined) {
+      this.onError.handle(value, bad.error, bad.expression);
       return;
     }
     this.backend.setCurrentKey(this.ctx.keyed ? key : null);

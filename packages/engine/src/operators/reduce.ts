@@ -3,6 +3,7 @@ import type { Row } from '../collector.js';
 import { Operator, type OperatorContext, type StateDescriptor } from '../operator.js';
 import { compileAccessor, type Accessor } from '../field-accessor.js';
 import type { AggregatingStateDescriptor, MapStateDescriptor } from '../state/descriptors.js';
+import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { KeyGroupSnapshot } from '../state/snapshot-format.js';
 import { keyedBackendFor } from '../state/operator-backend.js';
@@ -25,16 +26,19 @@ type UpsertRow = [values: unknown[], timestamp: number, record: Row | null];
 export class ReduceOperator extends Operator {
   override readonly stateDescriptors: readonly StateDescriptor[];
   private readonly agg: WindowAggregate;
+  private readonly onError: ExpressionErrorPolicy;
   protected override readonly backend: KeyedStateBackend;
   private readonly acc: AggregatingState<WindowInput, WindowAccumulator, Row>;
   private readonly input: WindowInput;
   private readonly upsertKey: Accessor | undefined;
+  private readonly upsertText: string;
   private readonly upserts: MapState<unknown, UpsertRow> | undefined;
   private readonly keepRecords: boolean;
 
-  constructor(params: Omit<ReduceParams, 'ttl'> & { ttl?: string | undefined }, ctx: OperatorContext, now?: () => number) {
+  constructor(params: Omit<WithErrorPolicy<ReduceParams>, 'ttl'> & { ttl?: string | undefined }, ctx: OperatorContext, now?: () => number) {
     super();
     this.agg = new WindowAggregate(params.aggregate, ctx.inputSchema);
+    this.onError = new ExpressionErrorPolicy(params.onError ?? 'dlq', ctx);
     this.input = { values: this.agg.values, record: {}, timestamp: 0 };
     this.backend = keyedBackendFor(ctx, now);
     const d: AggregatingStateDescriptor<WindowInput, WindowAccumulator, Row> = {
@@ -47,6 +51,7 @@ export class ReduceOperator extends Operator {
     };
     this.acc = this.backend.aggregatingState(d);
     this.keepRecords = params.aggregate.some((a) => a.fn === 'top_n');
+    this.upsertText = `upsertKey = ${params.upsertKey ?? ''}`;
     if (params.upsertKey === undefined) {
       this.stateDescriptors = [d];
       return;
@@ -58,9 +63,9 @@ export class ReduceOperator extends Operator {
   }
 
   processElement(value: Row, timestamp: number, key: unknown): void {
-    const err = this.agg.readInputs(value);
-    if (err !== undefined) {
-      this.ctx.deadLetter(value, err);
+    const bad = this.agg.readInputs(value);
+    if (bad !== undefined) {
+      this.onError.handle(value, bad.error, bad.expression);
       return;
     }
     this.input.record = value;
@@ -72,11 +77,11 @@ export class ReduceOperator extends Operator {
         upsert = this.upsertKey(value);
       } catch (e) {
         if (!(e instanceof ExpressionEvaluationError)) throw e;
-        this.ctx.deadLetter(value, new Error(`upsertKey: ${e.message}`));
+        this.onError.handle(value, new Error(`upsertKey: ${e.message}`), this.upsertText);
         return;
       }
       if (upsert === undefined || upsert === null) {
-        this.ctx.deadLetter(value, new Error('upsertKey: the record has no value for it'));
+        this.onError.handle(value, new Error('upsertKey: the record has no value for it'), this.upsertText);
         return;
       }
     }

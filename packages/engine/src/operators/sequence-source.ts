@@ -32,6 +32,13 @@ export abstract class SequenceSource extends SourceOperator {
     this.ratePerSec = totalRatePerSec === undefined ? undefined : totalRatePerSec / ctx.parallelism;
   }
 
+  /** Index of the record being emitted, -1 between records (for the errors of chained operators). */
+  private emitting = -1;
+
+  override currentPosition(): string | undefined {
+    return this.emitting < 0 ? undefined : `generated record ${this.emitting} (index in the whole sequence)`;
+  }
+
   /** Emits record `i` through the collector. */
   protected abstract emit(i: number): void;
 
@@ -39,7 +46,12 @@ export abstract class SequenceSource extends SourceOperator {
     if (this.next >= this.end) return END_OF_INPUT;
     let n = 0;
     while (n < max && this.next < this.end) {
-      this.emit(this.next);
+      this.emitting = this.next;
+      try {
+        this.emit(this.next);
+      } finally {
+        this.emitting = -1;
+      }
       this.next += this.step;
       n++;
       while (this.skipAt < this.skip.length && this.skip[this.skipAt] === this.next) {

@@ -4,6 +4,7 @@ import { MessageTooLargeError, type KafkaAdmin, type KafkaProducer, type KafkaTr
 import { createKafkaClient } from '../connectors/kafka/index.js';
 import { TransactionalWriter, type KafkaSinkSnapshot } from '../connectors/kafka/transactional-writer.js';
 import { Operator, type OperatorContext } from '../operator.js';
+import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
 
 /** Records buffered before a send is started without waiting for the next tick. */
 const SEND_BATCH = 1000;
@@ -69,11 +70,17 @@ export class KafkaSinkOperator extends Operator {
   private epochRecords = 0;
   private ended = false;
 
+  /** The `onError` policy of the key expression (T18). */
+  private readonly onError: ExpressionErrorPolicy;
+  private readonly keyText: string;
+
   constructor(
-    private readonly params: KafkaSinkParams,
+    private readonly params: WithErrorPolicy<KafkaSinkParams>,
     ctx: OperatorContext,
   ) {
     super();
+    this.onError = new ExpressionErrorPolicy(params.onError ?? 'dlq', ctx);
+    this.keyText = `key = ${params.key ?? ''}`;
     this.key = params.key === undefined ? undefined : compileExpression(params.key, ctx.inputSchema);
     this.exactlyOnce = params.delivery === 'exactly-once';
     this.commitIntervalMs = parseDuration(params.commitInterval) ?? 5000;
@@ -109,7 +116,7 @@ export class KafkaSinkOperator extends Operator {
         k = this.key.evaluate(value);
       } catch (e) {
         if (!(e instanceof ExpressionEvaluationError)) throw e;
-        this.ctx.deadLetter(value, new Error(`key: ${e.message}`));
+        this.onError.handle(value, new Error(`key: ${e.message}`), this.keyText);
         return;
       }
       key = k === null || k === undefined ? null : typeof k === 'string' ? k : JSON.stringify(k);

@@ -30,6 +30,7 @@ export class FileSource extends SourceOperator {
   private restored: Record<string, number> = {};
   /** A read still in flight from an earlier poll (an idle pipe); the next poll awaits it again. */
   private filling: Promise<boolean> | undefined;
+  private emitting = false;
 
   constructor(params: FileSourceParams, ctx: OperatorContext) {
     super();
@@ -118,7 +119,17 @@ export class FileSource extends SourceOperator {
       this.ctx.deadLetter(line, new Error(`${reader.file}:${reader.line}: not a JSON object`));
       return;
     }
-    this.out.collect(value as Record<string, unknown>, NaN);
+    this.emitting = true;
+    try {
+      this.out.collect(value as Record<string, unknown>, NaN);
+    } finally {
+      this.emitting = false;
+    }
+  }
+
+  /** While a line is being emitted: its file and line (for the errors of chained operators). */
+  override currentPosition(): string | undefined {
+    return this.emitting ? this.reader?.position() : undefined;
   }
 
   override async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { ExpressionEvaluationError, parseDuration, RiffleError, type KafkaSourceParams } from '@riffle/shared';
+import { ExpressionEvaluationError, parseDuration, RiffleError, type KafkaSourceParams, type OnErrorPolicy } from '@riffle/shared';
 import type { Row } from '../collector.js';
 import { OffsetOutOfRangeError, type FetchedPartition, type FetchedRecord, type KafkaAdmin, type KafkaClient, type OutgoingMessage, type PartitionReader } from '../connectors/kafka/client.js';
 import { deadLetterMessage, deadLetterView } from '../connectors/kafka/dead-letter-topic.js';
@@ -10,6 +10,12 @@ import { PartitionWatermarks } from '../connectors/kafka/partition-watermarks.js
 import { compileAccessor, type Accessor } from '../field-accessor.js';
 import { END_OF_INPUT, SourceOperator, type OperatorContext, type StateDescriptor } from '../operator.js';
 import { SourceOutput } from '../time/source-output.js';
+import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
+
+/** How error messages name a Kafka record. */
+function kafkaPosition(topic: string, partition: number, offset: number): string {
+  return `Kafka record ${topic}/${partition}@${offset} (topic "${topic}", partition ${partition}, offset ${offset})`;
+}
 
 /** Longest a fetch waits for data: also how long a stop may wait for the source. */
 const FETCH_WAIT_MS = 100;
@@ -68,12 +74,18 @@ export class KafkaSource extends SourceOperator {
   /** Positions per checkpoint taken but not yet complete (only with a groupId). */
   private readonly checkpointed = new Map<number, Map<number, number>>();
   private lag = new Map<number, number>();
+  /** Offset (and partition) of the record being emitted, undefined between records. */
+  private emitting: number | undefined;
+  private emittingPartition = 0;
+  private readonly onError: OnErrorPolicy;
+  private timestampPolicy!: ExpressionErrorPolicy;
 
   constructor(
-    private readonly params: KafkaSourceParams,
+    private readonly params: WithErrorPolicy<KafkaSourceParams>,
     ctx: OperatorContext,
   ) {
     super();
+    this.onError = params.onError ?? 'dlq';
     this.timestamp = params.timestamp === undefined ? undefined : compileAccessor(params.timestamp, ctx.inputSchema);
     this.boundMs = parseDuration(params.watermark.maxOutOfOrderness) ?? 0;
     this.idleMs = params.watermark.idleTimeout === undefined ? undefined : parseDuration(params.watermark.idleTimeout);
@@ -82,6 +94,7 @@ export class KafkaSource extends SourceOperator {
 
   override setup(ctx: OperatorContext, out: SourceOutput): void {
     super.setup(ctx, out);
+    this.timestampPolicy = new ExpressionErrorPolicy(this.onError, ctx);
     // Timestamps and per-partition watermarks are assigned here, not by the generic stage.
     if (out instanceof SourceOutput) out.useSourceTime();
     ctx.counters.partitionLag = this.lag;
@@ -219,21 +232,38 @@ export class KafkaSource extends SourceOperator {
 
   private emitRecord(partition: number, rec: FetchedRecord, now: number): boolean {
     this.ctx.counters.bytesIn! += (rec.key?.length ?? 0) + (rec.value?.length ?? 0);
-    let row: Row;
+    let row: Row | undefined;
     let ts: number;
     try {
       row = decodeRecord(rec, this.params.format, this.params.fields);
       ts = this.eventTime(row, rec);
     } catch (e) {
       if (!(e instanceof RecordDecodeError)) throw e;
+      // A timestamp expression that fails follows the node's onError; with dlq (and for
+      // malformed input always, T17) the record is dead-lettered with its original bytes.
+      if (row !== undefined && this.timestamp !== undefined && this.onError !== 'dlq') {
+        this.timestampPolicy.handle(row, e, `timestamp = ${this.params.timestamp!}`, kafkaPosition(this.params.topic, partition, rec.offset));
+        return false;
+      }
       const origin = { nodeId: this.ctx.nodeId, topic: this.params.topic, partition };
       this.ctx.deadLetter(deadLetterView(rec, origin), new Error(`${this.params.topic}/${partition}@${rec.offset}: ${e.message}`));
       if (this.dlq !== undefined) this.dlqBatch.push(deadLetterMessage(rec, origin, e));
       return false;
     }
     this.watermarks.onRecord(partition, ts, now);
-    this.out.collect(row, ts);
+    this.emitting = rec.offset;
+    this.emittingPartition = partition;
+    try {
+      this.out.collect(row, ts);
+    } finally {
+      this.emitting = undefined;
+    }
     return true;
+  }
+
+  /** While a record is being emitted: its topic, partition and offset (for chained operators' errors). */
+  override currentPosition(): string | undefined {
+    return this.emitting === undefined ? undefined : kafkaPosition(this.params.topic, this.emittingPartition, this.emitting);
   }
 
   private eventTime(row: Row, rec: FetchedRecord): number {

@@ -1,6 +1,7 @@
 import type { NexmarkParams } from '@riffle/shared';
 import { NexmarkGenerator } from '../nexmark/generator.js';
 import type { OperatorContext } from '../operator.js';
+import type { WithErrorPolicy } from './error-policy.js';
 import { SequenceSource } from './sequence-source.js';
 
 /**
@@ -10,7 +11,7 @@ import { SequenceSource } from './sequence-source.js';
 export class NexmarkSource extends SequenceSource {
   private readonly gen: NexmarkGenerator;
 
-  constructor(params: NexmarkParams, ctx: OperatorContext) {
+  constructor(params: WithErrorPolicy<NexmarkParams>, ctx: OperatorContext) {
     super(params.maxEvents ?? Infinity, params.ratePerSec, ctx);
     this.gen = new NexmarkGenerator({ seed: params.seed, eventsPerSec: params.eventsPerSec, baseTime: params.baseTime });
   }

@@ -1,4 +1,7 @@
+import type { OnErrorPolicy } from '@riffle/shared';
+import type { Row } from '../collector.js';
 import { compileAccessor } from '../field-accessor.js';
+import { ExpressionErrorPolicy } from '../operators/error-policy.js';
 import type { Operator, OperatorContext, SourceOperator } from '../operator.js';
 import { OPERATORS, type JobServices } from '../operators/registry.js';
 import { TwoInputOperator } from '../operators/two-input.js';
@@ -89,9 +92,12 @@ export function buildTasks(plan: PhysicalPlan, env: TaskEnvironment, placement?:
         continue;
       }
       const members: ChainMember[] = [];
+      // The chain's source, once built (it is the head): chained operators ask it where their record was read.
+      const origin: { source?: SourceOperator } = {};
       for (const id of chain.nodes) {
         const node = graph.byId.get(id)!;
-        const inst = instantiate(node, s, graph.maxParallelism, graph.time, env);
+        const inst = instantiate(node, s, graph.maxParallelism, graph.time, env, origin);
+        if (inst.sourceOutput) origin.source = inst.operator as SourceOperator;
         instances.get(id)![s] = inst;
         counters.get(id)![s] = inst.counters;
         outputs.get(id)![s] = inst.output;
@@ -171,7 +177,7 @@ function sideOutput(inst: Instance, port: string): NodeOutput {
   return out;
 }
 
-function instantiate(node: LogicalNode, subtask: number, maxParallelism: number, time: 'event' | 'processing', env: TaskEnvironment): Instance {
+function instantiate(node: LogicalNode, subtask: number, maxParallelism: number, time: 'event' | 'processing', env: TaskEnvironment, origin: { source?: SourceOperator }): Instance {
   const counters = newCounters();
   const sideOutputs = new Map<string, NodeOutput>();
   const ctx: OperatorContext = {
@@ -194,6 +200,7 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     fail: (error) => env.fail(attribute(node.id, error)),
     ...(env.stateBackend !== undefined ? { stateBackend: env.stateBackend } : {}),
     ...(env.jobId === undefined ? {} : { jobId: env.jobId }),
+    recordOrigin: () => origin.source?.currentPosition(),
   };
   const factory = OPERATORS[node.kind];
   if (factory === undefined) throw new Error(`no runtime implementation for operator kind "${node.kind}"`);
@@ -203,16 +210,21 @@ function instantiate(node: LogicalNode, subtask: number, maxParallelism: number,
     operator.setup(ctx, output);
     return { operator, output, counters, sideOutputs };
   }
-  const sourceOutput = sourceTimeStage(node, output, ctx.deadLetter);
+  const sourceOutput = sourceTimeStage(node, output, ctx);
   operator.setup(ctx, sourceOutput);
   return { operator, output, counters, sideOutputs, sourceOutput };
 }
 
-/** The timestamp/watermark stage of a source, from its `timestamp` and `watermark` params. */
-function sourceTimeStage(node: LogicalNode, next: NodeOutput, deadLetter: OperatorContext['deadLetter']): SourceOutput {
-  const p = node.params as { timestamp?: string; watermark: SourceWatermarkParams };
+/**
+ * The timestamp/watermark stage of a source, from its `timestamp`, `watermark` and `onError`
+ * params: a record whose timestamp cannot be read goes to the source's `onError` policy.
+ */
+function sourceTimeStage(node: LogicalNode, next: NodeOutput, ctx: OperatorContext): SourceOutput {
+  const p = node.params as { timestamp?: string; watermark: SourceWatermarkParams; onError?: OnErrorPolicy };
   const timestamp = p.timestamp === undefined ? undefined : compileAccessor(p.timestamp, node.inputSchema);
-  return new SourceOutput(next, timestamp, watermarkGenerator(p.watermark), deadLetter, watermarkEmission(p.watermark));
+  const policy = new ExpressionErrorPolicy(p.onError ?? 'dlq', ctx);
+  const onBadTimestamp = (record: unknown, error: unknown) => policy.handle(record as Row, error, `timestamp = ${p.timestamp ?? ''}`);
+  return new SourceOutput(next, timestamp, watermarkGenerator(p.watermark), onBadTimestamp, watermarkEmission(p.watermark));
 }
 
 /** Channels of a task's input gate: one per upstream subtask per exchange edge (forward: one). */

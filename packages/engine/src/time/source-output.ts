@@ -37,7 +37,8 @@ export class SourceOutput implements Collector {
     private readonly next: Collector,
     private readonly timestamp: Accessor | undefined,
     private readonly watermarks: WatermarkGenerator,
-    private readonly deadLetter: (record: unknown, error: unknown) => void,
+    /** A record whose timestamp cannot be read: the source's `onError` policy (dead-letter by default). */
+    private readonly badTimestamp: (record: unknown, error: unknown) => void,
     emission: WatermarkEmission = { intervalMs: 0 },
   ) {
     this.emission = emission;
@@ -65,11 +66,11 @@ export class SourceOutput implements Collector {
         raw = this.timestamp(value);
       } catch (e) {
         if (!(e instanceof ExpressionEvaluationError)) throw e;
-        this.deadLetter(value, new Error(`timestamp: ${e.message}`));
+        this.badTimestamp(value, new Error(`timestamp: ${e.message}`));
         return;
       }
       if (typeof raw !== 'number' || !Number.isFinite(raw)) {
-        this.deadLetter(value, new Error(`timestamp is ${raw === undefined ? 'missing' : JSON.stringify(raw)}, expected epoch milliseconds`));
+        this.badTimestamp(value, new Error(`timestamp is ${raw === undefined ? 'missing' : JSON.stringify(raw)}, expected epoch milliseconds`));
         return;
       }
       ts = raw;

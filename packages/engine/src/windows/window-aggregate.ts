@@ -23,6 +23,12 @@ export interface WindowInput {
   timestamp: number;
 }
 
+/** An aggregate input that could not be read: the error and the aggregate, as error messages quote it. */
+export interface AggregateInputError {
+  error: Error;
+  expression: string;
+}
+
 type Slot = [number, number];
 type Stamped = [unknown, number] | null;
 type Ranked = Array<[number, number, Row]>;
@@ -35,19 +41,22 @@ export class WindowAggregate implements AggregateFunction<WindowInput, WindowAcc
   private readonly specs: AggregateSpec[];
   private readonly inputs: Array<Accessor | undefined>;
   readonly values: unknown[];
+  /** Each aggregate as error messages quote it, e.g. `total = sum(price * qty)`. */
+  private readonly texts: string[];
 
   constructor(specs: AggregateSpec[], schema: RecordSchema) {
     this.specs = specs;
     this.names = specs.map((a) => a.as);
     this.inputs = specs.map((a) => (a.fn === 'count' || a.field === undefined ? undefined : compileAccessor(a.field, schema)));
     this.values = new Array<unknown>(specs.length);
+    this.texts = specs.map((a) => `${a.as} = ${a.fn}(${a.field ?? ''})`);
   }
 
   /**
-   * Evaluates the aggregate inputs of a record into {@link values}; returns an error message
-   * (the caller dead-letters the record) when one fails or is not a number where one is needed.
+   * Evaluates the aggregate inputs of a record into {@link values}; returns what failed (the
+   * caller applies its `onError` policy) when one fails or is not a number where one is needed.
    */
-  readInputs(record: Row): Error | undefined {
+  readInputs(record: Row): AggregateInputError | undefined {
     for (let j = 0; j < this.inputs.length; j++) {
       const read = this.inputs[j];
       if (read === undefined) continue;
@@ -56,10 +65,10 @@ export class WindowAggregate implements AggregateFunction<WindowInput, WindowAcc
         v = read(record);
       } catch (e) {
         if (!(e instanceof ExpressionEvaluationError)) throw e;
-        return e;
+        return { error: e, expression: this.texts[j]! };
       }
       if (v !== undefined && v !== null && typeof v !== 'number' && NUMERIC.has(this.specs[j]!.fn))
-        return new Error(`aggregate "${this.names[j]}": value ${JSON.stringify(v)} is not a number`);
+        return { error: new Error(`aggregate "${this.names[j]}": value ${JSON.stringify(v)} is not a number`), expression: this.texts[j]! };
       this.values[j] = v;
     }
     return undefined;

@@ -1,6 +1,7 @@
-import { compileExpression, ExpressionEvaluationError, getOperator, parseDuration, type AggregateSpec, type CompiledExpression } from '@riffle/shared';
+import { compileExpression, ExpressionEvaluationError, getOperator, parseDuration, type AggregateSpec, type CompiledExpression, type OnErrorPolicy } from '@riffle/shared';
 import { MAX_WATERMARK, type Collector, type Row } from '../collector.js';
 import { Operator, type OperatorContext, type StateDescriptor } from '../operator.js';
+import { ExpressionErrorPolicy } from '../operators/error-policy.js';
 import type { AggregatingStateDescriptor } from '../state/descriptors.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { restoreKeyed, snapshotKeyed, type KeyedOperatorSnapshot } from '../state/keyed-snapshot.js';
@@ -13,11 +14,18 @@ import { WindowAggregate, type WindowAccumulator, type WindowInput } from './win
 
 const LATE_MESSAGE = 'late record: its windows had already closed (beyond the allowed lateness); connect the late port to keep such records';
 
+/** How a `having` failure names what it failed on: a window's result, not an input record. */
+function resultPosition(window: { start: number; end: number } | null, key: unknown): string {
+  return `the result of ${window === null ? 'the count window' : `window [${window.start}, ${window.end})`} of key ${JSON.stringify(key)}`;
+}
+
 /** Params every window kind shares (`allowedLateness` optional so operators can be built in tests without defaults). */
 export interface WindowParams {
   aggregate: AggregateSpec[];
   allowedLateness?: string | undefined;
   having?: string | undefined;
+  /** For aggregate inputs and `having` (T18); `dlq` when absent. */
+  onError?: OnErrorPolicy | undefined;
 }
 
 /** What a window operator checkpoints: per key group, its keyed state and its timers. */
@@ -45,6 +53,8 @@ export abstract class WindowOperatorBase extends Operator {
   override stateDescriptors: readonly StateDescriptor[];
   private readonly accDescriptor: AggregatingStateDescriptor<WindowInput, WindowAccumulator, Row>;
   private readonly having: CompiledExpression | undefined;
+  private readonly havingText: string;
+  private readonly onError: ExpressionErrorPolicy;
   private lateOutput: Collector | null | undefined = undefined;
 
   constructor(kind: string, params: WindowParams, ctx: OperatorContext) {
@@ -57,6 +67,8 @@ export abstract class WindowOperatorBase extends Operator {
     this.accDescriptor = { name: 'window-contents', kind: 'aggregating', keyed: true, fn: this.agg, serializer: this.agg.serializer };
     this.acc = this.backend.aggregatingState(this.accDescriptor);
     this.stateDescriptors = [this.accDescriptor];
+    this.onError = new ExpressionErrorPolicy(params.onError ?? 'dlq', ctx);
+    this.havingText = `having ${params.having ?? ''}`;
     if (params.having !== undefined) {
       const def = getOperator(kind)!;
       const full = { allowedLateness: '0s', ...params };
@@ -80,11 +92,11 @@ export abstract class WindowOperatorBase extends Operator {
     return this.processingTime ? -Infinity : this.timers.currentWatermark;
   }
 
-  /** Reads the aggregate inputs of a record into {@link input}; false (dead-lettered) when one is bad. */
+  /** Reads the aggregate inputs of a record into {@link input}; false (to the `onError` policy) when one is bad. */
   protected readInputs(value: Row, time: number): boolean {
-    const err = this.agg.readInputs(value);
-    if (err !== undefined) {
-      this.ctx.deadLetter(value, err);
+    const bad = this.agg.readInputs(value);
+    if (bad !== undefined) {
+      this.onError.handle(value, bad.error, bad.expression);
       return false;
     }
     this.input.record = value;
@@ -127,11 +139,11 @@ export abstract class WindowOperatorBase extends Operator {
         keep = this.having.evaluate(row);
       } catch (e) {
         if (!(e instanceof ExpressionEvaluationError)) throw e;
-        this.ctx.deadLetter(row, new Error(`having: ${e.message}`));
+        this.onError.handle(row, new Error(`having: ${e.message}`), this.havingText, resultPosition(window, key));
         return;
       }
       if (keep !== true) {
-        if (keep !== false) this.ctx.deadLetter(row, new Error(`having returned ${JSON.stringify(keep)}, not a bool`));
+        if (keep !== false) this.onError.handle(row, new Error(`having returned ${JSON.stringify(keep)}, not a bool`), this.havingText, resultPosition(window, key));
         return;
       }
     }

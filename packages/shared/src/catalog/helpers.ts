@@ -38,10 +38,21 @@ export const OnError = z
   .meta({ description: 'A record the expression fails on: dlq = to the dead-letter output, skip = drop and count, fail = fail the job' });
 export type OnErrorPolicy = z.infer<typeof OnError>;
 
+/** {@link OnError} of a source: its only expression is the `timestamp`; malformed input always goes to the dead-letter output (T17). */
+export const SourceOnError = OnError.meta({
+  description: 'A record whose timestamp expression fails or gives no epoch-ms number: dlq = to the dead-letter output, skip = drop and count, fail = fail the job',
+});
+
+/** {@link OnError} of a node with aggregates: an aggregate input that fails, or a window result its `having` fails on. */
+export const AggregateOnError = OnError.meta({
+  description: 'A record an aggregate field fails on (or a result having fails on): dlq = to the dead-letter output, skip = drop and count, fail = fail the job',
+});
+
 /** Params every source takes: where event time comes from and how watermarks are generated. */
 export const SourceTimeParams = {
   /** A field name, or a CEL expression, giving the event time in epoch milliseconds. */
   timestamp: z.string().min(1).optional().meta({ format: 'cel' }),
+  onError: SourceOnError,
   watermark: z
     .strictObject({
       /** `bounded`: max timestamp − maxOutOfOrderness − 1; `monotonous`: timestamps never go back (bound 0). */

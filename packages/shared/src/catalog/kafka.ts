@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Duration, parseDuration } from '../duration.js';
 import { FIELD_TYPES, type RecordSchema } from '../fields.js';
-import { checkExpr, checkSourceTime, DeclaredFieldName, Expr, single } from './helpers.js';
+import { checkExpr, checkSourceTime, DeclaredFieldName, Expr, OnError, single, SourceOnError } from './helpers.js';
 import type { OperatorDef, ParamIssue } from './types.js';
 
 /** `host:port`; a bare host or a URL is a common mistake, so say what is expected. */
@@ -36,6 +36,7 @@ const KafkaSourceParams = z.strictObject({
   dlqTopic: Topic.optional().describe('Also send malformed records here, with their original bytes and error headers'),
   /** A field name or CEL expression giving the event time (epoch ms); default: the Kafka record timestamp. */
   timestamp: z.string().min(1).optional().meta({ format: 'cel' }).describe('Field or expression giving the event time (epoch ms); default: the Kafka record timestamp'),
+  onError: SourceOnError,
   watermark: z
     .strictObject({
       maxOutOfOrderness: Duration.default('0s'),
@@ -86,6 +87,8 @@ const KafkaSinkParams = z.strictObject({
   topic: Topic,
   /** CEL expression (or field name) for the message key; no key when absent. */
   key: Expr.optional().describe('Expression (or field) for the message key; no key when empty'),
+  /** What a record whose `key` expression fails on goes to (T18). */
+  onError: OnError,
   format: z.enum(['json']).default('json'),
   delivery: z.enum(['exactly-once', 'at-least-once']).default('at-least-once').describe('exactly-once: transactions, visible to read_committed consumers on commit; at-least-once: idempotent producer'),
   /** Exactly-once only: how long an open transaction may last (the broker's maximum is 15m). */

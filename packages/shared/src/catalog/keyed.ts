@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PositiveDuration } from '../duration.js';
 import type { Field } from '../fields.js';
-import { checkFieldOrExpr, single } from './helpers.js';
+import { AggregateOnError, checkFieldOrExpr, single } from './helpers.js';
 import type { OperatorDef, ParamIssue } from './types.js';
 import { AggregateSpec, inferAggregates } from './windows.js';
 
@@ -15,6 +15,7 @@ const ReduceParams = z.strictObject({
    * SQL's aggregate over an updating input, e.g. the average of each auction's latest highest bid).
    */
   upsertKey: z.string().min(1).meta({ format: 'cel' }).optional(),
+  onError: AggregateOnError,
 });
 export type ReduceParams = z.infer<typeof ReduceParams>;
 
@@ -28,6 +29,7 @@ const OverParams = z.strictObject({
   /** Each record gets the aggregates over its key's records from `range` before it up to its own timestamp (inclusive). */
   range: PositiveDuration,
   aggregate: z.array(AggregateSpec).min(1, 'add at least one aggregate'),
+  onError: AggregateOnError,
 });
 export type OverParams = z.infer<typeof OverParams>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Duration, PositiveDuration, parseDuration } from '../duration.js';
 import type { Field, FieldType, RecordSchema } from '../fields.js';
-import { checkExpr, checkFieldOrExpr, Expr, OutputFieldName, single } from './helpers.js';
+import { AggregateOnError, checkExpr, checkFieldOrExpr, Expr, OutputFieldName, single } from './helpers.js';
 import type { OperatorDef, ParamIssue, SchemaContext, SchemaResult } from './types.js';
 
 export const AGGREGATE_FNS = ['count', 'sum', 'min', 'max', 'avg', 'first', 'last', 'count_distinct', 'top_n'] as const;
@@ -24,6 +24,7 @@ const WindowCommon = {
   allowedLateness: Duration.default('0s'),
   /** CEL filter over the output record: only windows for which it is true are emitted. */
   having: Expr.optional(),
+  onError: AggregateOnError,
 };
 
 const TumblingParams = z.strictObject({ size: PositiveDuration, ...WindowCommon });
@@ -39,6 +40,7 @@ const GlobalParams = z.strictObject({
   trigger: z.strictObject({ count: z.number().int().min(1) }),
   aggregate: WindowCommon.aggregate,
   having: WindowCommon.having,
+  onError: WindowCommon.onError,
 });
 export type GlobalParams = z.infer<typeof GlobalParams>;
 

@@ -58,6 +58,8 @@ describe('chart data shaping', () => {
   it('lists only the counters that counted something with dropAllZero', () => {
     const d = chartData(history, lateAndDead, { dropAllZero: true });
     expect(d.series).toEqual([{ key: 'f dead letters', label: 'f dead letters' }]);
+    const skipping = [sample(1000, [op('k', 'keyBy', { skippedRecords: 4 })])];
+    expect(chartData(skipping, lateAndDead, { dropAllZero: true }).series).toEqual([{ key: 'k skipped', label: 'k skipped' }]);
   });
 
   it('narrows to one node for its detail charts', () => {

@@ -67,10 +67,11 @@ export const watermark: PointPicker = (op) => one(op, op.watermark);
 export const watermarkLagSec: PointPicker = (op, m) => one(op, op.watermark === null ? null : (m.ts - op.watermark) / 1000);
 /** Approximate keyed state size in bytes (keyed operators only). */
 export const stateBytes: PointPicker = (op) => one(op, op.stateBytes);
-/** Late records dropped and records dead-lettered, cumulative, per operator. */
+/** Late records dropped, records dead-lettered and records skipped (`onError: skip`), cumulative, per operator. */
 export const lateAndDead: PointPicker = (op) => [
   { key: `${op.nodeId} late`, label: `${op.nodeId} late`, value: op.lateRecordsDropped },
   { key: `${op.nodeId} dead letters`, label: `${op.nodeId} dead letters`, value: op.deadLettered },
+  { key: `${op.nodeId} skipped`, label: `${op.nodeId} skipped`, value: op.skippedRecords ?? 0 },
 ];
 
 /** Only the points of one node, for its detail charts. */

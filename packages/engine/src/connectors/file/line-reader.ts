@@ -21,6 +21,10 @@ export class LineReader {
   private pendingIndex = 0;
   /** Per file: bytes of the lines returned so far (the checkpointed read position). */
   private readonly consumed: number[];
+  /** Per file: where reading started (0, or a restored position). */
+  private readonly start: number[];
+  /** Byte offset of the line most recently returned. */
+  private lineStart = 0;
   private readPos = 0;
   /**
    * Read at explicit offsets only when resuming inside a file: a named pipe (a live, unbounded
@@ -34,6 +38,7 @@ export class LineReader {
     start: readonly number[] = [],
   ) {
     this.consumed = files.map((_, i) => start[i] ?? 0);
+    this.start = [...this.consumed];
   }
 
   /**
@@ -54,11 +59,22 @@ export class LineReader {
     return this.lineNo;
   }
 
+  /**
+   * Where the line most recently returned is, for error messages: its line number when the file
+   * was read from its start, else its byte offset (a restored reader does not know how many lines
+   * came before its start).
+   */
+  position(): string {
+    if (this.start[this.pendingIndex] === 0) return `line ${this.lineNo} of ${this.pendingFile}`;
+    return `the line at byte ${this.lineStart} of ${this.pendingFile}`;
+  }
+
   /** A line already in memory, or undefined when {@link fill} must run first. */
   nextBuffered(): string | undefined {
     if (this.pendingAt >= this.pending.length) return undefined;
     this.lineNo++;
     const line = this.pending[this.pendingAt++]!;
+    this.lineStart = this.consumed[this.pendingIndex]!;
     this.consumed[this.pendingIndex]! += Buffer.byteLength(line) + 1;
     return line;
   }

@@ -19,7 +19,7 @@ beforeAll(() => kit.admin.connect());
 afterAll(() => kit.close());
 
 function source(topic: string, subtaskIndex = 0, parallelism = 1) {
-  const params: KafkaSourceParams = { brokers, topic, format: 'json', startFrom: 'earliest', bounded: true, watermark: { maxOutOfOrderness: '0s' } };
+  const params: KafkaSourceParams = { brokers, topic, format: 'json', startFrom: 'earliest', bounded: true, onError: 'dlq', watermark: { maxOutOfOrderness: '0s' } };
   const ctx = {
     nodeId: 'in', kind: 'source.kafka', subtaskIndex, parallelism, maxParallelism: 128, inputSchema: { open: true, fields: [] },
     keyed: false, time: 'event', baseDir: '.', logger: { info() {}, warn() {}, error() {} }, counters: newCounters(),
