@@ -29,10 +29,12 @@ describe('persistence', () => {
     expect((await api(a, `/api/jobs/${stopped}/stop`, { method: 'POST' })).body.status).toBe('stopped');
     await a.close();
 
-    // What is on disk: one job.json per job, no temp files left behind.
-    for (const id of [bounded, running, stopped]) {
+    // What is on disk: one job.json per job, no temp files left behind; the bounded job also keeps
+    // the final checkpoint taken at its end (FLIP-147: transactional sinks publish on it) and its history.
+    for (const id of [running, stopped]) {
       expect(await readdir(join(dataDir, 'jobs', id))).toEqual(['job.json']);
     }
+    expect((await readdir(join(dataDir, 'jobs', bounded))).sort()).toEqual(['checkpoint-history.json', 'checkpoints', 'job.json']);
     const rec = JSON.parse(await readFile(join(dataDir, 'jobs', running, 'job.json'), 'utf8'));
     expect(rec).toMatchObject({ version: 1, id: running, name: 'kept-running', status: 'running', spec: { name: 'kept-running' } });
 
