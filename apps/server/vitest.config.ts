@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Server tests start real servers, engines and child processes: vitest's 5 s default timed them
-// out on a busy 2-core machine (CI runs the packages one after another, but not alone).
+// Server tests start real servers and run real jobs (some read their input at a few records a
+// second): vitest's 5 s default fails them on a loaded machine. Waits inside tests still have
+// their own, tighter conditions.
 export default defineConfig({
   test: {
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });
