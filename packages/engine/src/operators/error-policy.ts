@@ -71,7 +71,7 @@ export class ExpressionErrorPolicy {
  * input counts before it delivers; a source's timestamp stage runs before its output counts);
  * counters start again at each (re)start, hence "since the job last started".
  */
-export function recordPosition(ctx: OperatorContext): string {
+function recordPosition(ctx: OperatorContext): string {
   const origin = ctx.recordOrigin?.();
   if (origin !== undefined) return origin;
   const n = ctx.counters.recordsIn > 0 ? ctx.counters.recordsIn : ctx.counters.recordsOut + 1;
