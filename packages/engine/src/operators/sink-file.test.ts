@@ -35,7 +35,7 @@ describe('sink.file', () => {
     expect(await partFiles(join(dir, 'out'))).toEqual(['part-0-0.ndjson', 'part-0-1.ndjson']);
   });
 
-  it('with checkpoints, publishes a part only when its checkpoint completes, and the rest on stop', async () => {
+  it('with checkpoints, publishes a part only when its checkpoint completes, and on stop drops what no checkpoint covers', async () => {
     const dir = await tempDir();
     const spec = pipeline([
       { id: 'gen', kind: 'source.datagen', params: { ratePerSec: 2000 } },
@@ -49,9 +49,12 @@ describe('sink.file', () => {
     await until(() => readdirSync(join(dir, 'out')).includes('part-0-0.ndjson'));
     const first = (await readFile(join(dir, 'out', 'part-0-0.ndjson'), 'utf8')).trim().split('\n');
     expect(first.length).toBeGreaterThan(0);
+    await until(() => metricsOf(job, 'out').recordsIn >= first.length + 200);
     await job.stop();
-    const all = (await readParts(join(dir, 'out'))).length;
-    expect(all).toBe(metricsOf(job, 'out').recordsIn);
+    // Records after the checkpoint's barrier were written to an in-progress part: a stop is not an
+    // end of input, so they are discarded (a restore from chk-1 writes them again), never published.
+    expect((await readParts(join(dir, 'out'))).length).toBe(first.length);
+    expect(metricsOf(job, 'out').recordsIn).toBeGreaterThan(first.length);
     expect((await readdir(join(dir, 'out'))).filter((f) => f.startsWith('.'))).toEqual([]);
     expect(chk.snapshotId).toBe('chk-1');
   });

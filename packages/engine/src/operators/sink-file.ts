@@ -40,6 +40,8 @@ export class FileSinkOperator extends Operator {
   private restored: string[] = [];
   /** Publishing runs in order, off the processing path. */
   private publishing: Promise<void> = Promise.resolve();
+  /** The input ended (a bounded job finishing), as opposed to a stop. */
+  private ended = false;
 
   constructor(params: FileSinkParams, ctx: OperatorContext) {
     super();
@@ -76,6 +78,7 @@ export class FileSinkOperator extends Operator {
   }
 
   override endInput(): void {
+    this.ended = true;
     this.roll();
   }
 
@@ -118,7 +121,17 @@ export class FileSinkOperator extends Operator {
       this.writer.roll();
       return;
     }
-    // A finished or stopped job commits what it wrote (the end of input is the last commit).
+    if (!this.ended) {
+      // Stopped or shut down (not ended): what was written after the last barrier is covered by no
+      // checkpoint, and a restore (the server resumes from the latest checkpoint) writes it again,
+      // so it is discarded, as the Kafka sink aborts its open transaction (Flink's cancel). Parts
+      // sealed by a checkpoint still in flight stay hidden: a restore of that checkpoint publishes
+      // them, a restore of an older one deletes them.
+      this.writer.discard();
+      await this.publishing;
+      return;
+    }
+    // A finished job commits what it wrote (when its final checkpoint did not).
     this.roll();
     const parts = [...[...this.pending.values()].flat(), ...this.sealed];
     this.pending.clear();

@@ -2,20 +2,14 @@
 // sink's output: the job resumes from its latest checkpoint, so what the sink published after that
 // checkpoint must not be published at shutdown.
 //
-// NOT IN THE SUITE YET: it fails (an open bug, not a flaky test). `JobManager.close()` stops each
-// job with `handle.stop()`, and a stopped job's file sink publishes everything it wrote at close
-// (`FileSinkOperator.close`: "a finished or stopped job commits what it wrote"). The next start
-// resumes from the latest checkpoint and writes the records after it again: duplicates (seen
-// 2026-11-26: users' running counts repeated). Likely fix: stop for shutdown with a drained
-// checkpoint (coordinator.trigger('checkpoint', { drain: true }) as stopWithSavepoint does, then
-// stop) so the latest checkpoint covers all published output; resume.test.ts's first case would
-// then corrupt the newest checkpoints instead of the second one.
-// Run it by hand: cp test/pending/graceful-restart.pending.ts test/graceful-restart.test.ts (fix
-// the relative imports), then npx vitest run test/graceful-restart.test.ts
+// Before the fix a stopped job's file sink published everything it wrote at close, and the resumed
+// job wrote the records after its latest checkpoint again (users' running counts repeated). Now a
+// stop (not an end of input) discards what no checkpoint covers, as the Kafka sink aborts its open
+// transaction.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedCounts, publishedRunningCounts, runningCountSpec } from '../checkpoint-helpers.js';
-import { api, removeDir, startServer, tempDir, waitFor } from '../helpers.js';
+import { expectedCounts, publishedRunningCounts, runningCountSpec } from './checkpoint-helpers.js';
+import { api, removeDir, startServer, tempDir, waitFor } from './helpers.js';
 
 const N = 30_000;
 const dirs: string[] = [];
