@@ -29,11 +29,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Unthrottled clickstream → a key in [0, keys) mixed from user, product and the jittered
  * timestamp (so every key keeps being hit) → keyBy → running count → a sink that keeps one record.
  */
+// Timeout 10 min (Flink's default): the disk backend's asynchronous snapshot reads its keys back
+// while the unthrottled source keeps the thread busy, which takes over a minute at 1M keys.
 function spec(keys, stateBackend) {
   return {
     specVersion: 1,
     name: `bench-checkpoint-${keys}`,
-    config: { parallelism: 1, stateBackend, checkpoints: { intervalMs: 3_600_000, mode: 'exactly-once', retain: 1 } },
+    config: { parallelism: 1, stateBackend, checkpoints: { intervalMs: 3_600_000, mode: 'exactly-once', retain: 1, timeoutMs: 600_000 } },
     nodes: [
       { id: 'gen', kind: 'source.datagen', params: { seed: 1, ratePerSec: 100_000_000 } },
       { id: 'key', kind: 'map', params: { fields: [{ as: 'k', expr: `((user_id * 100 + product_id) * 10007 + ts) % ${keys}` }] } },
