@@ -39,7 +39,11 @@ async function list(s: ServerProcess, id: string): Promise<CheckpointInfo[]> {
 
 /** Triggers a checkpoint and waits until the list shows it finished (completed or failed). */
 async function checkpoint(s: ServerProcess, id: string): Promise<CheckpointInfo> {
-  const r = await s.api(`/api/jobs/${id}/checkpoints`, { method: 'POST' });
+  // The previous one may be listed finished (its metadata is durable) a moment before the engine is done with it.
+  const r = await waitFor(async () => {
+    const t = await s.api(`/api/jobs/${id}/checkpoints`, { method: 'POST' });
+    return t.status === 409 && t.body.error === 'checkpoint_in_progress' ? undefined : t;
+  }, 'the checkpoint to start');
   expect(r.status).toBe(202);
   return waitFor(async () => (await list(s, id)).find((c) => c.id === r.body.id && c.status !== 'in_progress'), `checkpoint ${r.body.id} to finish`, 60_000);
 }

@@ -20,7 +20,12 @@ async function open(dataDir: string): Promise<RiffleServer> {
 }
 
 async function checkpoint(s: RiffleServer, id: string): Promise<string> {
-  const r = await api(s, `/api/jobs/${id}/checkpoints`, { method: 'POST' });
+  // The listing reports a checkpoint completed once its metadata is durable, which can be a moment
+  // before the engine has finished it: a trigger in that moment gets 409 checkpoint_in_progress.
+  const r = await waitFor(async () => {
+    const t = await api(s, `/api/jobs/${id}/checkpoints`, { method: 'POST' });
+    return t.status === 409 && t.body.error === 'checkpoint_in_progress' ? undefined : t;
+  }, 'the checkpoint to start');
   expect(r.status).toBe(202);
   await waitFor(async () => (await api(s, `/api/jobs/${id}/checkpoints`)).body.checkpoints.some((c: { id: number; status: string }) => c.id === r.body.id && c.status === 'completed'), 'the checkpoint');
   return r.body.snapshotId;
