@@ -1,0 +1,36 @@
+import type { JobSpec } from '@riffle/shared';
+
+/**
+ * The contract between the job-spec → Flink SQL compiler (`flink/compiler/`) and the part of the
+ * server that runs a compiled job on a Flink session cluster through its SQL Gateway (`flink/`).
+ */
+export interface FlinkSqlPlan {
+  /**
+   * Statements run in order in one SQL Gateway session before the job is submitted: `SET`,
+   * `CREATE TEMPORARY TABLE` (sources and sinks) and `CREATE TEMPORARY VIEW` (one per canvas node).
+   */
+  setup: string[];
+  /** The one statement that submits the job: `EXECUTE STATEMENT SET BEGIN INSERT INTO …; … END`. */
+  insert: string;
+  /** Canvas node id → the table or view it compiled to, for the plan view and for mapping metrics back. */
+  nodes: Record<string, { name: string; role: 'source' | 'view' | 'sink' }>;
+}
+
+/** Why a spec cannot run on Flink, on the node (and parameter) that stops it. */
+export interface FlinkCompileIssue {
+  /** Stable code, e.g. `flink_unsupported_kind`, `flink_untranslatable_expression`. */
+  code: string;
+  message: string;
+  /** JSON path into the spec, e.g. `['nodes', 2, 'params', 'predicate']`. */
+  path: Array<string | number>;
+  nodeId?: string;
+}
+
+export type FlinkCompileResult = { ok: true; plan: FlinkSqlPlan } | { ok: false; issues: FlinkCompileIssue[] };
+
+export interface FlinkCompileOptions {
+  /** Shown as the Flink job's name (`SET 'pipeline.name'`). */
+  jobName: string;
+}
+
+export type FlinkCompiler = (spec: JobSpec, opts: FlinkCompileOptions) => FlinkCompileResult;
