@@ -29,8 +29,7 @@ export class KafkaKit {
     this.admin = this.kafka.admin();
   }
 
-  async createTopic(partitions: number, config: Record<string, string> = {}): Promise<string> {
-    const topic = uniq('t');
+  async createTopic(partitions: number, config: Record<string, string> = {}, topic = uniq('t')): Promise<string> {
     await this.admin.createTopics({
       waitForLeaders: false,
       topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }],
@@ -46,6 +45,11 @@ export class KafkaKit {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** Grows a topic to `count` partitions. */
+  async addPartitions(topic: string, count: number): Promise<void> {
+    await this.admin.createPartitions({ topicPartitions: [{ topic, count }] });
   }
 
   /** Produces to explicit partitions (round-robin when not given). */

@@ -43,7 +43,7 @@ export interface OperatorMetrics {
   /** Sources reading a log (Kafka): records behind the log end, summed over partitions. */
   consumerLag?: number;
   /** ...and per partition. */
-  partitionLag?: Array<{ partition: number; lag: number }>;
+  partitionLag?: Array<{ topic?: string; partition: number; lag: number }>;
   /** Sources: bytes read per second (keys and values) over the last sampling interval. */
   bytesInPerSec?: number;
   /** Share of the last second the operator's subtasks spent working, waiting for output credit, or idle (0–1, averaged over subtasks). */

@@ -16,7 +16,7 @@ export interface NodeCounters {
   /** Output watermark (sinks: input watermark); -Infinity before the first. */
   watermark: number;
   /** Log sources (Kafka): records behind the log end, per partition this subtask reads. */
-  partitionLag?: Map<number, number>;
+  partitionLag?: Map<string, { topic: string; partition: number; lag: number }>;
   /** Sources that read bytes: key and value bytes read so far. */
   bytesIn?: number;
 }
@@ -186,8 +186,8 @@ function bytesIn(subtasks: NodeCounters[]): number | undefined {
 /** Consumer lag of a log source: per partition and summed; nothing for other operators. */
 function lagOf(subtasks: NodeCounters[]): Pick<OperatorMetrics, 'consumerLag' | 'partitionLag'> {
   if (!subtasks.some((c) => c.partitionLag !== undefined)) return {};
-  const partitionLag: Array<{ partition: number; lag: number }> = [];
-  for (const c of subtasks) for (const [partition, lag] of c.partitionLag ?? []) partitionLag.push({ partition, lag });
-  partitionLag.sort((a, b) => a.partition - b.partition);
+  const partitionLag: Array<{ topic: string; partition: number; lag: number }> = [];
+  for (const c of subtasks) for (const { topic, partition, lag } of c.partitionLag?.values() ?? []) partitionLag.push({ topic, partition, lag });
+  partitionLag.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   return { consumerLag: partitionLag.reduce((n, p) => n + p.lag, 0), partitionLag };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateSpec } from '../validate.js';
-import { getOperator } from './index.js';
+import { getOperator, topicMatches } from './index.js';
 
 type Node = { id: string; kind: string; params: Record<string, unknown> };
 
@@ -49,6 +49,20 @@ describe('connector catalog entries', () => {
     expect(problems(job({ brokers: [] }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.brokers', code: 'bad_params' });
     expect(problems(job({ topic: undefined }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.topic', code: 'bad_params' });
     expect(problems(job({}, kafkaOut({ topic: 'bad topic!' })))).toContainEqual({ path: '$.nodes[1].params.topic', code: 'bad_params' });
+  });
+
+  it('read one topic or every topic matching topicPattern (RE2, whole names), not both', () => {
+    const r = validateSpec(job({ topic: undefined, topicPattern: 'orders-.*' }, kafkaOut()));
+    expect(r.errors).toEqual([]);
+    expect(r.spec!.nodes[0]!.params).toMatchObject({ topicPattern: 'orders-.*', partitionDiscovery: '5m' });
+    expect(problems(job({ topicPattern: 'orders-.*' }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.topic', code: 'bad_params' });
+    expect(problems(job({ topic: undefined, topicPattern: '(a' }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.topicPattern', code: 'bad_params' });
+    // Backreferences are not RE2: refused rather than run by a backtracking engine.
+    expect(problems(job({ topic: undefined, topicPattern: '(a)\\1' }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.topicPattern', code: 'bad_params' });
+    expect(problems(job({ topic: undefined, topicPattern: 'orders-.*', dlqTopic: 'orders-dlq' }, kafkaOut()))).toContainEqual({ path: '$.nodes[0].params.dlqTopic', code: 'bad_params' });
+    expect(problems(job({ topic: undefined, topicPattern: 'orders-.*', dlqTopic: 'dlq-orders' }, kafkaOut()))).toEqual([]);
+    expect(topicMatches('orders-.*', 'orders-eu')).toBe(true);
+    expect(topicMatches('orders-.*', 'old-orders-eu')).toBe(false);
   });
 
   it('reject inconsistent source params', () => {

@@ -52,7 +52,7 @@ export type { IntervalJoinParams, RegularJoinParams, WindowJoinParams } from './
 export { AGGREGATE_FNS, WINDOW_FIELDS } from './windows.js';
 export type { AggregateFn, AggregateSpec, GlobalParams, SessionParams, SlidingParams, TumblingParams } from './windows.js';
 export type { FileSinkParams, CollectParams } from './sinks.js';
-export { MAX_TRANSACTION_TIMEOUT_MS, kafkaSourceSchema } from './kafka.js';
+export { MAX_TRANSACTION_TIMEOUT_MS, kafkaSourceSchema, topicMatches } from './kafka.js';
 export type { KafkaSourceParams, KafkaSinkParams } from './kafka.js';
 export type { PostgresSinkParams } from './postgres.js';
 export type {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Duration, parseDuration } from '../duration.js';
 import { FIELD_TYPES, type RecordSchema } from '../fields.js';
+import { compileRegex, MAX_REGEX_LENGTH } from '../expr/regex.js';
 import { checkExpr, checkSourceTime, DeclaredFieldName, Expr, OnError, single, SourceOnError } from './helpers.js';
 import type { OperatorDef, ParamIssue } from './types.js';
 
@@ -17,7 +18,21 @@ export const MAX_TRANSACTION_TIMEOUT_MS = 15 * 60_000;
 
 const KafkaSourceParams = z.strictObject({
   brokers: Brokers,
-  topic: Topic,
+  /** One topic; or, instead, `topicPattern`. */
+  topic: Topic.optional().describe('The topic to read (or set topicPattern instead)'),
+  /** Every topic whose whole name matches (RE2 syntax, as Flink's `topic-pattern` matches whole names). */
+  topicPattern: z
+    .string()
+    .min(1)
+    .max(MAX_REGEX_LENGTH)
+    .optional()
+    .describe('Read every topic whose whole name matches this regular expression (RE2 syntax), e.g. "orders-.*"; instead of topic'),
+  /**
+   * How often new partitions (and, with a pattern, new topics) are looked for while the job runs;
+   * they are read from their earliest offset (Flink's KafkaSource since 1.18: on by default, 5 min).
+   * `0s` turns discovery off; a bounded source never discovers.
+   */
+  partitionDiscovery: Duration.default('5m').describe('How often to look for new partitions and matching topics ("0s": never); new ones are read from the earliest offset'),
   /** Group under which the source commits its offsets, for monitoring (not for assignment). */
   groupId: z.string().min(1).optional().describe('Consumer group the read positions are committed to, for lag monitoring (partitions are not assigned through it)'),
   /** `json`: one JSON object per message; `string`: `{key, value}` as text; `csv`: one line in the order of `fields`. */
@@ -59,7 +74,7 @@ export const kafkaSource: OperatorDef<KafkaSourceParams> = {
   label: 'Kafka',
   category: 'source',
   description:
-    'Reads a Kafka topic; partitions are spread over the parallel subtasks. Event time from a field or the record timestamp, watermarks per partition. Malformed records are dead-lettered.',
+    'Reads a Kafka topic (or every topic matching a pattern); partitions are spread over the parallel subtasks. Event time from a field or the record timestamp, watermarks per partition. Malformed records are dead-lettered.',
   params: KafkaSourceParams,
   inputs: [],
   outputs: [{ name: 'out' }],
@@ -73,14 +88,33 @@ export const kafkaSource: OperatorDef<KafkaSourceParams> = {
     if (params.startFrom === 'group' && params.groupId === undefined) {
       issues.push({ path: ['startFrom'], code: 'bad_params', message: 'startFrom "group" needs a groupId' });
     }
-    if (params.dlqTopic !== undefined && params.dlqTopic === params.topic) {
-      issues.push({ path: ['dlqTopic'], code: 'bad_params', message: 'the dead-letter topic must differ from the input topic' });
+    if ((params.topic === undefined) === (params.topicPattern === undefined)) {
+      issues.push({ path: ['topic'], code: 'bad_params', message: 'set either topic or topicPattern (one of them)' });
+    }
+    if (params.topicPattern !== undefined) {
+      try {
+        compileRegex(params.topicPattern);
+      } catch (e) {
+        issues.push({ path: ['topicPattern'], code: 'bad_params', message: (e as Error).message.replace('matches() uses', 'topicPattern uses') });
+      }
+    }
+    if (params.dlqTopic !== undefined && (params.dlqTopic === params.topic || (params.topicPattern !== undefined && topicMatches(params.topicPattern, params.dlqTopic)))) {
+      issues.push({ path: ['dlqTopic'], code: 'bad_params', message: 'the dead-letter topic must differ from the input topic (and not match topicPattern)' });
     }
     checkSourceTime(issues, params.timestamp, output);
     return { output, issues };
   },
-  summary: (p) => `${p.topic} · ${p.format}${p.bounded ? ' · bounded' : ''}`,
+  summary: (p) => `${p.topic ?? `/${p.topicPattern ?? ''}/`} · ${p.format}${p.bounded ? ' · bounded' : ''}`,
 };
+
+/** Whether `topic` is one a source with `topicPattern` reads: the whole name matches (RE2). */
+export function topicMatches(topicPattern: string, topic: string): boolean {
+  try {
+    return compileRegex(topicPattern).matcher(topic).matches();
+  } catch {
+    return false;
+  }
+}
 
 const KafkaSinkParams = z.strictObject({
   brokers: Brokers,

@@ -55,6 +55,16 @@ describe('chart data shaping', () => {
     expect(d.rows[0]!.values).toEqual({ 'k#0': 5, 'k#1': 7 });
   });
 
+  it('names the topic of each partition when a source reads several (a topic pattern)', () => {
+    const lag = [{ topic: 'orders-eu', partition: 0, lag: 1 }, { topic: 'orders-us', partition: 0, lag: 2 }];
+    const d = chartData([sample(1000, [op('k', 'source.kafka', { partitionLag: lag })])], partitionLag);
+    expect(d.series).toEqual([
+      { key: 'k#orders-eu/0', label: 'k orders-eu/0' },
+      { key: 'k#orders-us/0', label: 'k orders-us/0' },
+    ]);
+    expect(d.rows[0]!.values).toEqual({ 'k#orders-eu/0': 1, 'k#orders-us/0': 2 });
+  });
+
   it('lists only the counters that counted something with dropAllZero', () => {
     const d = chartData(history, lateAndDead, { dropAllZero: true });
     expect(d.series).toEqual([{ key: 'f dead letters', label: 'f dead letters' }]);

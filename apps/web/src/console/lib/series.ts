@@ -60,7 +60,15 @@ export const recordsOutPerSec: PointPicker = (op) => (category(op) === 'sink' ? 
 /** Records/s each operator receives (sources receive nothing and are left out). */
 export const recordsInPerSec: PointPicker = (op) => (category(op) === 'source' ? [] : one(op, op.recordsInPerSec));
 /** Consumer lag of each partition of each log source. */
-export const partitionLag: PointPicker = (op) => (op.partitionLag ?? []).map((p) => ({ key: `${op.nodeId}#${p.partition}`, label: `${op.nodeId} p${p.partition}`, value: p.lag }));
+export const partitionLag: PointPicker = (op) => {
+  const parts = op.partitionLag ?? [];
+  // The topic is named only when the source reads more than one (a topic pattern).
+  const topics = new Set(parts.map((p) => p.topic)).size > 1;
+  return parts.map((p) => {
+    const name = topics ? `${p.topic}/${p.partition}` : `p${p.partition}`;
+    return { key: `${op.nodeId}#${topics ? `${p.topic}/` : ''}${p.partition}`, label: `${op.nodeId} ${name}`, value: p.lag };
+  });
+};
 /** Event-time watermark (epoch ms). */
 export const watermark: PointPicker = (op) => one(op, op.watermark);
 /** How far the watermark trails the wall clock at sampling time, in seconds. */

@@ -165,7 +165,7 @@ describe('consumer lag', () => {
       const m = nodeMetrics(job, 'in');
       return m.consumerLag === 0 && m.recordsOut === 1000 && m;
     });
-    expect(nodeMetrics(job, 'in').partitionLag).toEqual([{ partition: 0, lag: 0 }, { partition: 1, lag: 0 }]);
+    expect(nodeMetrics(job, 'in').partitionLag).toEqual([{ topic: input, partition: 0, lag: 0 }, { topic: input, partition: 1, lag: 0 }]);
     await until('bytes/s sampled', () => (nodeMetrics(job, 'in').bytesInPerSec ?? 0) > 0, 3000);
     await kit.produce(input, records(200));
     await until('lag 0 again', () => nodeMetrics(job, 'in').consumerLag === 0 && nodeMetrics(job, 'in').recordsOut === 1200);

@@ -30,6 +30,11 @@ export class PartitionWatermarks {
     for (const p of partitions) this.parts.set(p, { maxTimestamp: MIN_WATERMARK, lastActive: now, finished: false });
   }
 
+  /** Starts tracking a partition found after the start (it holds the watermark back until its first record, or idles). */
+  add(partition: number, now: number): void {
+    this.parts.set(partition, { maxTimestamp: MIN_WATERMARK, lastActive: now, finished: false });
+  }
+
   onRecord(partition: number, timestamp: number, now: number): void {
     const s = this.parts.get(partition)!;
     if (timestamp > s.maxTimestamp) s.maxTimestamp = timestamp;

@@ -19,7 +19,7 @@ beforeAll(() => kit.admin.connect());
 afterAll(() => kit.close());
 
 function source(topic: string, subtaskIndex = 0, parallelism = 1) {
-  const params: KafkaSourceParams = { brokers, topic, format: 'json', startFrom: 'earliest', bounded: true, onError: 'dlq', watermark: { maxOutOfOrderness: '0s' } };
+  const params: KafkaSourceParams = { brokers, topic, partitionDiscovery: '5m', format: 'json', startFrom: 'earliest', bounded: true, onError: 'dlq', watermark: { maxOutOfOrderness: '0s' } };
   const ctx = {
     nodeId: 'in', kind: 'source.kafka', subtaskIndex, parallelism, maxParallelism: 128, inputSchema: { open: true, fields: [] },
     keyed: false, time: 'event', baseDir: '.', logger: { info() {}, warn() {}, error() {} }, counters: newCounters(),
@@ -63,6 +63,34 @@ describe('KafkaSource state', () => {
     const all = [...readFirst, ...second.rows.map((r) => r.i as number)].sort((a, b) => a - b);
     expect(all).toEqual(Array.from({ length: 40 }, (_, i) => i)); // nothing lost, nothing twice
     expect((await second.op.snapshotState(2)).offsets).toEqual({ 0: 20, 1: 20 });
+  });
+});
+
+describe('KafkaSource restored at another parallelism', () => {
+  it.each([[2, 3], [3, 1]])('positions taken at p=%i resume at p=%i: nothing lost, nothing twice', async (from, to) => {
+    const topic = await kit.createTopic(5);
+    await kit.produce(topic, Array.from({ length: 100 }, (_, i) => ({ partition: i % 5, value: JSON.stringify({ i }) })));
+    const before = Array.from({ length: from }, (_, s) => source(topic, s, from));
+    const snaps: KafkaSourceSnapshot[] = [];
+    for (const [s, b] of before.entries()) {
+      await b.op.open();
+      await drain(b.op, 7 + 7 * s); // each subtask stops at another point
+      snaps.push(JSON.parse(JSON.stringify(await b.op.snapshotState(1))) as KafkaSourceSnapshot);
+      await b.op.close();
+    }
+    const after = Array.from({ length: to }, (_, s) => source(topic, s, to));
+    for (const a of after) {
+      a.op.restoreRescaled(snaps);
+      await a.op.open();
+      await drain(a.op);
+      await a.op.close();
+    }
+    const read = [...before, ...after].flatMap((x) => x.rows.map((r) => r.i as number)).sort((a, b) => a - b);
+    expect(read).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // Every partition is read by exactly one new subtask, to its end.
+    const ends = (await Promise.all(after.map((a) => a.op.snapshotState(2)))).map((s) => s.offsets);
+    expect(Object.assign({}, ...ends)).toEqual({ 0: 20, 1: 20, 2: 20, 3: 20, 4: 20 });
+    expect(ends.flatMap((o) => Object.keys(o)).sort()).toEqual(['0', '1', '2', '3', '4']);
   });
 });
 
