@@ -37,5 +37,6 @@ npx vitest run -c vitest.integration.config.ts \
   src/connectors/postgres/restart.integration.test.ts
 
 cd ../../apps/server
-# kill -9 of the server process: at 3 random moments (T1), in a loop (T8), with a corrupt checkpoint on resume.
-npx vitest run test/crash-resume.test.ts test/crash-loop.test.ts test/resume.test.ts
+# kill -9 of the server process: at 3 random moments (T1; T2 with the per-key sequence and the in-job
+# checker, in both checkpoint modes), in a loop (T8), with a corrupt checkpoint on resume.
+npx vitest run test/crash-resume.test.ts test/semantics-check.test.ts test/crash-loop.test.ts test/resume.test.ts

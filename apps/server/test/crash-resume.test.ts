@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckpointInfo } from '@riffle/shared';
 import { countingSpec, countsOf, expectedCounts } from './checkpoint-helpers.js';
-import { removeDir, tempDir, waitFor } from './helpers.js';
+import { removeDir, tempDir } from './helpers.js';
+import { finished, killRepeatedly } from './kill-loop.js';
 import { buildServer, publishedRecords as published, startServerProcess, type ServerProcess } from './server-process.js';
-import { runSeed, seededInt } from './seeded.js';
+import { runSeed } from './seeded.js';
 
 const TOKEN = 'crash-test-token-0123456789abcdef';
 const N = 40_000;
@@ -43,8 +43,6 @@ function t1Spec() {
   };
 }
 
-const completedNumbers = (list: CheckpointInfo[]) => list.filter((c) => c.kind === 'checkpoint' && c.status === 'completed').map((c) => c.id);
-
 describe('server crash (T1)', () => {
   it('kill -9 of the server at 3 random moments: the job resumes from its latest checkpoint by itself, the counts are exact and the file sinks hold every record once', async () => {
     const seed = runSeed();
@@ -55,50 +53,9 @@ describe('server crash (T1)', () => {
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
     const id = submitted.body.id as string;
 
-    let newest = 0;
-    let finishedBeforeLastKill = false;
-    for (let k = 0; k < KILLS; k++) {
-      const s = server;
-      await waitFor(async () => (await s.api(`/api/jobs/${id}`)).body.status === 'running', `the job to run (round ${k})`, 30_000);
-      // Each run first completes a checkpoint of its own (so every round makes progress), then
-      // dies at a random moment: mid-checkpoint, between two, while records flow.
-      await waitFor(async () => {
-        const j = (await s.api(`/api/jobs/${id}`)).body;
-        return j.status === 'finished' || Math.max(0, ...completedNumbers((await s.api(`/api/jobs/${id}/checkpoints`)).body.checkpoints)) > newest;
-      }, `a new checkpoint (round ${k})`, 60_000);
-      const delay = seededInt(seed, k, 1000);
-      await new Promise((r) => setTimeout(r, delay));
-      const seen = completedNumbers((await s.api(`/api/jobs/${id}/checkpoints`)).body.checkpoints);
-      const before = (await s.api(`/api/jobs/${id}`)).body;
-      newest = Math.max(newest, ...seen);
-      await s.kill9();
-      console.log(`T1 round ${k}: killed ${delay} ms after checkpoint ${newest}, status ${before.status}, completed checkpoints ${seen.join(',')}`);
-
-      server = await startServerProcess(dir, TOKEN, { DATA_DIR: dataDir });
-      const job = (await server.api(`/api/jobs/${id}`)).body;
-      if (before.status === 'finished') {
-        expect(job.status).toBe('finished');
-        finishedBeforeLastKill = true;
-        continue;
-      }
-      // Resumed without user action, from a checkpoint at least as new as the last one we saw.
-      expect(job.lastRestart).toMatchObject({ reason: 'server-restart' });
-      if (seen.length > 0) {
-        expect(job.lastRestart.snapshotId, JSON.stringify(job.lastRestart)).toMatch(/^chk-\d+$/);
-        expect(Number(job.lastRestart.snapshotId.slice(4))).toBeGreaterThanOrEqual(Math.max(...seen));
-      }
-    }
-
-    const s = server;
-    const done = await waitFor(
-      async () => {
-        const j = (await s.api(`/api/jobs/${id}`)).body;
-        if (j.status === 'failed') throw new Error(`the job failed: ${JSON.stringify(j.error)}`);
-        return j.status === 'finished' ? j : undefined;
-      },
-      'the job to finish',
-      120_000,
-    );
+    const loop = await killRepeatedly({ first: server, dir, token: TOKEN, env: { DATA_DIR: dataDir }, id, kills: KILLS, seed, label: 'T1', onServer: (s) => (server = s) });
+    const done = await finished(loop.server, id);
+    const finishedBeforeLastKill = loop.finishedBeforeLastKill;
     const expected = expectedCounts(N);
     // The collect sink's preview lives in the server's memory: a server started after the job
     // finished has none (seen under load, when the last kill came after the end of the input).

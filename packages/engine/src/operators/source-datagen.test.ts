@@ -64,6 +64,17 @@ describe('source.datagen', () => {
     expect(p2.job.preview('out').map(byKey).sort()).toEqual(recs.map(byKey).sort());
   });
 
+  it('the sequence profile counts 0, 1, 2, … per key; a key stays on one subtask, in order, when keys is a multiple of the parallelism', async () => {
+    const { job } = await runToEnd(datagen({ profile: 'sequence', keys: 4, count: 1000, ratePerSec: 1000, startTime: START }, 2));
+    const recs = job.preview('out') as Array<{ key: number; seq: number; ts: number }>;
+    expect(recs).toHaveLength(1000);
+    expect(recs.find((r) => r.key === 3 && r.seq === 7)).toEqual({ key: 3, seq: 7, ts: START + 31 }); // record 7 * 4 + 3 = 31
+    for (let key = 0; key < 4; key++) {
+      // The collect sink takes the two subtasks' records as they come: each key's run is still in order.
+      expect(recs.filter((r) => r.key === key).map((r) => r.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    }
+  });
+
   it('limits the rate against the wall clock', async () => {
     const started = Date.now();
     const { job } = await runToEnd(datagen({ count: 300, ratePerSec: 1000 }));

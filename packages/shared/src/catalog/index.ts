@@ -41,7 +41,7 @@ export function getOperator(kind: string): OperatorDef<any> | undefined {
   return BY_KIND.get(kind);
 }
 
-export { CLICKSTREAM_SCHEMA, withEventTimeOrigin } from './sources.js';
+export { CLICKSTREAM_SCHEMA, SEQUENCE_SCHEMA, withEventTimeOrigin } from './sources.js';
 export type { DatagenParams, FileSourceParams } from './sources.js';
 export { NEXMARK_SCHEMA } from './nexmark.js';
 export type { NexmarkParams } from './nexmark.js';

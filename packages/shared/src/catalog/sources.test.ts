@@ -21,3 +21,23 @@ describe('withEventTimeOrigin', () => {
     expect(withEventTimeOrigin(spec, 1)).toBe(spec);
   });
 });
+
+describe('source.datagen profiles', () => {
+  const spec = (params: Record<string, unknown>) => ({
+    specVersion: 1,
+    name: 'gen',
+    nodes: [
+      { id: 'gen', kind: 'source.datagen', params },
+      { id: 'out', kind: 'sink.collect', params: {} },
+    ],
+    edges: [{ from: 'gen', to: 'out' }],
+  });
+
+  it('sequence emits {key, seq, ts}; keys belongs to it alone', () => {
+    const seq = validateSpec(spec({ profile: 'sequence', keys: 10 }));
+    expect(seq.errors).toEqual([]);
+    expect(seq.types['gen']?.output.fields.map((f) => f.name)).toEqual(['key', 'seq', 'ts']);
+    expect(validateSpec(spec({ profile: 'sequence', timestamp: 'user_id' })).errors.map((e) => e.path)).toContain('$.nodes[0].params.timestamp');
+    expect(validateSpec(spec({ keys: 10 })).errors.map((e) => e.path)).toContain('$.nodes[0].params.keys');
+  });
+});

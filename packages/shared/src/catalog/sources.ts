@@ -15,8 +15,24 @@ export const CLICKSTREAM_SCHEMA: RecordSchema = {
   ],
 };
 
+/**
+ * Fields of the `sequence` generator profile: record i is `{key: i mod keys, seq: ⌊i / keys⌋, ts}`,
+ * so each key counts 0, 1, 2, … (Flink's per-key sequence generator for semantics checks).
+ */
+export const SEQUENCE_SCHEMA: RecordSchema = {
+  open: false,
+  fields: [
+    { name: 'key', type: 'int' },
+    { name: 'seq', type: 'int' },
+    { name: 'ts', type: 'int' },
+  ],
+};
+
 const DatagenParams = z.strictObject({
-  profile: z.enum(['clickstream']).default('clickstream'),
+  /** `clickstream`: users, products and prices; `sequence`: a per-key sequence number (see {@link SEQUENCE_SCHEMA}). */
+  profile: z.enum(['clickstream', 'sequence']).default('clickstream').describe('clickstream: user/product events; sequence: {key, seq, ts} with seq counting 0, 1, 2, … per key'),
+  /** `sequence` only: how many keys the records cycle through. */
+  keys: z.int().min(1).max(100_000_000).optional().describe('sequence profile: number of keys (default 1000); with parallelism p, a multiple of p keeps each key on one source subtask, in order'),
   seed: z.int().default(42),
   ratePerSec: z.number().positive().max(100_000_000).default(1000),
   count: z.int().min(0).optional(),
@@ -35,15 +51,17 @@ export const datagenSource: OperatorDef<DatagenParams> = {
   kind: 'source.datagen',
   label: 'Generator',
   category: 'source',
-  description: 'Deterministic generated records (clickstream profile), rate limited; bounded when count is set.',
+  description: 'Deterministic generated records (a clickstream, or per-key sequence numbers), rate limited; bounded when count is set.',
   params: DatagenParams,
   inputs: [],
   outputs: [{ name: 'out' }],
   defaults: { profile: 'clickstream', seed: 42, ratePerSec: 1000, timestamp: 'ts', watermark: { maxOutOfOrderness: '5s' } },
   infer(params) {
     const issues: ParamIssue[] = [];
-    checkSourceTime(issues, params.timestamp, CLICKSTREAM_SCHEMA);
-    return { output: CLICKSTREAM_SCHEMA, issues };
+    const output = params.profile === 'sequence' ? SEQUENCE_SCHEMA : CLICKSTREAM_SCHEMA;
+    if (params.keys !== undefined && params.profile !== 'sequence') issues.push({ path: ['keys'], code: 'bad_params', message: 'keys applies to the sequence profile only' });
+    checkSourceTime(issues, params.timestamp, output);
+    return { output, issues };
   },
   summary: (p) => `${p.profile} · ${p.ratePerSec}/s${p.count === undefined ? '' : ` · ${p.count} records`}`,
 };
