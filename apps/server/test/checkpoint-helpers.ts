@@ -1,4 +1,5 @@
-import { clickEvent } from '@riffle/engine';
+import { clickEvent, Engine } from '@riffle/engine';
+import type { StartJob } from '../src/job-manager.js';
 import { publishedRecords } from './server-process.js';
 
 /**
@@ -79,3 +80,14 @@ export async function publishedRunningCounts(folder: string): Promise<Map<number
   for (const list of m.values()) list.sort((a, b) => a - b);
   return m;
 }
+
+/** The name of a {@link countingSpec} job whose checkpoints {@link holdingCheckpoints} holds in progress. */
+export const HELD = 'held-checkpoint';
+
+/**
+ * A server's `startJob` under which a job named {@link HELD} gets its sink's snapshots delayed by
+ * 10 minutes (the engine's test-only `debugSlowNode`): a checkpoint it starts stays in progress
+ * until the job stops, which aborts it. Other jobs start as usual.
+ */
+export const holdingCheckpoints: StartJob = (spec, o) =>
+  Engine.start(spec, spec.name === HELD ? { ...o, debugSlowNode: { nodeId: 'out', msPerRecord: 0, snapshotDelayMs: 600_000 } } : o);

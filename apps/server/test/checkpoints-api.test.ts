@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckpointInfo } from '@riffle/shared';
 import type { RiffleServer } from '../src/index.js';
-import { countingSpec, countsOf, expectedCounts } from './checkpoint-helpers.js';
+import { countingSpec, countsOf, expectedCounts, HELD, holdingCheckpoints } from './checkpoint-helpers.js';
 import { api, removeDir, startServer, tempDir, unboundedSpec, waitFor } from './helpers.js';
 
 let dataDir: string;
@@ -11,7 +11,7 @@ let server: RiffleServer;
 
 beforeAll(async () => {
   dataDir = await tempDir();
-  server = await startServer({ dataDir, baseDir: dataDir, rateLimit: false });
+  server = await startServer({ dataDir, baseDir: dataDir, rateLimit: false, startJob: holdingCheckpoints });
 });
 afterAll(async () => {
   await server?.close();
@@ -79,8 +79,8 @@ describe('checkpoint routes', { timeout: 90_000 }, () => {
   });
 
   it('answers 409 while a checkpoint is in progress and when the job is not running; 404 and 400 for bad jobs', async () => {
-    // One record every 20 s: the source sleeps, so the barrier waits and the checkpoint stays open.
-    const id = await submit(countingSpec({ count: 1000, rate: 0.05 }));
+    // The sink's snapshot is held (test-only engine option), so the checkpoint stays open.
+    const id = await submit(countingSpec({ count: 10_000_000, rate: 1000, name: HELD }));
     await waitFor(async () => (await status(id)) === 'running', 'the job to run');
     expect((await api(server, `/api/jobs/${id}/checkpoints`, { method: 'POST' })).status).toBe(202);
     const again = await api(server, `/api/jobs/${id}/savepoints`, { method: 'POST' });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { JOBS_NAMESPACE, type CheckpointInfo, type ClientToServerEvents, type JobMetrics, type PreviewUpdate, type RestartEvent, type ServerToClientEvents, type StatusUpdate, type SubscribeAck } from '@riffle/shared';
 import type { RiffleServer } from '../src/index.js';
-import { countingSpec } from './checkpoint-helpers.js';
+import { countingSpec, HELD, holdingCheckpoints } from './checkpoint-helpers.js';
 import { api, removeDir, startServer, tempDir, unboundedSpec, waitFor } from './helpers.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -14,7 +14,7 @@ const clients: Client[] = [];
 
 beforeAll(async () => {
   dataDir = await tempDir();
-  server = await startServer({ dataDir });
+  server = await startServer({ dataDir, startJob: holdingCheckpoints });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -149,8 +149,8 @@ describe('live checkpoint events', { timeout: 60_000 }, () => {
   });
 
   it('sends checkpoint:failed with the reason when a checkpoint is aborted', async () => {
-    // One record every 20 s holds the barrier; stopping the job aborts the checkpoint.
-    const id = (await api(server, '/api/jobs', { json: countingSpec({ count: 1000, rate: 0.05 }) })).body.id as string;
+    // The sink's snapshot is held (test-only engine option); stopping the job aborts the checkpoint.
+    const id = (await api(server, '/api/jobs', { json: countingSpec({ count: 10_000_000, rate: 1000, name: HELD }) })).body.id as string;
     await running(id);
     const { events } = await subscribedWithEvents(id);
     expect((await api(server, `/api/jobs/${id}/checkpoints`, { method: 'POST' })).status).toBe(202);

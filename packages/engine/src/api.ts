@@ -95,9 +95,11 @@ export interface EngineOptions {
   debugFailAfter?: { nodeId: string; records: number; runs?: number; afterCheckpoint?: boolean };
   /**
    * Test-only slowness, never part of a job spec: every subtask of operator `nodeId` blocks its
-   * thread `msPerRecord` before each record (a slow sink, T9), in every run of the job.
+   * thread `msPerRecord` before each record (a slow sink, T9), in every run of the job; its
+   * snapshots resolve `snapshotDelayMs` late (a checkpoint held in progress); a source's polls wait
+   * `pollDelayMs` (a slow external system: its barriers come late).
    */
-  debugSlowNode?: { nodeId: string; msPerRecord: number };
+  debugSlowNode?: { nodeId: string; msPerRecord: number; snapshotDelayMs?: number; pollDelayMs?: number };
 }
 
 /** How a job ended. */

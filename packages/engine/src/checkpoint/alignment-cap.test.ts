@@ -5,10 +5,11 @@ import { Engine, type CheckpointStats, type JobHandle, type RestartInfo } from '
 const CAP = 16_384;
 
 /**
- * A window join whose left input is a trickle (2 records/s: its barrier waits in the source's
- * rate-limit sleep) and whose right input is a flood: in exactly-once mode every right record
- * after the right barrier is held back until the left barrier comes (T9).
+ * A window join whose left input is a source slow to answer (each poll waits 500 ms, as for an
+ * external system: its barrier waits with it) and whose right input is a flood: in exactly-once
+ * mode every right record after the right barrier is held back until the left barrier comes (T9).
  */
+const SLOW_LEFT = { debugSlowNode: { nodeId: 'slow', msPerRecord: 0, pollDelayMs: 500 } };
 function spec(extra: { tolerableFailures?: number; restart?: boolean } = {}) {
   return {
     ...pipeline(
@@ -39,7 +40,7 @@ const failed = (job: JobHandle): CheckpointStats[] => job.checkpoints!().filter(
 
 describe('alignment buffering cap (T9)', () => {
   it('aborts a checkpoint whose alignment would hold back more than the cap, and the job runs on', async () => {
-    const job = await Engine.start(spec(), { execution: 'in-process', checkpointDir: await tempDir(), jobId: 'a' });
+    const job = await Engine.start(spec(), { execution: 'in-process', checkpointDir: await tempDir(), jobId: 'a', ...SLOW_LEFT });
     await until(() => failed(job).length >= 2, 30_000);
     expect(failed(job)[0]!.error).toMatch(new RegExp(`declined: alignment held back more than ${CAP} bytes`));
     expect(job.status).toBe('running');
@@ -50,7 +51,7 @@ describe('alignment buffering cap (T9)', () => {
   }, 60_000);
 
   it('more consecutive failed checkpoints than tolerableFailures fail the run, and the restart strategy restarts it', async () => {
-    const job = await Engine.start(spec({ tolerableFailures: 1, restart: true }), { execution: 'in-process', checkpointDir: await tempDir(), jobId: 't' });
+    const job = await Engine.start(spec({ tolerableFailures: 1, restart: true }), { execution: 'in-process', checkpointDir: await tempDir(), jobId: 't', ...SLOW_LEFT });
     const restarts: RestartInfo[] = [];
     job.onRestart!((r) => restarts.push(r));
     await until(() => restarts.length === 1, 30_000);

@@ -165,3 +165,32 @@ describe('checkpoints and restore', () => {
     expect(countsOf(job)).toEqual(offlineCounts());
   });
 });
+
+describe('a rate-limited source asleep until its next record', () => {
+  // One record every 1000 s: before the fix, the barrier waited for the source to wake.
+  it.each<Execution>(['in-process', 'threads'])('emits the barrier when a checkpoint is triggered (%s)', async (execution) => {
+    const dir = await tempDir();
+    const spec = pipeline(
+      [
+        { id: 'gen', kind: 'source.datagen', params: { seed: 7, ratePerSec: 0.001, count: 100 } },
+        { id: 'k', kind: 'keyBy', params: { key: 'product_id' } },
+        { id: 'w', kind: 'window.tumbling', params: { size: '1000d', aggregate: [{ fn: 'count', as: 'n' }] } },
+        { id: 'out', kind: 'sink.collect', params: {} },
+      ],
+      { parallelism: execution === 'threads' ? 2 : 1, checkpoints: { intervalMs: 3_600_000, mode: 'exactly-once', retain: 3 } },
+    );
+    const job = await Engine.start(spec, { checkpointDir: dir, jobId: 'sleepy', execution });
+    try {
+      // Each subtask emits its first record at once, then sleeps.
+      const p = execution === 'threads' ? 2 : 1;
+      await until(() => job.metrics().operators.find((o) => o.nodeId === 'gen')?.recordsOut === p, 10_000);
+      const chk = await job.triggerCheckpoint!();
+      expect(chk.id).toBeGreaterThan(0);
+      expect(completed(job).map((c) => c.id)).toContain(chk.id);
+      // The source went back to sleep: no record came early.
+      expect(job.metrics().operators.find((o) => o.nodeId === 'gen')?.recordsOut).toBe(p);
+    } finally {
+      await job.stop();
+    }
+  });
+});

@@ -118,6 +118,8 @@ export class Job extends JobBase implements JobHandle {
           t.pendingBarriers.push(id);
           if (drain === true) t.stopAtBarrier = id;
         }
+        // A rate-limited source asleep until its next record emits the barrier now, not then.
+        this.sleeper.wakeAll();
       },
       resumeSources: () => this.resumeSources(),
       triggerFinal: (id) => {

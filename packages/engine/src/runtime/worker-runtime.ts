@@ -214,6 +214,8 @@ export class WorkerRuntime {
           t.pendingBarriers.push(msg.id);
           if (msg.drain === true) t.stopAtBarrier = msg.id;
         }
+        // A rate-limited source asleep until its next record emits the barrier now, not then.
+        this.sleeper.wakeAll();
         return;
       }
       case 'resume':
