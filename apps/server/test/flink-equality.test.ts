@@ -3,6 +3,7 @@
 // src/flink/compiler — on a real Flink session cluster (scripts/flink/cluster.mjs). Rows are
 // compared exactly, as sets (sorted); a difference is a bug in one of the two. The last case
 // reads the same records from a real Kafka broker (scripts/kafka) on both engines.
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { Engine } from '@riffle/engine';
 import type { JobSpec } from '@riffle/shared';
 import { startFlink, type FlinkCluster } from '../../../scripts/flink/cluster.mjs';
 import { startKafka, type KafkaBroker } from '../../../scripts/kafka/broker.mjs';
+import { postgresBinDir, startPostgres } from '../../../scripts/postgres/postgres.mjs';
 import { KafkaKit } from '../../../packages/engine/test/kafka-kit.js';
 import { compileToFlinkSql } from '../src/flink/compiler/index.js';
 import { readJsonLines, runPlan } from './flink-gateway.js';
@@ -178,6 +180,27 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
       expect(sorted(messages.map((m) => JSON.parse(m.value!.toString()) as Record<string, unknown>))).toEqual(riffle);
     } finally {
       await kit.close();
+    }
+  });
+  it('PostgreSQL upsert sink: Flink’s JDBC connector leaves the same rows as Riffle’s sink', async () => {
+    const pg = await startPostgres({ quiet: true });
+    try {
+      const psql = (sql: string) => execFileSync(join(postgresBinDir(), 'psql'), [pg.connectionString, '-At', '-c', sql], { encoding: 'utf8' });
+      const columns = 'key, window_start, window_end, n, qty_sum, lo, hi, avg_price';
+      for (const t of ['riffle_out', 'flink_out'])
+        psql(`CREATE TABLE ${t} (key text, window_start bigint, window_end bigint, n bigint, qty_sum bigint, lo double precision, hi double precision, avg_price double precision, PRIMARY KEY (key, window_start))`);
+      const steps: Step[] = [byUser, { id: 'perMinute', kind: 'window.tumbling', params: { size: '1m', aggregate: AGGREGATES } }];
+      const sink = (table: string): Step => ({ id: 'out', kind: 'sink.postgres', params: { connectionString: pg.connectionString, table, mode: 'upsert', keyColumns: ['key', 'window_start'], createTable: false } });
+      const job = await Engine.start(linePipeline('pg', steps, { input: 'orders.ndjson', sink: sink('riffle_out') }), { baseDir: dir });
+      expect((await job.done).status).toBe('finished');
+      const compiled = compileToFlinkSql(linePipeline('pg', steps, { input: 'orders.ndjson', sink: sink('flink_out') }), { jobName: 'pg', baseDir: dir });
+      if (!compiled.ok) throw new Error(JSON.stringify(compiled.issues));
+      await runPlan(flink, compiled.plan);
+      const riffle = psql(`SELECT ${columns} FROM riffle_out ORDER BY key, window_start`);
+      expect(riffle.trim().split('\n').length).toBeGreaterThan(10);
+      expect(psql(`SELECT ${columns} FROM flink_out ORDER BY key, window_start`)).toBe(riffle);
+    } finally {
+      await pg.stop();
     }
   });
 });

@@ -25,10 +25,17 @@ export async function execute(flink: FlinkCluster, session: string, statement: s
   await waitFor(async () => {
     const r = await fetch(`${flink.sqlGatewayUrl}/v1/sessions/${session}/operations/${String(operationHandle)}/result/0`);
     page = (await r.json()) as Record<string, unknown>;
-    if (!r.ok) throw new Error(`${statement}: ${JSON.stringify(page).slice(0, 3000)}`);
+    if (!r.ok) throw new Error(`${statement}: ${rootCause(page)}`);
     return page.resultType !== 'NOT_READY';
   }, `the result of: ${statement}`, 60_000);
   return page;
+}
+
+/** A gateway error page's root cause: Flink's stack traces run to many kB, their `Caused by` lines say what went wrong. */
+function rootCause(page: Record<string, unknown>): string {
+  const text = ((page.errors as string[] | undefined) ?? [JSON.stringify(page)]).join('\n');
+  const causes = text.split('\n').filter((l) => l.startsWith('Caused by:'));
+  return causes.length > 0 ? causes.slice(-3).join('\n') : text.slice(0, 3000);
 }
 
 /** The id of the job an INSERT (or statement set) submitted, from its result page. */

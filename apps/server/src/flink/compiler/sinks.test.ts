@@ -29,6 +29,8 @@ describe('sinks → tables and one statement set', () => {
     expect(t).toContain('`user` STRING NOT NULL');
     expect(t).toContain('PRIMARY KEY (`user`, `item`) NOT ENFORCED');
     expect(t).toContain("'connector' = 'jdbc', 'url' = 'jdbc:postgresql://127.0.0.1:5433/shop', 'table-name' = 'public.orders', 'username' = 'riffle', 'password' = 's@cret'");
+    const trust = withSink({ id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://postgres@h:5432/db', table: 't', createTable: false } });
+    expect(trust.ok && table(trust.plan.setup, 'out')).toContain("'username' = 'postgres', 'password' = ''");
     const created = withSink({ id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://h/db', table: 't', createTable: true } });
     expect(created.ok || created.issues.map((i) => i.path)).toEqual([['nodes', 1, 'params', 'createTable']]);
   });

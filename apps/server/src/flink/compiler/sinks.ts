@@ -63,8 +63,9 @@ export const compilePostgresSink: NodeCompiler<PostgresSinkParams> = (c, n) => {
       connector: 'jdbc',
       url: jdbc,
       'table-name': p.table,
+      // Flink wants both or neither; a user without a password (trust auth) gets an empty one.
       username: url.username === '' ? undefined : decodeURIComponent(url.username),
-      password: url.password === '' ? undefined : decodeURIComponent(url.password),
+      password: url.username === '' ? undefined : decodeURIComponent(url.password),
     },
     p.mode === 'upsert' ? p.keyColumns : undefined,
   );
