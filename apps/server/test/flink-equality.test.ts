@@ -161,14 +161,14 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
     expect(f).toEqual(riffle);
   });
 
-  it('Kafka exactly-once sink on Flink: a read_committed consumer sees exactly the rows Riffle writes', async () => {
+  it('Kafka exactly-once sink on Flink (keyed messages): a read_committed consumer sees exactly the rows Riffle writes', async () => {
     const steps: Step[] = [{ id: 'some', kind: 'filter', params: { expr: 'qty >= 3' } }];
     const riffleJob = await Engine.start(linePipeline('eos', steps, { input: 'orders.ndjson', output: 'eos-riffle' }), { baseDir: dir });
     expect((await riffleJob.done).status).toBe('finished');
     const kit = new KafkaKit(broker.brokers);
     try {
       const out = await kit.createTopic(1);
-      const sink: Step = { id: 'out', kind: 'sink.kafka', params: { brokers: broker.brokers, topic: out, delivery: 'exactly-once', transactionTimeout: '10m' } };
+      const sink: Step = { id: 'out', kind: 'sink.kafka', params: { brokers: broker.brokers, topic: out, key: 'user', delivery: 'exactly-once', transactionTimeout: '10m' } };
       // Flink's Kafka sink commits its transactions on checkpoints (the last one when the input ends).
       const spec = linePipeline('eos', steps, { input: 'orders.ndjson', sink, config: { parallelism: 1, checkpoints: { intervalMs: 1000 } } });
       const compiled = compileToFlinkSql(spec, { jobName: 'eos', baseDir: dir });
@@ -177,7 +177,10 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
       const riffle = sorted(await readJsonLines(join(dir, 'eos-riffle')));
       const messages = await kit.readAll(out, { expect: riffle.length });
       expect(riffle.length).toBeGreaterThan(100);
-      expect(sorted(messages.map((m) => JSON.parse(m.value!.toString()) as Record<string, unknown>))).toEqual(riffle);
+      const values = messages.map((m) => JSON.parse(m.value!.toString()) as Record<string, unknown>);
+      expect(sorted(values)).toEqual(riffle);
+      // The key expression (user) is the message key, as Riffle's Kafka sink writes it.
+      expect(messages.map((m) => m.key?.toString())).toEqual(values.map((v) => v.user));
     } finally {
       await kit.close();
     }

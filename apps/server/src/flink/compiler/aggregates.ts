@@ -18,7 +18,8 @@ export function aggregateCalls(c: Compilation, n: NodeInput, specs: AggregateSpe
       continue;
     }
     if (a.fn === 'first' || a.fn === 'last' || a.fn === 'top_n') {
-      c.issue(n, 'flink_unsupported_aggregate', `${a.fn} has no equivalent Flink SQL aggregate (Riffle's picks by event time)`, ['params', 'aggregate', i, 'fn']);
+      const why = a.fn === 'top_n' ? 'it has no scalar Flink SQL aggregate' : `Riffle's picks by event time, Flink's ${a.fn.toUpperCase()}_VALUE by arrival`;
+      c.issue(n, 'flink_unsupported_aggregate', `${a.fn} does not run on Flink (${why})`, ['params', 'aggregate', i, 'fn']);
       return undefined;
     }
     const e = c.expression(n, ['aggregate', i, 'field'], a.field!, input);

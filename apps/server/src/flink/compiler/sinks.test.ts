@@ -17,6 +17,15 @@ describe('sinks → tables and one statement set', () => {
     expect(r.plan.insert).toBe('EXECUTE STATEMENT SET\nBEGIN\nINSERT INTO `out` SELECT `user`, `item`, `qty`, `price`, `ts` FROM `src`;\nEND');
   });
 
+  it('sink.kafka key: a raw-format key column computed in the INSERT; bool keys (written differently) are refused', () => {
+    const r = withSink({ id: 'out', kind: 'sink.kafka', params: { brokers: ['k:1'], topic: 't', key: 'item' } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(table(r.plan.setup, 'out')).toContain("`__kafka_key` STRING\n) WITH ('connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = 'k:1', 'key.format' = 'raw', 'key.fields' = '__kafka_key', 'value.format' = 'json', 'value.fields-include' = 'EXCEPT_KEY'");
+    expect(r.plan.insert).toContain('SELECT `user`, `item`, `qty`, `price`, `ts`, CAST(`item` AS STRING) FROM `src`');
+    const bool = withSink({ id: 'out', kind: 'sink.kafka', params: { brokers: ['k:1'], topic: 't', key: 'qty > 1' } });
+    expect(bool.ok || bool.issues).toEqual([expect.objectContaining({ code: 'flink_unsupported_param', path: ['nodes', 1, 'params', 'key'] })]);
+  });
+
   it('sink.kafka exactly-once without checkpoints is refused (Flink commits its transactions on checkpoints)', () => {
     const r = withSink({ id: 'out', kind: 'sink.kafka', params: { brokers: ['k:1'], topic: 't', delivery: 'exactly-once' } }, false);
     expect(r.ok || r.issues).toEqual([expect.objectContaining({ code: 'flink_needs_checkpoints', path: ['nodes', 1, 'params', 'delivery'] })]);
