@@ -14,9 +14,9 @@ import { startKafka, type KafkaBroker } from '../../../scripts/kafka/broker.mjs'
 import { postgresBinDir, startPostgres } from '../../../scripts/postgres/postgres.mjs';
 import { KafkaKit } from '../../../packages/engine/test/kafka-kit.js';
 import { compileToFlinkSql } from '../src/flink/compiler/index.js';
-import { readJsonLines, runPlan } from './flink-gateway.js';
+import { readJsonLines, runPlan, submitPlan } from './flink-gateway.js';
 import { linePipeline, ORDER_FIELDS, type Step } from './flink-specs.js';
-import { removeDir, tempDir } from './helpers.js';
+import { removeDir, tempDir, waitFor } from './helpers.js';
 
 let flink: FlinkCluster;
 let broker: KafkaBroker;
@@ -227,6 +227,27 @@ describe('sources that only run on Flink here', { timeout: 180_000 }, () => {
       // Record i is due at start + i ms (1000/s), minus up to 3 s of jitter.
       expect(r.ts).toBeGreaterThan(start - 3000);
       expect(r.ts).toBeLessThan(start + 300);
+    }
+  });
+
+  it('an unbounded datagen (no count) runs and keeps producing until cancelled', async () => {
+    const source: Step = { id: 'src', kind: 'source.datagen', params: { ratePerSec: 200, startTime: Date.UTC(2026, 0, 1) } };
+    const steps: Step[] = [{ id: 'views', kind: 'filter', params: { expr: "event_type == 'view'" } }];
+    const compiled = compileToFlinkSql(linePipeline('endless', steps, { source, sink: { id: 'preview', kind: 'sink.collect' } }), { jobName: 'endless' });
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.issues));
+    const jobId = await submitPlan(flink, compiled.plan);
+    try {
+      // The source vertex reports the records it wrote downstream; more than a batch's worth proves it keeps going.
+      await waitFor(async () => {
+        const job = (await (await fetch(`${flink.restUrl}/jobs/${jobId}`)).json()) as { state: string; vertices: Array<{ metrics: { 'write-records': number } }> };
+        if (job.state === 'FAILED' || job.state === 'FINISHED') {
+          const ex = JSON.stringify(await (await fetch(`${flink.restUrl}/jobs/${jobId}/exceptions`)).json());
+          throw new Error(`the job ${job.state.toLowerCase()}: ${ex.match(/Caused by: [^\\]*(\\n\\tat [^\\]*){0,4}/g)?.slice(-1).join(' ← ') ?? ex.slice(0, 1500)}`);
+        }
+        return job.state === 'RUNNING' && job.vertices[0]!.metrics['write-records'] > 400;
+      }, 'the unbounded datagen job to produce', 120_000);
+    } finally {
+      await fetch(`${flink.restUrl}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
     }
   });
 });

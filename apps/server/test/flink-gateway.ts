@@ -56,11 +56,16 @@ export async function jobFinished(flink: FlinkCluster, jobId: string, timeoutMs 
   }, `Flink job ${jobId} to finish`, timeoutMs);
 }
 
-/** Runs a compiled plan in a fresh session and waits for its (bounded) job to finish. */
-export async function runPlan(flink: FlinkCluster, plan: FlinkSqlPlan): Promise<string> {
+/** Submits a compiled plan in a fresh session; returns the Flink job's id. */
+export async function submitPlan(flink: FlinkCluster, plan: FlinkSqlPlan): Promise<string> {
   const session = await openSession(flink);
   for (const s of plan.setup) await execute(flink, session, s);
-  const jobId = jobIdOf(await execute(flink, session, plan.insert));
+  return jobIdOf(await execute(flink, session, plan.insert));
+}
+
+/** Runs a compiled plan and waits for its (bounded) job to finish. */
+export async function runPlan(flink: FlinkCluster, plan: FlinkSqlPlan): Promise<string> {
+  const jobId = await submitPlan(flink, plan);
   await jobFinished(flink, jobId);
   return jobId;
 }

@@ -1,6 +1,7 @@
 import type { DatagenParams } from '@riffle/shared';
 import type { NodeCompiler } from './context.js';
 import { sourceTable } from './source-table.js';
+import { epochMillis } from './sql.js';
 import { sourceColumns } from './source-time.js';
 
 /** Riffle's clickstream events lag their nominal time by up to this much (engine datagen/clickstream.ts). */
@@ -22,21 +23,27 @@ export const compileDatagenSource: NodeCompiler<DatagenParams> = (c, n) => {
     return undefined;
   }
   const start = p.startTime ?? Date.now();
-  const ts = `(${start} + CAST(\`__seq\` * 1000 / CAST(${p.ratePerSec} AS DOUBLE) AS BIGINT) - \`__jitter\`)`;
+  // Flink's sequence generator holds every value it will emit, so only a bounded generator
+  // numbers its records; an endless one stamps them with the wall clock, where Riffle's schedule
+  // (record i at start + i / rate) is when a rate-limited record is made anyway.
+  const bounded = p.count !== undefined;
+  const due = bounded ? `${start} + CAST(\`__seq\` * 1000 / CAST(${p.ratePerSec} AS DOUBLE) AS BIGINT)` : epochMillis('CAST(CURRENT_ROW_TIMESTAMP() AS TIMESTAMP(3))');
+  const ts = `(${due} - \`__jitter\`)`;
   const generated = [
     '`user_id` BIGINT',
     '`product_id` BIGINT',
     '`price` DOUBLE',
     '`__kind` INT',
     '`__jitter` INT',
-    '`__seq` BIGINT',
+    ...(bounded ? ['`__seq` BIGINT'] : []),
     "`event_type` AS CASE WHEN `__kind` < 70 THEN 'view' WHEN `__kind` < 95 THEN 'click' ELSE 'purchase' END",
     `\`ts\` AS ${ts}`,
   ];
   const defs = sourceColumns(c, n, [], p, { columns: generated, timestampSql: ts });
   if (defs === undefined) return undefined;
   c.notes.push(`${n.node.id}: Flink's datagen draws random values in the same ranges, not Riffle's seeded sequence (seed ${p.seed}): the rows differ between the targets`);
-  if (p.startTime === undefined) c.notes.push(`${n.node.id}: no startTime, so event time starts when the job was compiled (${start})`);
+  if (!bounded) c.notes.push(`${n.node.id}: without a count, event time on Flink follows the wall clock (startTime is not used)`);
+  else if (p.startTime === undefined) c.notes.push(`${n.node.id}: no startTime, so event time starts when the job was compiled (${start})`);
   return sourceTable(
     c,
     n,
@@ -56,9 +63,9 @@ export const compileDatagenSource: NodeCompiler<DatagenParams> = (c, n) => {
       'fields.__kind.max': 99,
       'fields.__jitter.min': 0,
       'fields.__jitter.max': MAX_JITTER_MS - 1,
-      'fields.__seq.kind': 'sequence',
-      'fields.__seq.start': 0,
-      'fields.__seq.end': p.count === undefined ? '9223372036854775806' : Math.max(0, p.count - 1),
+      'fields.__seq.kind': bounded ? 'sequence' : undefined,
+      'fields.__seq.start': bounded ? 0 : undefined,
+      'fields.__seq.end': bounded ? Math.max(0, p.count! - 1) : undefined,
     },
     n.type.output.fields,
   );

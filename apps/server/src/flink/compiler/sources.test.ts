@@ -67,4 +67,14 @@ describe('sources → tables with their watermark strategy', () => {
     expect(t).toContain("WATERMARK FOR `__rt` AS `__rt` - INTERVAL '0 00:00:05.001' DAY TO SECOND(3)");
     expect(r.plan.notes?.join('\n')).toMatch(/random values .* not Riffle's seeded sequence/);
   });
+
+  it('source.datagen without a count: no sequence column (Flink would hold every value), event time from the wall clock', () => {
+    const r = compiled({ id: 'src', kind: 'source.datagen', params: { ratePerSec: 500 } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const t = table(r.plan.setup, 'src');
+    expect(t).not.toContain('__seq');
+    expect(t).not.toContain('number-of-rows');
+    expect(t).toContain('CAST(CURRENT_ROW_TIMESTAMP() AS TIMESTAMP(3))');
+    expect(r.plan.notes?.join('\n')).toContain('follows the wall clock');
+  });
 });
