@@ -66,6 +66,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'orders.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const inOrder = [...rows].sort((a, b) => (a.ts as number) - (b.ts as number));
   await writeFile(join(dir, 'orders-in-order.ndjson'), inOrder.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const shift = Date.UTC(2040, 0, 1) - Date.UTC(2026, 0, 1);
+  await writeFile(join(dir, 'orders-2040.ndjson'), rows.map((r) => JSON.stringify({ ...r, ts: (r.ts as number) + shift })).join('\n') + '\n');
   [flink, broker] = await Promise.all([startFlink({ quiet: true }), startKafka({ quiet: true })]);
   // One partition: both engines then see the records in the file's order. The records' timestamps
   // are in the past beyond the broker's default 7-day retention, which would delete them.
@@ -122,6 +124,12 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
   it.each(windows)('%s window per key: count, sum, min, max, avg', async (name, window, atLeast) => {
     const { riffle, flink: f } = await bothEngines(name, [byUser, window]);
     expect(riffle.length).toBeGreaterThan(atLeast);
+    expect(f).toEqual(riffle);
+  });
+
+  it('windows after 2038 (epoch seconds beyond a 32-bit int)', async () => {
+    const { riffle, flink: f } = await bothEngines('after-2038', [byUser, { id: 'perMinute', kind: 'window.sliding', params: { size: '1m', slide: '30s', aggregate: AGGREGATES } }], 'orders-2040.ndjson');
+    expect(riffle.length).toBeGreaterThan(10);
     expect(f).toEqual(riffle);
   });
 

@@ -36,10 +36,13 @@ export function interval(ms: number): string {
 /**
  * A window TVF's `window_start`/`window_end` (TIMESTAMP(3) in the session time zone, which the plan
  * sets to UTC) as epoch milliseconds, the unit Riffle's windows emit. Flink has no direct
- * TIMESTAMP → epoch-ms function: whole seconds since the epoch plus the millisecond part.
+ * TIMESTAMP → epoch-ms function, and TIMESTAMPDIFF returns an INT (seconds would overflow in 2038):
+ * whole days since the epoch, then the time of day from its fields.
  */
 export function epochMillis(timestamp: string): string {
-  return `(CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', ${timestamp}) AS BIGINT) * 1000 + MOD(EXTRACT(MILLISECOND FROM ${timestamp}), 1000))`;
+  const days = `CAST(TIMESTAMPDIFF(DAY, TIMESTAMP '1970-01-01 00:00:00', ${timestamp}) AS BIGINT) * 86400000`;
+  const time = `EXTRACT(HOUR FROM ${timestamp}) * 3600000 + EXTRACT(MINUTE FROM ${timestamp}) * 60000 + EXTRACT(SECOND FROM ${timestamp}) * 1000 + MOD(EXTRACT(MILLISECOND FROM ${timestamp}), 1000)`;
+  return `(${days} + ${time})`;
 }
 
 /** A connector's `WITH (…)` clause. */

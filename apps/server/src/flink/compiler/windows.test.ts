@@ -25,7 +25,7 @@ describe('windows → window table-valued functions', () => {
     expect(v).toContain('GROUP BY window_start, window_end, window_time, `__key`');
     expect(v).toContain('SELECT `__key` AS `key`, ');
     // Riffle emits window bounds as epoch ms.
-    expect(v).toMatch(/TIMESTAMPDIFF\(SECOND, TIMESTAMP '1970-01-01 00:00:00', window_start\).*AS `window_start`/);
+    expect(v).toMatch(/TIMESTAMPDIFF\(DAY, TIMESTAMP '1970-01-01 00:00:00', window_start\).*AS `window_start`/);
     expect(v).toContain('COUNT(*) AS `n`, SUM(`qty`) AS `qty_sum`, MIN(`price`) AS `lo`, MAX(`price`) AS `hi`, AVG(CAST(`qty` AS DOUBLE)) AS `qty_avg`, COUNT(DISTINCT `item`) AS `items`');
     expect(v).toContain('window_time AS `__rt`');
   });
