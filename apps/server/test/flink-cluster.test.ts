@@ -7,33 +7,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { celToSql, CLICKSTREAM_SCHEMA, compileExpression, fromCel } from '@riffle/shared';
 import { startFlink, type FlinkCluster } from '../../../scripts/flink/cluster.mjs';
+import { execute as run, post } from './flink-gateway.js';
 import { removeDir, tempDir, waitFor } from './helpers.js';
+
+const execute = (session: string, statement: string) => run(flink, session, statement);
 
 let flink: FlinkCluster;
 beforeAll(async () => {
   flink = await startFlink({ quiet: true });
 }, 180_000);
 afterAll(() => flink?.stop());
-
-async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await r.json()) as Record<string, unknown>;
-  if (!r.ok) throw new Error(`${url}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-/** Runs one statement in a gateway session and waits for its first result page (its outcome). */
-async function execute(session: string, statement: string): Promise<Record<string, unknown>> {
-  const { operationHandle } = await post(`${flink.sqlGatewayUrl}/v1/sessions/${session}/statements`, { statement });
-  let page: Record<string, unknown> = {};
-  await waitFor(async () => {
-    const r = await fetch(`${flink.sqlGatewayUrl}/v1/sessions/${session}/operations/${String(operationHandle)}/result/0`);
-    page = (await r.json()) as Record<string, unknown>;
-    if (!r.ok) throw new Error(`${statement}: ${JSON.stringify(page).slice(0, 2000)}`);
-    return page.resultType !== 'NOT_READY';
-  }, `the result of: ${statement}`, 60_000);
-  return page;
-}
 
 describe('Flink session cluster from Maven Central jars', () => {
   it('runs SQL submitted through the SQL Gateway to the end: datagen → filter → filesystem (JSON)', async () => {

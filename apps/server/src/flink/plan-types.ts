@@ -14,6 +14,8 @@ export interface FlinkSqlPlan {
   insert: string;
   /** Canvas node id → the table or view it compiled to, for the plan view and for mapping metrics back. */
   nodes: Record<string, { name: string; role: 'source' | 'view' | 'sink' }>;
+  /** Where the Flink run knowingly differs from the embedded one (e.g. datagen's random values), for the plan view. */
+  notes?: string[];
 }
 
 /** Why a spec cannot run on Flink, on the node (and parameter) that stops it. */
@@ -31,6 +33,11 @@ export type FlinkCompileResult = { ok: true; plan: FlinkSqlPlan } | { ok: false;
 export interface FlinkCompileOptions {
   /** Shown as the Flink job's name (`SET 'pipeline.name'`). */
   jobName: string;
+  /**
+   * Relative `path` params of file sources and sinks resolve against this folder, as the embedded
+   * engine's `baseDir`; with it, a path resolving outside it is refused. Without it paths must be absolute.
+   */
+  baseDir?: string;
 }
 
 export type FlinkCompiler = (spec: JobSpec, opts: FlinkCompileOptions) => FlinkCompileResult;

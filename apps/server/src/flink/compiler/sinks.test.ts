@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { linePipeline } from '../../../test/flink-specs.js';
+import { compileToFlinkSql } from './index.js';
+
+const table = (setup: string[], id: string) => setup.find((s) => s.startsWith(`CREATE TEMPORARY TABLE \`${id}\``)) ?? '';
+const withSink = (sink: { id: string; kind: string; params: Record<string, unknown> }, checkpoints = true) =>
+  compileToFlinkSql(linePipeline('k', [], { sink, config: { parallelism: 2, ...(checkpoints ? { checkpoints: { intervalMs: 5000 } } : {}) } }), { jobName: 'orders job' });
+
+describe('sinks → tables and one statement set', () => {
+  it('sink.kafka exactly-once: delivery guarantee, transactional id prefix, transaction timeout; checkpoints set', () => {
+    const r = withSink({ id: 'out', kind: 'sink.kafka', params: { brokers: ['127.0.0.1:9092'], topic: 'results', delivery: 'exactly-once', transactionTimeout: '10m' } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(table(r.plan.setup, 'out')).toContain(
+      "'connector' = 'kafka', 'topic' = 'results', 'properties.bootstrap.servers' = '127.0.0.1:9092', 'format' = 'json', 'sink.delivery-guarantee' = 'exactly-once', 'sink.transactional-id-prefix' = 'riffle-orders_job-out', 'properties.transaction.timeout.ms' = '600000'",
+    );
+    expect(r.plan.setup).toEqual(expect.arrayContaining(["SET 'execution.checkpointing.interval' = '5000 ms'", "SET 'execution.checkpointing.mode' = 'EXACTLY_ONCE'", "SET 'parallelism.default' = '2'", "SET 'pipeline.name' = 'orders job'"]));
+    expect(r.plan.insert).toBe('EXECUTE STATEMENT SET\nBEGIN\nINSERT INTO `out` SELECT `user`, `item`, `qty`, `price`, `ts` FROM `src`;\nEND');
+  });
+
+  it('sink.kafka key: a raw-format key column computed in the INSERT; bool keys (written differently) are refused', () => {
+    const r = withSink({ id: 'out', kind: 'sink.kafka', params: { brokers: ['k:1'], topic: 't', key: 'item' } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(table(r.plan.setup, 'out')).toContain("`__kafka_key` STRING\n) WITH ('connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = 'k:1', 'key.format' = 'raw', 'key.fields' = '__kafka_key', 'value.format' = 'json', 'value.fields-include' = 'EXCEPT_KEY'");
+    expect(r.plan.insert).toContain('SELECT `user`, `item`, `qty`, `price`, `ts`, CAST(`item` AS STRING) FROM `src`');
+    const bool = withSink({ id: 'out', kind: 'sink.kafka', params: { brokers: ['k:1'], topic: 't', key: 'qty > 1' } });
+    expect(bool.ok || bool.issues).toEqual([expect.objectContaining({ code: 'flink_unsupported_param', path: ['nodes', 1, 'params', 'key'] })]);
+  });
+
+  it('sink.kafka exactly-once without checkpoints is refused (Flink commits its transactions on checkpoints)', () => {
+    const r = withSink({ id: 'out', kind: 'sink.kafka', params: { brokers: ['k:1'], topic: 't', delivery: 'exactly-once' } }, false);
+    expect(r.ok || r.issues).toEqual([expect.objectContaining({ code: 'flink_needs_checkpoints', path: ['nodes', 1, 'params', 'delivery'] })]);
+  });
+
+  it('sink.postgres upsert: the JDBC connector with the key columns as primary key; createTable is refused', () => {
+    const r = withSink({ id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://riffle:s%40cret@127.0.0.1:5433/shop', table: 'public.orders', mode: 'upsert', keyColumns: ['user', 'item'], createTable: false } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const t = table(r.plan.setup, 'out');
+    expect(t).toContain('`user` STRING NOT NULL');
+    expect(t).toContain('PRIMARY KEY (`user`, `item`) NOT ENFORCED');
+    expect(t).toContain("'connector' = 'jdbc', 'url' = 'jdbc:postgresql://127.0.0.1:5433/shop', 'table-name' = 'public.orders', 'username' = 'riffle', 'password' = 's@cret'");
+    const trust = withSink({ id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://postgres@h:5432/db', table: 't', createTable: false } });
+    expect(trust.ok && table(trust.plan.setup, 'out')).toContain("'username' = 'postgres', 'password' = ''");
+    const created = withSink({ id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://h/db', table: 't', createTable: true } });
+    expect(created.ok || created.issues.map((i) => i.path)).toEqual([['nodes', 1, 'params', 'createTable']]);
+  });
+
+  it('sink.collect becomes a blackhole table, and the plan says the preview stays empty', () => {
+    const r = withSink({ id: 'preview', kind: 'sink.collect', params: {} });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(table(r.plan.setup, 'preview')).toContain("WITH ('connector' = 'blackhole')");
+    expect(r.plan.notes).toContain('preview: the preview shows no records on Flink (its rows go to a blackhole table)');
+  });
+});

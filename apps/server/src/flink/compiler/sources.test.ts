@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { linePipeline, ORDER_FIELDS } from '../../../test/flink-specs.js';
+import { compileToFlinkSql } from './index.js';
+
+const table = (setup: string[], id: string) => setup.find((s) => s.startsWith(`CREATE TEMPORARY TABLE \`${id}\``)) ?? '';
+
+function compiled(source: { id: string; kind: string; params: Record<string, unknown> }, opts: { baseDir?: string; time?: 'event' | 'processing' } = {}) {
+  const spec = linePipeline('s', [], { source, config: { parallelism: 1, time: opts.time ?? 'event' } });
+  return compileToFlinkSql(spec, { jobName: 's', ...(opts.baseDir !== undefined ? { baseDir: opts.baseDir } : {}) });
+}
+
+describe('sources → tables with their watermark strategy', () => {
+  it('source.file: filesystem + json, declared columns, event time from the timestamp, watermark = max − bound − 1 ms', () => {
+    const r = compiled({ id: 'src', kind: 'source.file', params: { path: 'in/orders.ndjson', fields: ORDER_FIELDS, timestamp: 'ts', watermark: { maxOutOfOrderness: '5s', idleTimeout: '30s' } } }, { baseDir: '/data' });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const t = table(r.plan.setup, 'src');
+    expect(t).toContain('`user` STRING,\n  `item` BIGINT,\n  `qty` BIGINT,\n  `price` DOUBLE,\n  `ts` BIGINT');
+    expect(t).toContain('`__rt` AS TO_TIMESTAMP_LTZ(CAST(`ts` AS BIGINT), 3)');
+    expect(t).toContain("WATERMARK FOR `__rt` AS `__rt` - INTERVAL '0 00:00:05.001' DAY TO SECOND(3)");
+    expect(t).toContain("'connector' = 'filesystem', 'path' = 'file:///data/in/orders.ndjson', 'format' = 'json'");
+    expect(r.plan.setup).toContain("SET 'table.exec.source.idle-timeout' = '30000 ms'");
+    expect(r.plan.setup).toContain("SET 'table.local-time-zone' = 'UTC'");
+    expect(r.plan.nodes.src).toEqual({ name: 'src', role: 'source' });
+  });
+
+  it('source.file: undeclared fields, a relative path without a base folder, a path leaving it are issues', () => {
+    const open = compiled({ id: 'src', kind: 'source.file', params: { path: '/x.ndjson', timestamp: 'ts' } });
+    expect(open.ok || open.issues.map((i) => i.code)).toEqual(['flink_undeclared_fields']);
+    const rel = compiled({ id: 'src', kind: 'source.file', params: { path: 'x.ndjson', fields: ORDER_FIELDS } });
+    expect(rel.ok || rel.issues).toEqual([expect.objectContaining({ code: 'flink_relative_path', path: ['nodes', 0, 'params', 'path'] })]);
+    const out = compiled({ id: 'src', kind: 'source.file', params: { path: '../etc/x', fields: ORDER_FIELDS } }, { baseDir: '/data' });
+    expect(out.ok || out.issues.map((i) => i.code)).toEqual(['path_outside_base_dir']);
+  });
+
+  it('processing time, or no timestamp: a PROCTIME() column and no watermark', () => {
+    const r = compiled({ id: 'src', kind: 'source.file', params: { path: '/in', fields: ORDER_FIELDS, timestamp: 'ts' } }, { time: 'processing' });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(table(r.plan.setup, 'src')).toContain('`__rt` AS PROCTIME()');
+    expect(table(r.plan.setup, 'src')).not.toContain('WATERMARK');
+  });
+
+  it('source.kafka: topic, brokers, group, start offsets, bounded, read_committed; the record timestamp when no field gives one', () => {
+    const r = compiled({
+      id: 'src',
+      kind: 'source.kafka',
+      params: { brokers: ['127.0.0.1:9092', 'b:9093'], topic: 'orders', groupId: 'g1', startFrom: 'group', bounded: true, fields: ORDER_FIELDS, watermark: { maxOutOfOrderness: '2s' } },
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const t = table(r.plan.setup, 'src');
+    expect(t).toContain("`__rt` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL");
+    expect(t).toContain("INTERVAL '0 00:00:02.001' DAY TO SECOND(3)");
+    expect(t).toContain(
+      "'connector' = 'kafka', 'topic' = 'orders', 'properties.bootstrap.servers' = '127.0.0.1:9092,b:9093', 'properties.group.id' = 'g1', 'properties.isolation.level' = 'read_committed', 'scan.startup.mode' = 'group-offsets', 'scan.bounded.mode' = 'latest-offset', 'format' = 'json'",
+    );
+    const ts = compiled({ id: 'src', kind: 'source.kafka', params: { brokers: ['k:1'], topic: 't', startFrom: { timestamp: 1700000000000 }, fields: ORDER_FIELDS, dlqTopic: 'bad' } });
+    expect(ts.ok || ts.issues).toEqual([expect.objectContaining({ code: 'flink_unsupported_param', path: ['nodes', 0, 'params', 'dlqTopic'] })]);
+  });
+
+  it('source.datagen: the clickstream fields and ranges, its rate and count, ts on the same schedule; says the values differ', () => {
+    const r = compiled({ id: 'src', kind: 'source.datagen', params: { ratePerSec: 500, count: 1000, startTime: 1_700_000_000_000, watermark: { maxOutOfOrderness: '5s' } } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const t = table(r.plan.setup, 'src');
+    expect(t).toContain("'connector' = 'datagen', 'rows-per-second' = '500', 'number-of-rows' = '1000', 'fields.user_id.min' = '1', 'fields.user_id.max' = '1000'");
+    expect(t).toContain("'fields.__seq.kind' = 'sequence', 'fields.__seq.start' = '0', 'fields.__seq.end' = '999'");
+    expect(t).toContain('`ts` AS (1700000000000 + CAST(`__seq` * 1000 / CAST(500 AS DOUBLE) AS BIGINT) - `__jitter`)');
+    expect(t).toContain("`event_type` AS CASE WHEN `__kind` < 70 THEN 'view'");
+    expect(t).toContain("WATERMARK FOR `__rt` AS `__rt` - INTERVAL '0 00:00:05.001' DAY TO SECOND(3)");
+    expect(r.plan.notes?.join('\n')).toMatch(/random values .* not Riffle's seeded sequence/);
+  });
+
+  it('source.datagen without a count: no sequence column (Flink would hold every value), event time from the wall clock', () => {
+    const r = compiled({ id: 'src', kind: 'source.datagen', params: { ratePerSec: 500 } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const t = table(r.plan.setup, 'src');
+    expect(t).not.toContain('__seq');
+    expect(t).not.toContain('number-of-rows');
+    expect(t).toContain('CAST(CURRENT_ROW_TIMESTAMP() AS TIMESTAMP(3))');
+    expect(r.plan.notes?.join('\n')).toContain('follows the wall clock');
+  });
+});
