@@ -76,6 +76,14 @@ describe('buildJobMetrics', () => {
     expect(by.out!.parallelism).toBe(1);
   });
 
+  it('takes the watermark of a SQL source from its watermark assigner when the scan has none', () => {
+    const vs = samples(100, 3, 40);
+    vs.get('v1')!.operatorMetrics = { 'Source__gen[1].numRecordsOut': 100, 'Source__gen[1].currentOutputWatermark': -9223372036854775808, 'WatermarkAssigner[3].currentOutputWatermark': 7000 };
+    const m = buildJobMetrics({ jobId: 'j', ts: 10_000, status: 'running', spec, plan, nodeVertex, vertices: vs });
+    expect(m.operators.find((o) => o.nodeId === 'gen')!.watermark).toBe(7000);
+    expect(m.operators.find((o) => o.nodeId === 'evens')!.watermark).toBe(7000);
+  });
+
   it('turns counts into records per second against the previous sample', () => {
     const prev = buildJobMetrics({ jobId: 'j', ts: 10_000, status: 'running', spec, plan, nodeVertex, vertices: samples(100, 3, 40) });
     const m = buildJobMetrics({ jobId: 'j', ts: 12_000, status: 'running', spec, plan, nodeVertex, vertices: samples(300, 7, 140), prev });

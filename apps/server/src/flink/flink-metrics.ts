@@ -34,14 +34,18 @@ export interface MetricsInput {
 }
 
 /**
- * The lowest output watermark of the sources in a vertex: what the operators chained after them
- * see (a source vertex has no input watermark of its own).
+ * The watermark inside a source vertex (which has no input watermark): Flink SQL assigns it in a
+ * `WatermarkAssigner` chained after the table scan (else the source emits it itself); the lowest
+ * such output watermark is what the operators chained after it see.
  */
-function sourceWatermark(v: VertexSample): number | undefined {
-  const ws = Object.entries(v.operatorMetrics)
-    .filter(([k]) => k.startsWith('Source') && k.endsWith('.currentOutputWatermark'))
-    .map(([, w]) => w);
-  return ws.length === 0 ? undefined : Math.min(...ws);
+function chainWatermark(v: VertexSample): number | null {
+  for (const role of [/^WatermarkAssigner/, /^Source/]) {
+    const ws = Object.entries(v.operatorMetrics)
+      .filter(([k]) => role.test(k) && k.endsWith('.currentOutputWatermark'))
+      .map(([, w]) => toWatermark(w));
+    if (ws.length > 0 && ws.every((w) => w !== null)) return Math.min(...(ws as number[]));
+  }
+  return null;
 }
 
 /** Kinds that pass on as many records as they receive. */
@@ -80,8 +84,9 @@ export function operatorMetric(v: VertexSample | undefined, name: string, role: 
  * cross between vertices. Flink does not count per chained operator for the views in between, so
  * their counts are inferred along the graph (a node feeding a sink alone sends what the sink got;
  * a map or keyBy receives what it sends; otherwise a view is shown sending what it received, so a
- * filter inside a chain, with nothing measured after it, reads as passing everything). Watermarks are the vertex's lowest input watermark (a
- * source's own output watermark when Flink reports it); back-pressure and busy time the vertex's.
+ * filter inside a chain, with nothing measured after it, reads as passing everything).
+ * Watermarks are the vertex's lowest input watermark (a source's own output watermark, or the SQL
+ * watermark assigner's in a source vertex); back-pressure and busy time the vertex's.
  */
 export function buildJobMetrics(input: MetricsInput): JobMetrics {
   const { spec, plan, nodeVertex, vertices } = input;
@@ -121,8 +126,8 @@ export function buildJobMetrics(input: MetricsInput): JobMetrics {
     const recordsIn = ins.get(n.id) ?? 0;
     const recordsOut = outs.get(n.id) ?? 0;
     const prev = before.get(n.id);
-    const ownWatermark = table?.role === 'source' ? operatorMetric(v, table.name, 'source', 'currentOutputWatermark') : undefined;
-    const watermark = ownWatermark ?? v?.inputWatermark ?? (v ? sourceWatermark(v) : undefined);
+    const own = table?.role === 'source' ? toWatermark(operatorMetric(v, table.name, 'source', 'currentOutputWatermark')) : null;
+    const watermark = own ?? toWatermark(v?.inputWatermark) ?? (v ? chainWatermark(v) : null);
     const lag = table?.role === 'source' ? operatorMetric(v, table.name, 'source', 'pendingRecords') : undefined;
     return {
       nodeId: n.id,
@@ -132,7 +137,7 @@ export function buildJobMetrics(input: MetricsInput): JobMetrics {
       recordsOut,
       recordsInPerSec: rate(recordsIn, prev?.recordsIn),
       recordsOutPerSec: rate(recordsOut, prev?.recordsOut),
-      watermark: toWatermark(watermark),
+      watermark,
       lateRecordsDropped: 0,
       deadLettered: 0,
       ...(lag === undefined ? {} : { consumerLag: lag }),

@@ -13,22 +13,33 @@ export interface FlinkVertex {
 /** Operator metrics Riffle asks for, by the last segment of their id. */
 const WANTED = /\.(numRecordsIn|numRecordsOut|currentOutputWatermark|pendingRecords)$/;
 
+/** A vertex's metric ids as last listed, and when. */
+export type MetricIdCache = Map<string, { ids: string[]; at: number }>;
+
+/**
+ * The JobManager's REST API serves metrics from a store it refreshes every
+ * `metrics.fetcher.update-interval` (10 s by default): operator metrics appear there only a while
+ * after the tasks start, so the list of ids is read again this often.
+ */
+const RELIST_MS = 10_000;
+
 /**
  * Reads what the dashboard shows about each vertex: its operator metrics (summed over subtasks,
  * watermarks as their minimum), its lowest input watermark and its back-pressure. The list of a
- * vertex's metric ids is read once and kept in `metricIds` (Flink registers them as tasks start:
- * an empty list is asked for again). A vertex whose reads fail is left out of this sample.
+ * vertex's metric ids is kept in `metricIds` and read again every {@link RELIST_MS}. A vertex
+ * whose reads fail is left out of this sample.
  */
-export async function readVertexSamples(rest: FlinkRest, jid: string, vertices: readonly FlinkVertex[], metricIds: Map<string, string[]>): Promise<Map<string, VertexSample>> {
+export async function readVertexSamples(rest: FlinkRest, jid: string, vertices: readonly FlinkVertex[], metricIds: MetricIdCache): Promise<Map<string, VertexSample>> {
   const out = new Map<string, VertexSample>();
   await Promise.all(
     vertices.map(async (v) => {
       const base = `/jobs/${jid}/vertices/${v.id}`;
       try {
-        let ids = metricIds.get(v.id);
-        if (!ids || ids.length === 0) {
+        const cached = metricIds.get(v.id);
+        let ids = cached?.ids ?? [];
+        if (!cached || Date.now() - cached.at >= RELIST_MS) {
           ids = (await rest.get<Array<{ id: string }>>(`${base}/subtasks/metrics`)).map((m) => m.id).filter((id) => WANTED.test(id));
-          metricIds.set(v.id, ids);
+          metricIds.set(v.id, { ids, at: Date.now() });
         }
         const [values, watermarks, pressure] = await Promise.all([
           ids.length === 0 ? [] : rest.get<Array<{ id: string; sum?: number; min?: number }>>(`${base}/subtasks/metrics?get=${ids.map(encodeURIComponent).join(',')}&agg=sum,min`),
