@@ -25,8 +25,16 @@ export interface FlinkJobHandleOptions {
   rest: FlinkRest;
   /** How often Flink is read while the job lives; default 1000 ms. */
   pollMs?: number;
-  /** Called with the snapshots Flink completed (API id → path), to keep them for restores; resolves once kept. */
-  onSnapshots?: (snapshots: Record<string, string>) => Promise<void>;
+  /**
+   * Called with the snapshots Flink completed (API id → path), to keep them for restores, and the
+   * ids of those it has since discarded (subsumed beyond the cluster's `num-retained`); resolves once kept.
+   */
+  onSnapshots?: (found: Record<string, string>, discarded: string[]) => Promise<void>;
+  /**
+   * Called with true before Riffle ends the Flink job and when it saw it end, with false when a
+   * stop with savepoint failed and the job runs on; resolves once kept.
+   */
+  onRunOver?: (over: boolean) => Promise<void>;
   /** A run restored from a snapshot says which. */
   restored?: RestoreReport;
   warn?: (msg: string, err: unknown) => void;
@@ -115,6 +123,7 @@ export class FlinkJobHandle implements JobHandle {
     if (TERMINAL_STATUSES.has(this.status)) return;
     this.stopping = true;
     this.setStatus('stopping');
+    await this.o.onRunOver?.(true);
     try {
       await this.o.rest.patch(`/jobs/${this.flinkJobId}?mode=cancel`);
     } catch (err) {
@@ -137,11 +146,13 @@ export class FlinkJobHandle implements JobHandle {
   /** Flink's stop with savepoint; the job then ends (stopped). On failure it runs on. */
   async stopWithSavepoint(): Promise<CompletedSnapshot> {
     this.stopping = true;
+    await this.o.onRunOver?.(true);
     let location: string;
     try {
       location = await this.triggers.stopWithSavepoint();
     } catch (err) {
       this.stopping = false;
+      await this.o.onRunOver?.(false);
       throw err;
     }
     const sp = await this.savepointDone(location);
@@ -173,11 +184,14 @@ export class FlinkJobHandle implements JobHandle {
     }
   }
 
-  private async remember(found: Record<string, string>): Promise<void> {
+  private async remember(found: Record<string, string>, discarded: string[] = []): Promise<void> {
     const fresh = Object.entries(found).filter(([id, path]) => this.paths.get(id) !== path);
-    if (fresh.length === 0) return;
+    const gone = discarded.filter((id) => this.paths.get(id) !== '');
+    if (fresh.length === 0 && gone.length === 0) return;
     for (const [id, path] of fresh) this.paths.set(id, path);
-    await this.o.onSnapshots?.(Object.fromEntries(fresh));
+    // '' marks an id known to be discarded, so it is reported once.
+    for (const id of gone) this.paths.set(id, '');
+    await this.o.onSnapshots?.(Object.fromEntries(fresh), gone);
   }
 
   private async waitForEnd(): Promise<void> {
@@ -236,11 +250,14 @@ export class FlinkJobHandle implements JobHandle {
   private async readCheckpoints(): Promise<void> {
     const stats = await this.o.rest.get<FlinkCheckpointStatistics>(`/jobs/${this.flinkJobId}/checkpoints`);
     const found: Record<string, string> = {};
+    const discarded: string[] = [];
     for (const e of stats.history ?? []) {
       const id = flinkSnapshotId(e);
-      if (e.status === 'COMPLETED' && !e.discarded && e.external_path && id) found[id] = e.external_path;
+      if (e.status !== 'COMPLETED' || !id) continue;
+      if (e.discarded) discarded.push(id);
+      else if (e.external_path) found[id] = e.external_path;
     }
-    await this.remember(found);
+    await this.remember(found, discarded);
     // Flink keeps a bounded history; entries it dropped stay in Riffle's (the tracker keeps them).
     const next = toCheckpointStats(stats);
     const known = new Map(this.history.map((c) => [c.id, c]));
@@ -279,6 +296,7 @@ export class FlinkJobHandle implements JobHandle {
     this.setStatus(final, error);
     this.ended = true;
     clearTimeout(this.timer);
+    void this.o.onRunOver?.(true);
     this.settle({ status: final, ...(error ? { error } : {}) });
   }
 }

@@ -15,6 +15,11 @@ export interface FlinkJobState {
   plan: FlinkSqlPlan;
   /** Snapshots Flink completed for this job: API id (`chk-<n>`, `sp-…`) → Flink's path, for restores. */
   snapshots: Record<string, string>;
+  /**
+   * Riffle ended this run (stop, stop with savepoint, the cancel before a restore) or saw it end:
+   * the next start (a restore) submits anew. Without it the next start re-attaches (a server restart).
+   */
+  runOver?: boolean;
 }
 
 /** Reads the job's Flink state; undefined when it has none (never submitted) or it is unreadable. */

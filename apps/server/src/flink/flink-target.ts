@@ -4,7 +4,6 @@ import type { Logger } from '../logger.js';
 import { FlinkJobHandle } from './flink-job-handle.js';
 import { FlinkRest, FlinkRestError } from './flink-rest.js';
 import { readFlinkState, writeFlinkState, type FlinkJobState } from './flink-state-file.js';
-import { FLINK_TERMINAL } from './flink-status.js';
 import type { FlinkCompiler, FlinkSqlPlan } from './plan-types.js';
 import { SqlGateway, sqlString } from './sql-gateway.js';
 
@@ -56,21 +55,21 @@ export class FlinkTarget {
   }
 
   /**
-   * The job manager's `StartJob` for `flink` jobs. With a Flink job on record that still runs (or
-   * ended while the server was down, and no snapshot was asked for) it re-attaches; otherwise it
-   * submits the plan, from `restoreFrom` when that names a snapshot, or after a lost Flink job
-   * (`latest`) from the newest checkpoint Flink completed for it.
+   * The job manager's `StartJob` for `flink` jobs. With a Flink run on record that Riffle did not
+   * end (the server restarted) it re-attaches; otherwise (a restore after Riffle ended the run, or a
+   * run the cluster lost) it submits the plan, from `restoreFrom` when that names a snapshot, or for
+   * `latest` from the newest checkpoint Flink completed for the job.
    */
   async start(spec: JobSpec, opts: EngineOptions): Promise<JobHandle> {
     const jobId = opts.jobId!;
     const jobDir = opts.checkpointDir!;
     const prev = await readFlinkState(jobDir);
-    if (prev) {
+    // A run Riffle did not end (a server restart) is re-attached to: still running, or ended on
+    // its own meanwhile (reported as it ended), or behind an unreachable cluster (read once Flink
+    // answers, rather than failing for good because Flink was down when the server started).
+    if (prev && !prev.runOver) {
       const state = await this.stateOf(prev.flinkJobId);
-      const explicit = opts.restoreFrom !== undefined && opts.restoreFrom !== 'latest';
-      // A restore names its snapshot after cancelling the old run; a server restart does not, and
-      // then a job that ended meanwhile (also cancelled from Flink's UI) is reported as it ended.
-      if (state !== undefined && (!FLINK_TERMINAL.has(state) || !explicit)) {
+      if (state !== undefined) {
         this.o.logger.info({ jobId, flinkJobId: prev.flinkJobId, state }, 're-attached to the Flink job');
         return this.handle(jobId, spec, jobDir, prev);
       }
@@ -89,7 +88,7 @@ export class FlinkTarget {
       );
     }
     const plan = compiled.plan;
-    const flinkJobId = await this.gateway.submit([...this.operatingSettings(spec), ...plan.setup, ...(from ? [`SET 'execution.savepoint.path' = ${sqlString(from.path)}`] : [])], plan.insert);
+    const flinkJobId = await this.gateway.submit([...this.operatingSettings(), ...plan.setup, ...(from ? [`SET 'execution.savepoint.path' = ${sqlString(from.path)}`] : [])], plan.insert);
     const state: FlinkJobState = { version: 1, flinkJobId, plan, snapshots: prev?.snapshots ?? {} };
     await writeFlinkState(jobDir, state);
     this.o.logger.info({ jobId, flinkJobId, from: from?.id }, 'submitted the job to Flink');
@@ -107,11 +106,13 @@ export class FlinkTarget {
     return (await readFlinkState(jobDir))?.snapshots ?? {};
   }
 
-  /** Settings the server owns: checkpoints outlive a cancel, so a restore can use them. */
-  private operatingSettings(spec: JobSpec): string[] {
-    const out = ["SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CANCELLATION'"];
-    if (spec.config.checkpoints) out.push(`SET 'execution.checkpointing.num-retained' = '${spec.config.checkpoints.retain}'`);
-    return out;
+  /**
+   * Settings the server owns: checkpoints outlive a cancel, so a restore can use them. (How many
+   * Flink keeps, `execution.checkpointing.num-retained`, is the cluster's setting: the JobManager
+   * reads it from its own configuration, not from the job's.)
+   */
+  private operatingSettings(): string[] {
+    return ["SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CANCELLATION'"];
   }
 
   private restorePath(prev: FlinkJobState | undefined, restoreFrom: string | undefined): { id: string; path: string } | undefined {
@@ -134,6 +135,7 @@ export class FlinkTarget {
       return (await this.rest.get<{ state: string }>(`/jobs/${flinkJobId}`)).state;
     } catch (err) {
       if (err instanceof FlinkRestError && err.code === 'flink_not_found') return undefined;
+      if (err instanceof FlinkRestError && err.code === 'flink_unreachable') return 'unreachable';
       throw err;
     }
   }
@@ -142,6 +144,7 @@ export class FlinkTarget {
     const log = this.o.logger.child({ jobId, flinkJobId: state.flinkJobId });
     // Writes of the state file are chained, so a slow older one never lands after a newer one.
     let saving = Promise.resolve();
+    const save = () => (saving = saving.then(() => writeFlinkState(jobDir, state)).catch((err: unknown) => log.warn({ err: String(err) }, 'could not save the Flink job state')));
     const h = new FlinkJobHandle({
       id: jobId,
       spec,
@@ -150,10 +153,16 @@ export class FlinkTarget {
       rest: this.rest,
       ...(this.o.pollMs === undefined ? {} : { pollMs: this.o.pollMs }),
       ...(restored ? { restored } : {}),
-      onSnapshots: (found) => {
+      onSnapshots: (found, discarded) => {
         Object.assign(state.snapshots, found);
-        saving = saving.then(() => writeFlinkState(jobDir, state)).catch((err: unknown) => log.warn({ err: String(err) }, 'could not save the Flink snapshot paths'));
-        return saving;
+        for (const id of discarded) delete state.snapshots[id];
+        return save();
+      },
+      onRunOver: (over) => {
+        if (over === (state.runOver === true)) return saving;
+        if (over) state.runOver = true;
+        else delete state.runOver;
+        return save();
       },
       warn: (msg, err) => log.warn({ err: String(err) }, msg),
     });
