@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckpointInfo, JobMetrics, StatusUpdate, SubscribeAck } from '@riffle/shared';
 import { startFlink, type FlinkCluster } from '../../../scripts/flink/cluster.mjs';
 import type { RiffleServer } from '../src/index.js';
-import type { FlinkCompiler } from '../src/flink/plan-types.js';
+import type { FlinkCompiler, FlinkCompileResult } from '../src/flink/plan-types.js';
 import { api, removeDir, startServer, tempDir, waitFor } from './helpers.js';
 import { connectJobs, type JobsClient } from './socket-helpers.js';
 
@@ -51,9 +51,11 @@ const spec = (name = 'flink-evens') => ({
  * Stands in for the compiler: the plan it would write for `spec()`, by hand. A spec named
  * `not-for-flink` gets the issue a compiler reports for an expression it cannot translate.
  */
-const compiler: FlinkCompiler = (s, { jobName }) => {
+const compiler: FlinkCompiler = (s, { jobName }): FlinkCompileResult => {
   if (s.name === 'not-for-flink')
     return { ok: false, issues: [{ code: 'flink_untranslatable_expression', message: 'matches() has no Flink SQL translation', path: ['nodes', 1, 'params', 'expr'], nodeId: 'evens' }] };
+  if (s.name === 'bad-sql')
+    return { ok: true, plan: { setup: ["CREATE TEMPORARY TABLE gen (user_id BIGINT) WITH ('connector' = 'no_such_connector')"], insert: 'EXECUTE STATEMENT SET BEGIN INSERT INTO gen SELECT 1; END', nodes: {} } };
   return {
     ok: true,
     plan: {
@@ -99,7 +101,7 @@ const running = (s: RiffleServer, id: string) =>
   }, `job ${id} to run on Flink`, 120_000);
 
 describe('flink target', () => {
-  it('refuses flink on a server without a cluster, and compile issues with their JSON paths', async () => {
+  it('refuses flink on a server without a cluster, compile issues with their JSON paths, and SQL Flink refuses with its reason', async () => {
     const plain = await startServer({ dataDir: join(dataDir, 'plain'), flink: false, rateLimit: false });
     servers.push(plain);
     expect((await api(plain, '/api/capabilities')).body).toEqual({ targets: ['embedded'] });
@@ -118,6 +120,18 @@ describe('flink target', () => {
     // Refused before anything reached the cluster; the job was not kept.
     expect((await api(s, '/api/jobs')).body.jobs.filter((j: { name: string }) => j.name === 'not-for-flink')).toEqual([]);
     expect((await api(s, '/api/jobs', { json: { spec: spec(), target: 'spark' } })).body.error).toBe('bad_target');
+
+    // SQL Flink refuses (a compiler bug, or options the cluster lacks): Flink's own reason, and the
+    // job is kept as failed with it.
+    const refused = await api(s, '/api/jobs', { json: { spec: spec('bad-sql'), target: 'flink' } });
+    expect(refused.status).toBe(502);
+    expect(refused.body).toMatchObject({ error: 'flink_statement_failed', domain: 'external' });
+    expect(refused.body.message).toMatch(/no_such_connector|Could not find any factory/);
+    const kept = (await api(s, `/api/jobs/${refused.body.jobId}`)).body;
+    expect(kept).toMatchObject({ status: 'failed', target: 'flink', error: { code: 'flink_statement_failed' } });
+    // A new job from a Flink job's savepoint is not built: said so, not a missing file.
+    const fromFlink = await api(s, '/api/jobs', { json: { spec: spec(), restoreFrom: { jobId: kept.id, savepointId: 'sp-savepoint-ab-cd' } } });
+    expect([fromFlink.status, fromFlink.body.error]).toEqual([409, 'unsupported_restore']);
   });
 
   it('runs a job on Flink: status, samples and checkpoints on the socket; checkpoint, savepoint, stop with savepoint, restore; re-attaches after a server restart', async () => {

@@ -136,6 +136,10 @@ export class SnapshotService {
     if (!isSavepointId(f.savepointId)) throw badRequest('bad_snapshot_id', 'restoreFrom.savepointId must be a savepoint id (sp-…) from GET /api/jobs/:id/checkpoints');
     const source = this.jobs.recordOf(f.jobId);
     if (!source) throw notFound(`job ${f.jobId}`);
+    // Flink savepoints live in the cluster's storage and embedded ones in a job's folder: neither
+    // target can start from the other's, and a new Flink job from another's is not built yet.
+    if (targetOf(source.spec) === 'flink' || targetOf(spec) === 'flink')
+      throw new HttpError('unsupported_restore', 'starting a new job from a savepoint works between embedded jobs only; restore the Flink job itself (POST /api/jobs/:id/restore)', { status: 409 });
     if (f.allowNonRestoredState !== undefined && typeof f.allowNonRestoredState !== 'boolean') throw badRequest('bad_restore_option', 'restoreFrom.allowNonRestoredState must be true or false');
     const allowNonRestoredState = f.allowNonRestoredState === true;
     const bad = incompatibility(source.spec, spec, { allowNonRestoredState });
