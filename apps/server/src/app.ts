@@ -14,6 +14,8 @@ import { kafkaRouter } from './routes/kafka.js';
 import { SnapshotService } from './checkpoints/snapshot-service.js';
 import { webApp } from './static.js';
 import { VERSION } from './version.js';
+import type { FlinkTarget } from './flink/flink-target.js';
+import type { ServerCapabilities } from '@riffle/shared';
 
 export interface AppDeps {
   jobs: JobManager;
@@ -28,10 +30,12 @@ export interface AppDeps {
   baseDir: string;
   /** POST rate limit per client; `false` turns it off (embedding, load tests). */
   rateLimit?: RateLimitOptions | false;
+  /** The Flink cluster for jobs with target `flink`, when one is configured. */
+  flink?: FlinkTarget;
 }
 
 /** The express app: JSON API under `/api`, the web app everywhere else. */
-export function createApp({ jobs, pipelines, logger, webDir, access, hosts, baseDir, rateLimit }: AppDeps): Express {
+export function createApp({ jobs, pipelines, logger, webDir, access, hosts, baseDir, rateLimit, flink }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(hostCheck(hosts));
@@ -49,7 +53,11 @@ export function createApp({ jobs, pipelines, logger, webDir, access, hosts, base
   // page itself holds no data and must load to pick the token up from its URL).
   app.use('/api', requireToken(access));
   const snapshots = new SnapshotService(jobs);
-  app.use('/api/jobs', jobsRouter(jobs, baseDir, snapshots));
+  app.get('/api/capabilities', (_req, res) => {
+    const body: ServerCapabilities = { targets: flink ? ['embedded', 'flink'] : ['embedded'] };
+    res.json(body);
+  });
+  app.use('/api/jobs', jobsRouter(jobs, baseDir, snapshots, flink));
   app.use('/api/jobs', checkpointsRouter(jobs, snapshots));
   app.use('/api/catalog', catalogRouter());
   app.use('/api/pipelines', pipelinesRouter(pipelines));

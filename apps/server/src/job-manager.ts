@@ -32,6 +32,7 @@ import { newJobId } from './job-id.js';
 import type { JobStore } from './job-store.js';
 import { collectNodeIds, pickTimes, summarizeMetrics, type JobDetails, type JobRecord, type JobSummary } from './job-views.js';
 import { engineLogger, type Logger } from './logger.js';
+import { isFlinkHandle, targetOf } from './flink/flink-jobs.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /** How the manager starts a job; `Engine.start` unless an embedder passes another. */
@@ -271,7 +272,7 @@ export class JobManager extends Emitter<ManagerEvents> {
       .sort((a, b) => b.record.createdAt - a.record.createdAt)
       .map(({ record: r, history, lastCheckpoint: c }) => {
         const m = history.last() ?? r.metrics;
-        return { id: r.id, name: r.name, status: r.status, createdAt: r.createdAt, ...pickTimes(r), ...(m ? { metrics: summarizeMetrics(m) } : {}), ...(c ? { lastCheckpoint: c } : {}) };
+        return { id: r.id, name: r.name, status: r.status, target: targetOf(r.spec), createdAt: r.createdAt, ...pickTimes(r), ...(m ? { metrics: summarizeMetrics(m) } : {}), ...(c ? { lastCheckpoint: c } : {}) };
       });
   }
 
@@ -354,7 +355,9 @@ export class JobManager extends Emitter<ManagerEvents> {
         job.unsubscribe?.();
         job.tracker.detach();
         const h = job.handle;
-        if (h && !isTerminal(h.status)) await this.withTimeout(h.stop(), `stopping job ${job.record.id} for shutdown`);
+        // A Flink job runs on without the server, which re-attaches to it on its next start.
+        if (isFlinkHandle(h)) h.detach();
+        else if (h && !isTerminal(h.status)) await this.withTimeout(h.stop(), `stopping job ${job.record.id} for shutdown`);
         await job.historyFile.flush();
       }),
     );
@@ -451,6 +454,8 @@ export class JobManager extends Emitter<ManagerEvents> {
       }
       job.handle = handle;
       record.startedAt = Date.now();
+      const flinkJobId = isFlinkHandle(handle) ? handle.flinkJobId : undefined;
+      if (flinkJobId) record.flinkJobId = flinkJobId;
       job.tracker.attach(handle);
       if (opts.restart) {
         // With 'latest' the engine says what it found (and which corrupt checkpoints it passed over).
@@ -563,6 +568,8 @@ export class JobManager extends Emitter<ManagerEvents> {
       ...(metrics ? { metrics } : {}),
       ...(job.lastCheckpoint ? { lastCheckpoint: job.lastCheckpoint } : {}),
       ...(job.lastRestart ? { lastRestart: job.lastRestart } : {}),
+      target: targetOf(r.spec),
+      ...(r.flinkJobId ? { flinkJobId: r.flinkJobId } : {}),
     };
   }
 

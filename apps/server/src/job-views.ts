@@ -1,4 +1,4 @@
-import { getOperator, type CheckpointInfo, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type MetricsSummary, type RiffleErrorInfo } from '@riffle/shared';
+import { getOperator, type CheckpointInfo, type DeadLetter, type JobInfo, type JobMetrics, type JobSpec, type JobStatus, type JobTarget, type MetricsSummary, type RiffleErrorInfo } from '@riffle/shared';
 
 export type { MetricsSummary };
 
@@ -22,6 +22,8 @@ export interface JobRecord {
    * above `after`, else from `from`, never from a checkpoint of the abandoned timeline.
    */
   resume?: { from: string; after: number; allowNonRestoredState?: boolean };
+  /** `flink` jobs: the Flink job of the current (or last) run. */
+  flinkJobId?: string;
 }
 
 /** One entry of `GET /api/jobs`. */
@@ -29,6 +31,8 @@ export interface JobSummary {
   id: string;
   name: string;
   status: JobStatus;
+  /** Where it runs. */
+  target: JobTarget;
   createdAt: number;
   startedAt?: number;
   endedAt?: number;

@@ -17,6 +17,9 @@ import { listRoutes, type RouteInfo } from './routes/list-routes.js';
 import { hostPolicy } from './security/hosts.js';
 import type { RateLimitOptions } from './security/http-guards.js';
 import { DEFAULT_WEB_DIR } from './static.js';
+import { flinkClusterFromEnv, type FlinkClusterUrls } from './flink/flink-jobs.js';
+import { flinkTargetFor, startJobFor } from './flink/flink-start.js';
+import type { FlinkCompiler } from './flink/plan-types.js';
 
 export interface RiffleServerOptions {
   /** Default 8080; 0 picks a free port. */
@@ -46,6 +49,15 @@ export interface RiffleServerOptions {
   rateLimit?: RateLimitOptions | false;
   /** Largest socket.io message in bytes; a bigger one disconnects that socket. Default 1 MB. */
   maxSocketMessageBytes?: number;
+  /**
+   * The Flink session cluster that runs jobs with target `flink`; default from `FLINK_REST_URL` and
+   * `FLINK_SQL_GATEWAY_URL`; `false`: none, even when those are set.
+   */
+  flink?: FlinkClusterUrls | false;
+  /** Turns specs into Flink SQL for the `flink` target. */
+  flinkCompiler?: FlinkCompiler;
+  /** How often a Flink job is read from the cluster; default `sampleIntervalMs`. */
+  flinkPollMs?: number;
 }
 
 export interface RiffleServer {
@@ -79,11 +91,14 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
   const hosts = hostPolicy({ host, allowedHosts: options.allowedHosts ?? [], corsOrigins: options.corsOrigins ?? [] }, () => listeningPort);
   const store = new JobStore(dataDir, logger);
   const baseDir = resolve(options.baseDir ?? process.cwd());
+  const cluster = options.flink === false ? undefined : (options.flink ?? flinkClusterFromEnv(process.env));
+  const pollMs = options.flinkPollMs ?? options.sampleIntervalMs;
+  const flink = cluster && flinkTargetFor(cluster, { ...(options.flinkCompiler ? { flinkCompiler: options.flinkCompiler } : {}), ...(pollMs === undefined ? {} : { pollMs }) }, logger);
   const jobs = new JobManager({
     store,
     logger,
     baseDir,
-    ...(options.startJob ? { startJob: options.startJob } : {}),
+    startJob: startJobFor(flink, options.startJob),
     ...(options.sampleIntervalMs === undefined ? {} : { sampleIntervalMs: options.sampleIntervalMs }),
   });
   const access = await resolveAccess(dataDir, options.auth);
@@ -92,6 +107,7 @@ export async function createRiffleServer(options: RiffleServerOptions = {}): Pro
 
   const app = createApp({
     jobs,
+    ...(flink ? { flink } : {}),
     pipelines: new PipelineStore(dataDir),
     logger,
     access,

@@ -52,6 +52,7 @@ describe('access token (T23)', () => {
     expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
       [
         'GET /api/catalog',
+        'GET /api/capabilities',
         'GET /api/health',
         'GET /api/jobs',
         'GET /api/jobs/:id',

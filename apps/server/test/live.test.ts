@@ -5,6 +5,7 @@ import { JOBS_NAMESPACE, type CheckpointInfo, type ClientToServerEvents, type Jo
 import type { RiffleServer } from '../src/index.js';
 import { countingSpec, HELD, holdingCheckpoints } from './checkpoint-helpers.js';
 import { api, removeDir, startServer, tempDir, unboundedSpec, waitFor } from './helpers.js';
+import { connectJobs } from './socket-helpers.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -23,12 +24,8 @@ afterAll(async () => {
 });
 
 async function connect(): Promise<Client> {
-  const c: Client = io(new URL(JOBS_NAMESPACE, server.url).href, { transports: ['websocket'], reconnection: false });
+  const c = await connectJobs(server);
   clients.push(c);
-  await new Promise<void>((res, rej) => {
-    c.once('connect', () => res());
-    c.once('connect_error', rej);
-  });
   return c;
 }
 

@@ -170,6 +170,19 @@ export interface JobInfo {
   lastCheckpoint?: CheckpointInfo;
   /** The last time the job restarted (restore, recovery, server restart). */
   lastRestart?: RestartEvent;
+  /** Where it runs (absent: `embedded`). */
+  target?: JobTarget;
+  /** `flink` jobs: the Flink job id of the current (or last) run. */
+  flinkJobId?: string;
+}
+
+/** Where a job runs: Riffle's engine in the server, or a Flink cluster (`config.target`). */
+export type JobTarget = 'embedded' | 'flink';
+
+/** Body of `GET /api/capabilities`: what this server can do beyond the embedded engine. */
+export interface ServerCapabilities {
+  /** Targets `POST /api/jobs` accepts; `flink` only when a Flink cluster is configured. */
+  targets: JobTarget[];
 }
 
 /** Latest records reaching a `sink.collect` node. */

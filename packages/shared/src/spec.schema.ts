@@ -68,6 +68,11 @@ export const JobConfigSchema = z.strictObject({
   stateBackend: z.enum(['heap', 'disk']).default('heap'),
   checkpoints: CheckpointConfigSchema.optional(),
   restart: RestartConfigSchema.optional(),
+  /**
+   * Where the job runs: `embedded` (Riffle's engine in the server, the default) or `flink` (compiled
+   * to Flink SQL and submitted to the Flink cluster the server is configured with).
+   */
+  target: z.enum(['embedded', 'flink']).optional(),
 });
 export type JobConfig = z.infer<typeof JobConfigSchema>;
 

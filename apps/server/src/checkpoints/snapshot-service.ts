@@ -8,6 +8,8 @@ import type { SnapshotDisk } from './snapshot-disk.js';
 import { newestFirst } from './snapshot-disk.js';
 import { isCheckpointId, isSavepointId } from './snapshot-ids.js';
 import { incompatibility, withParallelism } from './spec-compat.js';
+import { isFlinkHandle, targetOf } from '../flink/flink-jobs.js';
+import { flinkSnapshotList, flinkTrigger, verifyFlinkSnapshot } from '../flink/flink-snapshots.js';
 
 /** HTTP status of the engine's snapshot errors. */
 const SNAPSHOT_STATUS: Record<string, number> = { snapshot_not_found: 404, corrupt_snapshot: 422, incompatible_snapshot: 409 };
@@ -48,6 +50,7 @@ export class SnapshotService {
 
   /** History of the job's runs plus its snapshots on disk, newest first, `retained` from disk. */
   async list(id: string): Promise<CheckpointInfo[]> {
+    if (this.onFlink(id)) return flinkSnapshotList(this.jobs.disk(id).jobDir, this.jobs.checkpointHistory(id));
     const onDisk = new Map((await this.jobs.disk(id).retained()).map((c) => [c.snapshotId!, c]));
     const out = this.jobs.checkpointHistory(id).map((h) => {
       // A failed snapshot's folder is gone; one with the same id on disk is another run's.
@@ -61,8 +64,10 @@ export class SnapshotService {
   }
 
   /** Starts a checkpoint or savepoint; 409 when the job is not running or one is in progress. */
-  trigger(id: string, kind: 'checkpoint' | 'savepoint'): TriggerAnswer {
+  trigger(id: string, kind: 'checkpoint' | 'savepoint'): TriggerAnswer | Promise<TriggerAnswer> {
     const handle = this.runningHandle(id);
+    // Flink queues a manual checkpoint behind one in progress.
+    if (isFlinkHandle(handle)) return flinkTrigger(handle, kind).finally(() => this.jobs.checkpointHistory(id));
     if ((handle.checkpoints?.() ?? []).some((c) => c.status === 'in_progress'))
       throw conflict('checkpoint_in_progress', 'a checkpoint of this job is in progress; try again when it completed');
     const before = lastId(handle);
@@ -105,7 +110,8 @@ export class SnapshotService {
     if (b.parallelism !== undefined) spec = rescaled(record.spec, b.parallelism);
     try {
       // Checked before the running job is stopped: a missing or corrupt snapshot leaves it alone.
-      await this.jobs.disk(id).verify(snapshotId);
+      if (this.onFlink(id)) await verifyFlinkSnapshot(this.jobs.disk(id).jobDir, snapshotId);
+      else await this.jobs.disk(id).verify(snapshotId);
     } catch (err) {
       throw snapshotError(err);
     }
@@ -130,6 +136,10 @@ export class SnapshotService {
     if (!isSavepointId(f.savepointId)) throw badRequest('bad_snapshot_id', 'restoreFrom.savepointId must be a savepoint id (sp-…) from GET /api/jobs/:id/checkpoints');
     const source = this.jobs.recordOf(f.jobId);
     if (!source) throw notFound(`job ${f.jobId}`);
+    // Flink savepoints live in the cluster's storage and embedded ones in a job's folder: neither
+    // target can start from the other's, and a new Flink job from another's is not built yet.
+    if (targetOf(source.spec) === 'flink' || targetOf(spec) === 'flink')
+      throw new HttpError('unsupported_restore', 'starting a new job from a savepoint works between embedded jobs only; restore the Flink job itself (POST /api/jobs/:id/restore)', { status: 409 });
     if (f.allowNonRestoredState !== undefined && typeof f.allowNonRestoredState !== 'boolean') throw badRequest('bad_restore_option', 'restoreFrom.allowNonRestoredState must be true or false');
     const allowNonRestoredState = f.allowNonRestoredState === true;
     const bad = incompatibility(source.spec, spec, { allowNonRestoredState });
@@ -147,6 +157,12 @@ export class SnapshotService {
         return savepointId;
       },
     };
+  }
+
+  /** The job runs on Flink: its snapshots are in the cluster's storage, not in its folder. */
+  private onFlink(id: string): boolean {
+    const spec = this.jobs.recordOf(id)?.spec;
+    return spec !== undefined && targetOf(spec) === 'flink';
   }
 
   private runningHandle(id: string): JobHandle {

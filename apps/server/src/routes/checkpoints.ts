@@ -19,9 +19,10 @@ export function checkpointsRouter(jobs: JobManager, snapshots: SnapshotService):
   });
 
   for (const kind of ['checkpoint', 'savepoint'] as const) {
-    r.post(`/:id/${kind}s`, (req, res) => {
+    r.post(`/:id/${kind}s`, async (req, res) => {
       const id = jobId(req, jobs);
-      const { done: _done, ...answer } = snapshots.trigger(id, kind);
+      // A Flink job's answer comes once Flink named the checkpoint (see flinkTrigger).
+      const { done: _done, ...answer } = await snapshots.trigger(id, kind);
       res.status(202).json(answer);
     });
   }

@@ -6,6 +6,10 @@ import { isJobId, JOB_ID_RE } from '../job-id.js';
 import { snapshotError, type SnapshotService } from '../checkpoints/snapshot-service.js';
 import type { JobManager } from '../job-manager.js';
 import { filePathProblems } from '../security/file-paths.js';
+import { targetOf } from '../flink/flink-jobs.js';
+import { readFlinkState } from '../flink/flink-state-file.js';
+import { withTarget } from '../flink/target-param.js';
+import type { FlinkTarget } from '../flink/flink-target.js';
 
 /**
  * `/api/jobs`: submit (201 `{id}`; `{spec, restoreFrom: {jobId, savepointId, allowNonRestoredState?}}` starts from another
@@ -13,7 +17,7 @@ import { filePathProblems } from '../security/file-paths.js';
  * with a savepoint).
  * Ids are checked against {@link JOB_ID_RE} before anything else sees them.
  */
-export function jobsRouter(jobs: JobManager, baseDir: string, snapshots: SnapshotService): Router {
+export function jobsRouter(jobs: JobManager, baseDir: string, snapshots: SnapshotService, flink?: FlinkTarget): Router {
   const r = express.Router();
 
   r.post('/', async (req, res) => {
@@ -24,11 +28,13 @@ export function jobsRouter(jobs: JobManager, baseDir: string, snapshots: Snapsho
     const input = isObject(body) && 'spec' in body && !('nodes' in body) ? body.spec : body;
     const v = validateSpec(input);
     if (!v.ok || !v.spec) throw invalidSpec(v.errors);
-    const pathProblems = await filePathProblems(v.spec, baseDir);
+    // `{ spec, target }`: where it runs (else the spec's `config.target`, else embedded).
+    const spec = withTarget(v.spec, isObject(body) && input !== body ? body.target : undefined, flink !== undefined);
+    const pathProblems = await filePathProblems(spec, baseDir);
     if (pathProblems.length > 0) throw invalidSpec(pathProblems);
     // `{ spec, restoreFrom: { jobId, savepointId } }` starts from another job's savepoint.
-    const from = isObject(body) && 'restoreFrom' in body ? snapshots.fromSavepoint(v.spec, body.restoreFrom) : undefined;
-    const { id, failure } = await jobs.submit(v.spec, from);
+    const from = isObject(body) && 'restoreFrom' in body ? snapshots.fromSavepoint(spec, body.restoreFrom) : undefined;
+    const { id, failure } = await jobs.submit(spec, from);
     // The engine may refuse a spec the catalog accepts (a kind it cannot run yet): same answer.
     if (failure?.problems) throw invalidSpec(failure.problems);
     if (failure && from) throw snapshotError(failure.error);
@@ -45,9 +51,17 @@ export function jobsRouter(jobs: JobManager, baseDir: string, snapshots: Snapsho
     res.json(jobs.details(id));
   });
 
-  r.get('/:id/plan', (req, res) => {
+  r.get('/:id/plan', async (req, res) => {
     const id = jobId(req, jobs);
-    res.json(describePlan(jobs.details(id)!.spec));
+    const spec = jobs.details(id)!.spec;
+    if (targetOf(spec) !== 'flink') {
+      res.json(describePlan(spec));
+      return;
+    }
+    // A Flink job's plan is the SQL it was submitted as, with the node → table/view names.
+    const state = await readFlinkState(jobs.disk(id).jobDir);
+    if (!state) throw notFound(`a Flink plan of job ${id} (it never reached the cluster)`);
+    res.json({ target: 'flink', flinkJobId: state.flinkJobId, ...state.plan });
   });
 
   r.get('/:id/dead-letters', (req, res) => {

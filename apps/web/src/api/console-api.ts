@@ -14,7 +14,7 @@ async function getJson<T>(path: string): Promise<Fetched<T>> {
 }
 
 /** One job as `GET /api/jobs` lists it, with the fields the jobs table shows. */
-export type JobRow = Pick<JobInfo, 'id' | 'name' | 'status' | 'createdAt' | 'startedAt' | 'endedAt' | 'error'> & {
+export type JobRow = Pick<JobInfo, 'id' | 'name' | 'status' | 'createdAt' | 'startedAt' | 'endedAt' | 'error' | 'target'> & {
   metrics?: MetricsSummary;
   /** Set by servers that track checkpoints. */
   lastCheckpoint?: CheckpointInfo;

@@ -1,4 +1,7 @@
+import { useState } from 'react';
+import type { JobTarget } from '@riffle/shared';
 import { runJob, stopJob } from '../api/run-job';
+import { useCapabilities } from '../hooks/useCapabilities';
 import { useEditor } from '../hooks/useEditor';
 import { useEditorStore } from '../hooks/useEditorStore';
 import { useValidation } from '../hooks/useValidation';
@@ -13,6 +16,8 @@ export function RunControls() {
   const jobId = useEditor((s) => s.job.id);
   const error = useEditor((s) => s.job.error);
   const active = isActive(status);
+  const { targets } = useCapabilities();
+  const [target, setTarget] = useState<JobTarget>('embedded');
   const reason = !ok
     ? `Fix ${errors.length} problem${errors.length === 1 ? '' : 's'} to run`
     : status === 'submitting'
@@ -27,7 +32,21 @@ export function RunControls() {
           {reason}
         </span>
       )}
-      <button type="button" className="primary-button" data-testid="run-button" disabled={reason !== undefined} title={reason ?? 'Run this pipeline on the engine'} onClick={() => void runJob(store)}>
+      {targets.includes('flink') && (
+        // Offered only when the server has a Flink cluster; otherwise every job runs embedded.
+        <select data-testid="run-target" aria-label="Where to run" value={target} disabled={active} title="Where the job runs" onChange={(e) => setTarget(e.target.value as JobTarget)}>
+          <option value="embedded">Embedded</option>
+          <option value="flink">Flink</option>
+        </select>
+      )}
+      <button
+        type="button"
+        className="primary-button"
+        data-testid="run-button"
+        disabled={reason !== undefined}
+        title={reason ?? (target === 'flink' ? 'Run this pipeline on the Flink cluster' : 'Run this pipeline on the engine')}
+        onClick={() => void runJob(store, targets.includes('flink') ? target : undefined)}
+      >
         ▶ Run
       </button>
       <button type="button" data-testid="stop-button" disabled={!jobId || !active || status === 'stopping'} title="Stop the running job" onClick={() => void stopJob(store)}>

@@ -47,6 +47,11 @@ export function JobHeader({ jobId }: { jobId: string }) {
         </span>
       )}
       <span className="job-id mono">{jobId}</span>
+      {info?.target === 'flink' && (
+        <span className="muted" data-testid="job-page-target" title={info.flinkJobId ? `Flink job ${info.flinkJobId}` : 'runs on the Flink cluster'}>
+          on Flink{info.flinkJobId ? ` · ${info.flinkJobId.slice(0, 8)}` : ''}
+        </span>
+      )}
       <span className={`link-dot link-${link}`} data-testid="link-state" title={`live updates: ${link}`}>
         {link === 'live' ? 'live' : link}
       </span>

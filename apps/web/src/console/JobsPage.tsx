@@ -48,7 +48,14 @@ export function JobsPage() {
                       <Link href={`/jobs/${j.id}`} className="job-link">
                         {j.name}
                       </Link>
-                      <div className="mono muted small">{j.id}</div>
+                      <div className="mono muted small">
+                        {j.id}
+                        {j.target === 'flink' && (
+                          <span data-testid={`job-row-target-${j.id}`} title="runs on the Flink cluster">
+                            {' · on Flink'}
+                          </span>
+                        )}
+                      </div>
                     </td>
                     <td>
                       <span className={`status-pill status-${j.status}`} data-testid={`job-row-status-${j.id}`} title={j.error?.message}>

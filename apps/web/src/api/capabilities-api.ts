@@ -1,0 +1,12 @@
+import type { ServerCapabilities } from '@riffle/shared';
+import { request } from './http';
+
+/** What a server without the endpoint (or out of reach) can do: the embedded engine only. */
+export const EMBEDDED_ONLY: ServerCapabilities = { targets: ['embedded'] };
+
+/** GET /api/capabilities: the targets jobs can run on (`flink` when a cluster is configured). */
+export async function fetchCapabilities(): Promise<ServerCapabilities> {
+  const a = await request('GET', '/api/capabilities');
+  const targets = (a?.body as Partial<ServerCapabilities> | undefined)?.targets;
+  return a?.res.ok && Array.isArray(targets) ? { targets } : EMBEDDED_ONLY;
+}
