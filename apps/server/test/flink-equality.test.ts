@@ -22,6 +22,8 @@ let flink: FlinkCluster;
 let broker: KafkaBroker;
 let dir: string;
 let topic: string;
+/** Two topics whose names match `${patternBase}-.*`, holding the orders split by user. */
+let patternBase: string;
 
 /** A deterministic pseudo-random sequence (an LCG), so every run has the same input. */
 function lcg(seed: number): () => number {
@@ -74,6 +76,11 @@ beforeAll(async () => {
   const kit = new KafkaKit(broker.brokers);
   topic = await kit.createTopic(1, { 'retention.ms': '-1' });
   await kit.produce(topic, rows.map((r) => ({ value: JSON.stringify(r), timestamp: String(r.ts) })));
+  patternBase = `orders-${topic}`;
+  for (const [suffix, keep] of [['a', (u: unknown) => u === 'ann'], ['b', (u: unknown) => u !== 'ann']] as const) {
+    const t = await kit.createTopic(1, { 'retention.ms': '-1' }, `${patternBase}-${suffix}`);
+    await kit.produce(t, rows.filter((r) => keep(r.user)).map((r) => ({ value: JSON.stringify(r), timestamp: String(r.ts) })));
+  }
   await kit.close();
 }, 240_000);
 
@@ -159,6 +166,29 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
     };
     const { riffle, flink: f } = await bothEngines('kafka-tumbling', [byUser, { id: 'perMinute', kind: 'window.tumbling', params: { size: '1m', aggregate: AGGREGATES } }], undefined, source);
     expect(riffle.length).toBeGreaterThan(10);
+    expect(f).toEqual(riffle);
+  });
+
+  it('Kafka input from a topic pattern (two matching topics): tumbling window per key', async () => {
+    const source: Step = {
+      id: 'src',
+      kind: 'source.kafka',
+      params: { brokers: broker.brokers, topicPattern: `${patternBase}-[ab]`, startFrom: 'earliest', bounded: true, fields: ORDER_FIELDS, timestamp: 'ts', watermark: { maxOutOfOrderness: '5s' } },
+    };
+    const { riffle, flink: f } = await bothEngines('kafka-pattern', [byUser, { id: 'perMinute', kind: 'window.tumbling', params: { size: '1m', aggregate: AGGREGATES } }], undefined, source);
+    expect(riffle.length).toBeGreaterThan(10);
+    expect(f).toEqual(riffle);
+  });
+
+  it('generated per-key sequences (datagen profile sequence): tumbling window per key', async () => {
+    const source: Step = { id: 'src', kind: 'source.datagen', params: { profile: 'sequence', keys: 7, count: 2000, ratePerSec: 100, startTime: Date.UTC(2026, 0, 1) } };
+    const { riffle, flink: f } = await bothEngines(
+      'sequence',
+      [{ id: 'byKey', kind: 'keyBy', params: { key: 'key' } }, { id: 'perSecond', kind: 'window.tumbling', params: { size: '1s', aggregate: [{ fn: 'count', as: 'n' }, { fn: 'min', field: 'seq', as: 'first' }, { fn: 'max', field: 'seq', as: 'last' }] } }],
+      undefined,
+      source,
+    );
+    expect(riffle.length).toBeGreaterThan(100);
     expect(f).toEqual(riffle);
   });
 

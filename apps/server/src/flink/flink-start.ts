@@ -3,21 +3,12 @@ import type { StartJob } from '../job-manager.js';
 import type { Logger } from '../logger.js';
 import { targetOf, type FlinkClusterUrls } from './flink-jobs.js';
 import { FlinkTarget } from './flink-target.js';
+import { compileToFlinkSql } from './compiler/index.js';
 import type { FlinkCompiler } from './plan-types.js';
-
-/**
- * Until a compiler is configured every spec is refused for Flink with a clear message, on the
- * spec's `config.target` (400 with its path).
- */
-const noCompiler: FlinkCompiler = () => ({
-  ok: false,
-  issues: [{ code: 'flink_no_compiler', message: 'this server has no spec → Flink SQL compiler; run the job on the embedded target', path: ['config', 'target'] }],
-});
 
 /** The runner of `flink` jobs on a configured cluster. */
 export function flinkTargetFor(cluster: FlinkClusterUrls, o: { flinkCompiler?: FlinkCompiler; pollMs?: number }, logger: Logger): FlinkTarget {
-  // merge: default to compileToFlinkSql from './flink/compiler/index.js'
-  const compiler = o.flinkCompiler ?? noCompiler;
+  const compiler = o.flinkCompiler ?? compileToFlinkSql;
   return new FlinkTarget({ ...cluster, compiler, logger, ...(o.pollMs === undefined ? {} : { pollMs: o.pollMs }) });
 }
 

@@ -75,7 +75,7 @@ export class FlinkTarget {
       }
     }
     const from = this.restorePath(prev, opts.restoreFrom);
-    const compiled = this.o.compiler(spec, { jobName: spec.name });
+    const compiled = this.o.compiler(spec, { jobName: spec.name, ...(opts.baseDir === undefined ? {} : { baseDir: opts.baseDir }) });
     if (!compiled.ok) {
       throw new FlinkCompileError(
         compiled.issues.map((i) => ({

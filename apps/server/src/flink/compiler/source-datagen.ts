@@ -1,8 +1,11 @@
 import type { DatagenParams } from '@riffle/shared';
-import type { NodeCompiler } from './context.js';
+import type { Compilation, NodeCompiler, NodeInput, Stream } from './context.js';
 import { sourceTable } from './source-table.js';
 import { epochMillis } from './sql.js';
 import { sourceColumns } from './source-time.js';
+
+/** Keys of the `sequence` profile when the spec gives none (engine operators/source-datagen.ts). */
+const DEFAULT_SEQUENCE_KEYS = 1000;
 
 /** Riffle's clickstream events lag their nominal time by up to this much (engine datagen/clickstream.ts). */
 const MAX_JITTER_MS = 3000;
@@ -23,6 +26,7 @@ export const compileDatagenSource: NodeCompiler<DatagenParams> = (c, n) => {
     return undefined;
   }
   const start = p.startTime ?? Date.now();
+  if (p.profile === 'sequence') return compileSequence(c, n, start);
   // Flink's sequence generator holds every value it will emit, so only a bounded generator
   // numbers its records; an endless one stamps them with the wall clock, where Riffle's schedule
   // (record i at start + i / rate) is when a rate-limited record is made anyway.
@@ -70,3 +74,36 @@ export const compileDatagenSource: NodeCompiler<DatagenParams> = (c, n) => {
     n.type.output.fields,
   );
 };
+
+/**
+ * The `sequence` profile → `datagen` numbering its rows 0, 1, 2, … (Flink's sequence generator):
+ * `key` = i mod keys, `seq` = ⌊i / keys⌋ and `ts` on the same schedule, so both targets emit the
+ * same rows. Bounded only: Flink's sequence generator holds every value it will emit.
+ */
+function compileSequence(c: Compilation, n: NodeInput<DatagenParams>, start: number): Stream | undefined {
+  const p = n.params;
+  if (p.count === undefined) {
+    c.issue(n, 'flink_unsupported_param', 'on Flink the sequence profile needs a count (Flink\'s sequence generator holds every value it will emit)', ['params', 'count']);
+    return undefined;
+  }
+  const keys = p.keys ?? DEFAULT_SEQUENCE_KEYS;
+  const ts = `(${start} + CAST(\`__seq\` * 1000 / CAST(${p.ratePerSec} AS DOUBLE) AS BIGINT))`;
+  const generated = ['`__seq` BIGINT', `\`key\` AS MOD(\`__seq\`, ${keys})`, `\`seq\` AS CAST(FLOOR(\`__seq\` / CAST(${keys} AS DOUBLE)) AS BIGINT)`, `\`ts\` AS ${ts}`];
+  const defs = sourceColumns(c, n, [], p, { columns: generated, timestampSql: ts });
+  if (defs === undefined) return undefined;
+  if (p.startTime === undefined) c.notes.push(`${n.node.id}: no startTime, so event time starts when the job was compiled (${start})`);
+  return sourceTable(
+    c,
+    n,
+    defs,
+    {
+      connector: 'datagen',
+      'rows-per-second': Math.max(1, Math.round(p.ratePerSec)),
+      'number-of-rows': p.count,
+      'fields.__seq.kind': 'sequence',
+      'fields.__seq.start': 0,
+      'fields.__seq.end': Math.max(0, p.count - 1),
+    },
+    n.type.output.fields,
+  );
+}

@@ -35,6 +35,10 @@ export const compileKafkaSource: NodeCompiler<KafkaSourceParams> = (c, n) => {
     {
       connector: 'kafka',
       topic: p.topic,
+      // Java regex here, RE2 in Riffle: the same for the patterns topic names need (classes, repeats, alternation).
+      'topic-pattern': p.topicPattern,
+      // New partitions and matching topics, read from their earliest offset in both engines.
+      'scan.topic-partition-discovery.interval': p.bounded ? undefined : p.partitionDiscovery,
       'properties.bootstrap.servers': p.brokers.join(','),
       'properties.group.id': p.groupId,
       'properties.isolation.level': 'read_committed',

@@ -56,6 +56,30 @@ describe('sources → tables with their watermark strategy', () => {
     expect(ts.ok || ts.issues).toEqual([expect.objectContaining({ code: 'flink_unsupported_param', path: ['nodes', 0, 'params', 'dlqTopic'] })]);
   });
 
+  it('source.kafka with topicPattern: the pattern and partition discovery (unbounded only)', () => {
+    const r = compiled({ id: 'src', kind: 'source.kafka', params: { brokers: ['k:1'], topicPattern: 'orders-.*', partitionDiscovery: '30s', fields: ORDER_FIELDS } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const t = table(r.plan.setup, 'src');
+    expect(t).toContain("'topic-pattern' = 'orders-.*'");
+    expect(t).toContain("'scan.topic-partition-discovery.interval' = '30s'");
+    expect(t).not.toContain("'topic' =");
+    const bounded = compiled({ id: 'src', kind: 'source.kafka', params: { brokers: ['k:1'], topicPattern: 'orders-.*', bounded: true, fields: ORDER_FIELDS } });
+    if (!bounded.ok) throw new Error(JSON.stringify(bounded.issues));
+    expect(table(bounded.plan.setup, 'src')).not.toContain('discovery');
+  });
+
+  it('source.datagen, sequence profile: key = i mod keys, seq = i / keys on the same schedule, bounded only', () => {
+    const r = compiled({ id: 'src', kind: 'source.datagen', params: { profile: 'sequence', keys: 10, ratePerSec: 100, count: 50, startTime: 1_700_000_000_000 } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const t = table(r.plan.setup, 'src');
+    expect(t).toContain('`key` AS MOD(`__seq`, 10)');
+    expect(t).toContain('`seq` AS CAST(FLOOR(`__seq` / CAST(10 AS DOUBLE)) AS BIGINT)');
+    expect(t).toContain("'fields.__seq.kind' = 'sequence', 'fields.__seq.start' = '0', 'fields.__seq.end' = '49'");
+    expect(r.plan.notes?.join('\n') ?? '').not.toMatch(/random/);
+    const endless = compiled({ id: 'src', kind: 'source.datagen', params: { profile: 'sequence', ratePerSec: 100 } });
+    expect(endless.ok || endless.issues).toEqual([expect.objectContaining({ code: 'flink_unsupported_param', path: ['nodes', 0, 'params', 'count'] })]);
+  });
+
   it('source.datagen: the clickstream fields and ranges, its rate and count, ts on the same schedule; says the values differ', () => {
     const r = compiled({ id: 'src', kind: 'source.datagen', params: { ratePerSec: 500, count: 1000, startTime: 1_700_000_000_000, watermark: { maxOutOfOrderness: '5s' } } });
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
