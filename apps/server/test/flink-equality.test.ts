@@ -181,10 +181,10 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
   });
 
   it('generated per-key sequences (datagen profile sequence): tumbling window per key', async () => {
-    const source: Step = { id: 'src', kind: 'source.datagen', params: { profile: 'sequence', keys: 7, count: 2000, ratePerSec: 100, startTime: Date.UTC(2026, 0, 1) } };
+    const source: Step = { id: 'src', kind: 'source.datagen', params: { profile: 'sequence', keys: 7, count: 2000, ratePerSec: 1000, startTime: Date.UTC(2026, 0, 1) } };
     const { riffle, flink: f } = await bothEngines(
       'sequence',
-      [{ id: 'byKey', kind: 'keyBy', params: { key: 'key' } }, { id: 'perSecond', kind: 'window.tumbling', params: { size: '1s', aggregate: [{ fn: 'count', as: 'n' }, { fn: 'min', field: 'seq', as: 'first' }, { fn: 'max', field: 'seq', as: 'last' }] } }],
+      [{ id: 'byKey', kind: 'keyBy', params: { key: 'key' } }, { id: 'per100ms', kind: 'window.tumbling', params: { size: '100ms', aggregate: [{ fn: 'count', as: 'n' }, { fn: 'min', field: 'seq', as: 'first' }, { fn: 'max', field: 'seq', as: 'last' }] } }],
       undefined,
       source,
     );
