@@ -36,7 +36,12 @@ const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 40);
 const BOUND_MS = 5000;
 /** Keyed rows whose full output is small enough to compare record by record between p=1 and p=2. */
 const COMPARE_LIMIT = 10_000; // sink.collect's maximum
-const PARALLELISM = (process.env.BENCH_PARALLELISM ?? '1,2').split(',').map(Number);
+/**
+ * Parallelisms to run, e.g. `1,2`. `1t` runs parallelism 1 on a worker thread (execution
+ * 'threads') instead of in-process: with no record crossing threads, it tells what the worker
+ * runtime costs apart from the exchange between workers.
+ */
+const PARALLELISM = (process.env.BENCH_PARALLELISM ?? '1,2').split(',');
 /** BENCH_SCENARIOS=filter,map runs only the named rows (to compare a change A/B, one shape at a time). */
 const ONLY = process.env.BENCH_SCENARIOS?.split(',');
 /** BENCH_NO_LATENCY=1 skips the 40 s latency run. */
@@ -88,11 +93,13 @@ function spec(name, steps, parallelism, gen = { ratePerSec: 100_000_000, count: 
   return { specVersion: 1, name: `bench-${name}`, config: { parallelism, stateBackend }, nodes, edges };
 }
 
-async function measure(name, steps, parallelism, stateBackend = 'heap', previewNode = undefined) {
+async function measure(name, steps, run, stateBackend = 'heap', previewNode = undefined) {
+  const parallelism = parseInt(run, 10);
+  const onThreads = parallelism > 1 || String(run).endsWith('t');
   const keyed = steps.some((s) => s.kind === 'keyBy');
   const stateDir = stateBackend === 'disk' ? await mkdtemp(join(tmpdir(), 'riffle-bench-')) : undefined;
   // Small keyed outputs are kept whole to compare p=1 with p=2; everything else keeps one record.
-  const job = await Engine.start(spec(name, steps, parallelism, undefined, keyed ? COMPARE_LIMIT : 1, stateBackend), stateDir ? { stateDir } : {});
+  const job = await Engine.start(spec(name, steps, parallelism, undefined, keyed ? COMPARE_LIMIT : 1, stateBackend), { ...(stateDir ? { stateDir } : {}), ...(onThreads ? { execution: 'threads' } : {}) });
   // One call keeps the tap on for 30 s, longer than a run.
   if (previewNode !== undefined) job.sample(previewNode);
   const t0 = performance.now();
@@ -121,8 +128,8 @@ async function measure(name, steps, parallelism, stateBackend = 'heap', previewN
   const records = keyed && out <= COMPARE_LIMIT ? job.preview('sink').map((r) => JSON.stringify(r)).sort() : undefined;
   // How the keyed operator's input split over its subtasks (skew bounds what parallelism gains).
   const perSubtask = metrics.find((o) => o.nodeId === 'win')?.subtasks?.map((s) => s.recordsIn);
-  outputs.set(`${name}${stateBackend === 'disk' ? ', disk' : ''}/${parallelism}`, { out, late, records });
-  const runtime = parallelism === 1 ? 'in-process' : 'threads';
+  outputs.set(`${name}${stateBackend === 'disk' ? ', disk' : ''}/${run}`, { out, late, records });
+  const runtime = onThreads ? 'threads' : 'in-process';
   return {
     scenario: stateBackend === 'disk' ? `${name}, disk` : name,
     parallelism,
@@ -192,7 +199,7 @@ for (const r of rows) {
 for (const r of rows.filter((x) => x.recordsPerSubtask !== undefined)) {
   const total = r.recordsPerSubtask.reduce((a, b) => a + b, 0);
   const busiest = Math.max(...r.recordsPerSubtask) / total;
-  const p1 = rows.find((x) => x.scenario === r.scenario && x.parallelism === 1);
+  const p1 = rows.find((x) => x.scenario === r.scenario && x.parallelism === 1 && x.runtime === 'in-process');
   console.log(
     `skew ${r.scenario} p=${r.parallelism}: records per subtask ${r.recordsPerSubtask.map((n) => n.toLocaleString('en-US')).join(' / ')} ` +
       `(busiest ${Math.round(busiest * 100)} %, so at most ${(1 / busiest).toFixed(2)}× over p=1)` +
@@ -223,7 +230,7 @@ for (const r of rows.filter((x) => x.peakStateKeys !== undefined)) {
 // Offered rate for the latency run: a third of the bounded run's p=1 throughput, at most 10k/s.
 // The bounded run fires almost every window once, at its end; a steady stream fires 100k keys'
 // windows every 2 s, which costs more, so the steady capacity is well below that throughput.
-const capacity = rows.find((r) => r.scenario === 'sliding 10s/2s 100k keys' && r.parallelism === 1)?.eventsPerSec ?? 30_000;
+const capacity = rows.find((r) => r.scenario === 'sliding 10s/2s 100k keys' && r.parallelism === 1 && r.runtime === 'in-process')?.eventsPerSec ?? 30_000;
 const latencyRate = Number(process.env.BENCH_LATENCY_RATE ?? Math.min(10_000, Math.max(1000, Math.round(capacity / 3 / 1000) * 1000)));
 const makeLatencySpec = (gen, stateBackend) => spec('latency', SLIDING_100K(), 1, gen, 1, stateBackend);
 // The same offered rate on both backends, so their latencies compare (see window-latency.js).

@@ -44,6 +44,19 @@ export class ColumnWriter {
     out.set(this.bytes.subarray(0, this.length), at);
   }
 
+  /**
+   * Writes a column of `n` numbers through `fill`, which stores them at `f64[base + i]` and returns
+   * how many it stored: the records' fields go straight into the section, with no array between.
+   * Undefined (nothing written) when `fill` met a value that is not a number.
+   */
+  numbers(n: number, fill: (f64: Float64Array, base: number) => number): ColumnDesc | undefined {
+    const start = this.length;
+    this.ensure(start + 8 * n);
+    if (fill(this.f64, start >>> 3) !== n) return undefined;
+    this.length = start + 8 * n;
+    return [F64, start];
+  }
+
   /** Writes the first `n` values as the smallest kind that holds them. */
   column(values: ArrayLike<unknown>, n: number): ColumnDesc {
     const start = this.length;

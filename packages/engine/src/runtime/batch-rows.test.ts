@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../collector.js';
 import { decodeBatch, encodeBatch, type Batch } from './batch.js';
-import { makeRows, readColumns } from './batch-rows.js';
+import { fieldNumbers, fieldValues, makeRows } from './batch-rows.js';
 
 const HOSTILE_NAMES = ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'a b', 'x"); throw 1; ("', '0', '17', '', 'é😀', 'a,b', 'prototype'];
 
@@ -40,16 +40,25 @@ function expectSameRecords(actual: Row[], expected: Row[]): void {
 }
 
 describe('records ↔ columns without generated code', () => {
-  it('round-trips random shapes and values through readColumns and makeRows', () => {
+  it('round-trips random shapes and values through fieldValues and makeRows', () => {
     fc.assert(
       fc.property(names, fc.integer({ min: 1, max: 40 }), fc.array(value, { minLength: 600, maxLength: 600 }), (fields, n, pool) => {
         const rows = Array.from({ length: n }, (_, i) => record(fields, fields.map((_, j) => pool[(i * fields.length + j) % pool.length])));
-        const columns = fields.map(() => new Array<unknown>(n));
-        readColumns(rows, fields, columns, n);
+        const columns = fields.map((_, j) => fieldValues(rows, fields, j, n));
         expectSameRecords(makeRows(fields, columns, n), rows);
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('stores a number field straight into a float64 column until the first value that is not a number', () => {
+    const fields = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']; // past the last per-position copy
+    const rows = [0, 1, 2, 3].map((i) => record(fields, fields.map((_, j) => (i === 2 && j === 9 ? 'x' : i * 10 + j))));
+    const out = new Float64Array(8).fill(-1);
+    expect(fieldNumbers(rows, fields, 3, out, 2, 4)).toBe(4);
+    expect(Array.from(out)).toEqual([-1, -1, 3, 13, 23, 33, -1, -1]);
+    expect(fieldNumbers(rows, fields, 9, out, 0, 4)).toBe(2);
+    expect(Array.from(out.subarray(0, 2))).toEqual([9, 19]);
   });
 
   it('round-trips random shapes through the whole batch codec (column kinds chosen per value)', () => {
