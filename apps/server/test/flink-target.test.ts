@@ -2,13 +2,15 @@
 // submit through the REST API, follow the job on the socket, checkpoint, savepoint, stop with
 // savepoint, restore, re-attach after a server restart, stop, with the real spec → SQL compiler
 // (one spec gets broken SQL on purpose, to see Flink's refusal reported).
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckpointInfo, JobMetrics, StatusUpdate, SubscribeAck } from '@riffle/shared';
+import { validateSpec, type CheckpointInfo, type JobMetrics, type StatusUpdate, type SubscribeAck } from '@riffle/shared';
 import { startFlink, type FlinkCluster } from '../../../scripts/flink/cluster.mjs';
 import type { RiffleServer } from '../src/index.js';
 import { compileToFlinkSql } from '../src/flink/compiler/index.js';
 import type { FlinkCompiler, FlinkCompileResult } from '../src/flink/plan-types.js';
+import { submitPlan } from './flink-gateway.js';
 import { api, removeDir, startServer, tempDir, waitFor } from './helpers.js';
 import { connectJobs, type JobsClient } from './socket-helpers.js';
 
@@ -244,9 +246,26 @@ describe('flink target', () => {
     s = await server();
     expect((await running(s, id)).flinkJobId).toBe(jid2);
 
+    // The server dies in the middle of a submit (the Flink job started, its id not written yet):
+    // on the next start it finds that job by the name it wrote down before the submit, instead of
+    // submitting a second one.
+    await s.close();
+    await fetch(`${flink.restUrl}/jobs/${jid2}?mode=cancel`, { method: 'PATCH' });
+    await waitFor(async () => (await flinkJob(jid2)).state === 'CANCELED', 'the old run to be cancelled', 30_000);
+    const jobDir = join(dataDir, 'jobs', id);
+    const state = JSON.parse(await readFile(join(jobDir, 'flink.json'), 'utf8'));
+    const name = `flink-evens [riffle ${id} crashed1]`;
+    const compiled = compileToFlinkSql(validateSpec(spec()).spec!, { jobName: name, baseDir: dataDir });
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.issues));
+    const jid3 = await submitPlan(flink, compiled.plan); // the compiler's SET 'pipeline.name' gives it that name
+    await writeFile(join(jobDir, 'flink.json'), JSON.stringify({ ...state, runOver: true, submitting: name }));
+    s = await server();
+    expect((await running(s, id)).flinkJobId).toBe(jid3);
+    expect((await flinkJobs()).filter((j) => j.state === 'RUNNING').map((j) => j.jid)).toEqual([jid3]);
+
     // Stop = cancel.
     const end = await api(s, `/api/jobs/${id}/stop`, { method: 'POST' });
     expect(end.body.status).toBe('stopped');
-    expect((await flinkJob(jid2)).state).toBe('CANCELED');
+    expect((await flinkJob(jid3)).state).toBe('CANCELED');
   }, 400_000);
 });

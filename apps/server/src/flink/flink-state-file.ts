@@ -20,6 +20,12 @@ export interface FlinkJobState {
    * the next start (a restore) submits anew. Without it the next start re-attaches (a server restart).
    */
   runOver?: boolean;
+  /**
+   * Set just before a submit: the unique `pipeline.name` the new Flink job gets. A server that
+   * died between the submit and the write of the new job id finds the job by this name on its next
+   * start and re-attaches to it instead of submitting a second one.
+   */
+  submitting?: string;
 }
 
 /** Reads the job's Flink state; undefined when it has none (never submitted) or it is unreadable. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EngineOptions, JobHandle } from '@riffle/engine';
 import { toJsonPath, type JobSpec, type SpecProblem } from '@riffle/shared';
 import type { Logger } from '../logger.js';
@@ -74,6 +75,16 @@ export class FlinkTarget {
         return this.handle(jobId, spec, jobDir, prev);
       }
     }
+    // The server died during a submit: the Flink job it may have started is found by its name.
+    if (prev?.submitting !== undefined) {
+      const found = await this.jobNamed(prev.submitting);
+      if (found !== undefined) {
+        const adopted: FlinkJobState = { version: 1, flinkJobId: found, plan: prev.plan, snapshots: prev.snapshots };
+        await writeFlinkState(jobDir, adopted);
+        this.o.logger.info({ jobId, flinkJobId: found }, 're-attached to the Flink job submitted before the server stopped');
+        return this.handle(jobId, spec, jobDir, adopted);
+      }
+    }
     const from = this.restorePath(prev, opts.restoreFrom);
     const compiled = this.o.compiler(spec, { jobName: spec.name, ...(opts.baseDir === undefined ? {} : { baseDir: opts.baseDir }) });
     if (!compiled.ok) {
@@ -88,8 +99,13 @@ export class FlinkTarget {
       );
     }
     const plan = compiled.plan;
-    const flinkJobId = await this.gateway.submit([...this.operatingSettings(), ...plan.setup, ...(from ? [`SET 'execution.savepoint.path' = ${sqlString(from.path)}`] : [])], plan.insert);
-    const state: FlinkJobState = { version: 1, flinkJobId, plan, snapshots: prev?.snapshots ?? {} };
+    const snapshots = prev?.snapshots ?? {};
+    // A name no other Flink job has, written down before the submit (see FlinkJobState.submitting).
+    const pipelineName = `${spec.name} [riffle ${jobId} ${randomUUID().slice(0, 8)}]`;
+    await writeFlinkState(jobDir, { version: 1, flinkJobId: prev?.flinkJobId ?? '', plan, snapshots, runOver: true, submitting: pipelineName });
+    const settings = [...plan.setup, ...this.operatingSettings(), `SET 'pipeline.name' = ${sqlString(pipelineName)}`];
+    const flinkJobId = await this.gateway.submit([...settings, ...(from ? [`SET 'execution.savepoint.path' = ${sqlString(from.path)}`] : [])], plan.insert);
+    const state: FlinkJobState = { version: 1, flinkJobId, plan, snapshots };
     await writeFlinkState(jobDir, state);
     this.o.logger.info({ jobId, flinkJobId, from: from?.id }, 'submitted the job to Flink');
     return this.handle(jobId, spec, jobDir, state, from ? { snapshotId: from.id, skipped: [] } : undefined);
@@ -127,6 +143,12 @@ export class FlinkTarget {
     const path = snapshots[restoreFrom];
     if (path === undefined) throw new FlinkSnapshotNotFound(`snapshot ${restoreFrom} is not one Flink completed for this job; pick one from GET /api/jobs/:id/checkpoints`);
     return { id: restoreFrom, path };
+  }
+
+  /** The id of the Flink job named `name` that has not failed or been cancelled, if the cluster has one. */
+  private async jobNamed(name: string): Promise<string | undefined> {
+    const { jobs } = await this.rest.get<{ jobs: Array<{ jid: string; name: string; state: string }> }>('/jobs/overview');
+    return jobs.find((j) => j.name === name && j.state !== 'FAILED' && j.state !== 'CANCELED')?.jid;
   }
 
   /** Flink's state of a job; undefined when the cluster does not know it. */
