@@ -40,8 +40,9 @@ function watch(job: JobHandle): { statuses: JobStatus[]; restarts: RestartInfo[]
 }
 
 describe('restart strategy', () => {
-  // Threads: a longer input, since checkpoints of a loaded machine's workers take a while to complete.
-  for (const [execution, parallelism, records, n] of [['in-process', 1, 300, N], ['threads', 2, 150, 4 * N]] as const) {
+  // Inputs of a few seconds: each run must complete a checkpoint before its input ends (the failure
+  // is armed by one), and a loaded machine's checkpoint writes take a while; threads more so.
+  for (const [execution, parallelism, records, n] of [['in-process', 1, 300, 3 * N], ['threads', 2, 150, 4 * N]] as const) {
     it(`a job that fails twice recovers from its checkpoints and ends with exact counts (${execution}, p=${parallelism})`, async () => {
       const dir = await tempDir();
       const spec = countSpec(parallelism, { strategy: 'fixed-delay', attempts: 3, delayMs: 30 }, n);

@@ -49,7 +49,7 @@ describe('threaded runtime', () => {
         expect(threaded(job).liveWorkers).toBe(0);
       }
     }
-  });
+  }, 60_000); // seven jobs one after the other: a loaded machine needs more than the default 15 s
 
   it('gives the same aggregates with mixed per-node parallelism (rebalance 1 → 3, hash 3 → 2, rebalance 2 → 1)', async () => {
     const { job: reference } = await runToEnd(keyedSpec(1, undefined), { execution: 'in-process' });
