@@ -131,6 +131,16 @@ test('build a pipeline, run it on Flink, watch its dashboard, savepoint, stop, r
   await expectChartGrows(page, 'chart-records-out', 60_000);
   await page.screenshot({ path: 'test-results/flink-job-page.png', fullPage: true });
 
+  // A node's detail: Flink's figures, and a plain word on what Flink does not give (no live sample
+  // of records, no subtask rows) rather than a panel waiting for ever.
+  await page.locator(`.react-flow__node[data-id="${filter}"]`).click();
+  const detail = page.getByTestId('node-detail');
+  await expect(detail).toContainText('records in / out');
+  await expect(detail.getByTestId('node-sample-note')).toContainText('A job on Flink has no live sample');
+  await expect(detail.getByTestId('subtasks-note')).toContainText("Flink's web UI");
+  await detail.getByRole('button', { name: 'Close node detail' }).click();
+  await expect(detail).toHaveCount(0);
+
   // A savepoint from the checkpoints panel: Flink takes it, the panel lists it.
   const panel = page.getByTestId('checkpoints-panel');
   await panel.scrollIntoViewIfNeeded();
