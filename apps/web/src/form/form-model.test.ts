@@ -15,7 +15,7 @@ function* walk(fields: FormField[]): Generator<FormField> {
 describe('form model from JSON Schema', () => {
   it('maps schema types to controls', () => {
     const f = form('source.datagen', { ratePerSec: 10, watermark: { maxOutOfOrderness: '5s' } });
-    expect(byKey(f, 'profile')).toMatchObject({ control: 'enum', options: ['clickstream'] });
+    expect(byKey(f, 'profile')).toMatchObject({ control: 'enum', options: ['clickstream', 'sequence'] });
     expect(byKey(f, 'ratePerSec')).toMatchObject({ control: 'number', integer: false, value: 10 });
     expect(byKey(f, 'seed')).toMatchObject({ control: 'number', integer: true, default: 42 });
     expect(byKey(f, 'timestamp')).toMatchObject({ control: 'text', format: 'cel' });
