@@ -129,6 +129,7 @@ test('build a pipeline, run it on Flink, watch its dashboard, savepoint, stop, r
   // The dashboard moves: the source's rate shows on its node, and the records chart gains samples.
   await expect.poll(() => sourceRate(page, source), { timeout: 60_000 }).toBeGreaterThan(0);
   await expectChartGrows(page, 'chart-records-out', 60_000);
+  await expect(page.getByTestId('chart-late-dead')).toContainText('Not counted for a job on Flink.');
   await page.screenshot({ path: 'test-results/flink-job-page.png', fullPage: true });
 
   // A node's detail: Flink's figures, and a plain word on what Flink does not give (no live sample
@@ -136,6 +137,7 @@ test('build a pipeline, run it on Flink, watch its dashboard, savepoint, stop, r
   await page.locator(`.react-flow__node[data-id="${filter}"]`).click();
   const detail = page.getByTestId('node-detail');
   await expect(detail).toContainText('records in / out');
+  await expect(detail.getByTestId('node-detail-uncounted')).toHaveText('not counted on Flink');
   await expect(detail.getByTestId('node-sample-note')).toContainText('A job on Flink has no live sample');
   await expect(detail.getByTestId('subtasks-note')).toContainText("Flink's web UI");
   await detail.getByRole('button', { name: 'Close node detail' }).click();

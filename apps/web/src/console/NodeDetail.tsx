@@ -57,12 +57,22 @@ export function NodeDetail({ nodeId, jobId }: { nodeId: string; jobId: string })
           </dd>
           <dt>watermark</dt>
           <dd>{op.watermark === null ? '—' : formatTime(op.watermark)}</dd>
-          <dt>late dropped</dt>
-          <dd>{op.lateRecordsDropped}</dd>
-          <dt>dead-lettered</dt>
-          <dd data-testid="node-detail-dead">{op.deadLettered}</dd>
-          <dt title="records dropped and counted by the node's onError: skip policy">skipped</dt>
-          <dd data-testid="node-detail-skipped">{op.skippedRecords ?? 0}</dd>
+          {onFlink ? (
+            // The Flink poller does not count these; zeros would read as "none".
+            <>
+              <dt>late / dead / skipped</dt>
+              <dd data-testid="node-detail-uncounted">not counted on Flink</dd>
+            </>
+          ) : (
+            <>
+              <dt>late dropped</dt>
+              <dd>{op.lateRecordsDropped}</dd>
+              <dt>dead-lettered</dt>
+              <dd data-testid="node-detail-dead">{op.deadLettered}</dd>
+              <dt title="records dropped and counted by the node's onError: skip policy">skipped</dt>
+              <dd data-testid="node-detail-skipped">{op.skippedRecords ?? 0}</dd>
+            </>
+          )}
           {op.stateKeys !== undefined && (
             <>
               <dt>state</dt>
