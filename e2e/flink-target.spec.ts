@@ -130,6 +130,7 @@ test('build a pipeline, run it on Flink, watch its dashboard, savepoint, stop, r
   await expect.poll(() => sourceRate(page, source), { timeout: 60_000 }).toBeGreaterThan(0);
   await expectChartGrows(page, 'chart-records-out', 60_000);
   await expect(page.getByTestId('chart-late-dead')).toContainText('Not counted for a job on Flink.');
+  await expect(page.getByTestId('chart-state')).toContainText('Not reported for a job on Flink.');
   await page.screenshot({ path: 'test-results/flink-job-page.png', fullPage: true });
 
   // A node's detail: Flink's figures, and a plain word on what Flink does not give (no live sample
