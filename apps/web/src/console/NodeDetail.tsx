@@ -11,6 +11,7 @@ import { isActive } from '../store/job-slice';
 import { REDRAW_MS } from './lib/chart-settings';
 import { useThrottled } from './useThrottled';
 import { SubtasksTable } from './SubtasksTable';
+import { useConsole } from './useConsole';
 import { useConsoleStore } from './useConsoleStore';
 
 const pct = (n: number) => `${n}%`;
@@ -21,6 +22,7 @@ export function NodeDetail({ nodeId, jobId }: { nodeId: string; jobId: string })
   const history = useThrottled(useEditor((s) => s.job.history), REDRAW_MS);
   const running = useEditor((s) => isActive(s.job.status));
   const kind = useEditor((s) => s.graph.nodes.find((n) => n.id === nodeId)?.kind ?? '');
+  const onFlink = useConsole((s) => s.info?.target === 'flink');
   const op = history[history.length - 1]?.operators.find((o) => o.nodeId === nodeId);
   const charts = useMemo(
     () => ({
@@ -55,12 +57,22 @@ export function NodeDetail({ nodeId, jobId }: { nodeId: string; jobId: string })
           </dd>
           <dt>watermark</dt>
           <dd>{op.watermark === null ? '—' : formatTime(op.watermark)}</dd>
-          <dt>late dropped</dt>
-          <dd>{op.lateRecordsDropped}</dd>
-          <dt>dead-lettered</dt>
-          <dd data-testid="node-detail-dead">{op.deadLettered}</dd>
-          <dt title="records dropped and counted by the node's onError: skip policy">skipped</dt>
-          <dd data-testid="node-detail-skipped">{op.skippedRecords ?? 0}</dd>
+          {onFlink ? (
+            // The Flink poller does not count these; zeros would read as "none".
+            <>
+              <dt>late / dead / skipped</dt>
+              <dd data-testid="node-detail-uncounted">not counted on Flink</dd>
+            </>
+          ) : (
+            <>
+              <dt>late dropped</dt>
+              <dd>{op.lateRecordsDropped}</dd>
+              <dt>dead-lettered</dt>
+              <dd data-testid="node-detail-dead">{op.deadLettered}</dd>
+              <dt title="records dropped and counted by the node's onError: skip policy">skipped</dt>
+              <dd data-testid="node-detail-skipped">{op.skippedRecords ?? 0}</dd>
+            </>
+          )}
           {op.stateKeys !== undefined && (
             <>
               <dt>state</dt>
@@ -73,9 +85,9 @@ export function NodeDetail({ nodeId, jobId }: { nodeId: string; jobId: string })
       ) : (
         <p className="muted">No metrics for this node yet.</p>
       )}
-      <NodeSample jobId={jobId} nodeId={nodeId} kind={kind} running={running} />
+      <NodeSample jobId={jobId} nodeId={nodeId} kind={kind} running={running} onFlink={onFlink} />
       <h3 className="panel-title">Subtasks</h3>
-      <SubtasksTable subtasks={op?.subtasks} />
+      <SubtasksTable subtasks={op?.subtasks} onFlink={onFlink} />
       <div className="node-detail__charts">
         <MetricChart title="Throughput" unit="records/s" data={charts.rate} format={formatRate} testId="node-chart-throughput" syncId={sync} empty="No samples yet." />
         <MetricChart title="Load" unit="% of each second" data={charts.load} format={pct} testId="node-chart-load" syncId={sync} empty="This runtime reports no load ratios." />

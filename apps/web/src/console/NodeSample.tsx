@@ -18,20 +18,22 @@ function columnsOf(values: readonly unknown[]): string[] {
 /**
  * A live sample of the records a node of a running job emits, newest first. The server samples
  * (about 20 a second, bounded) only while someone follows the node, so closing the detail turns
- * the tap off. Sinks emit nothing: they say so instead.
+ * the tap off. Sinks emit nothing, and a job on Flink is not sampled: they say so instead.
  */
-export function NodeSample({ jobId, nodeId, kind, running }: { jobId: string; nodeId: string; kind: string; running: boolean }) {
+export function NodeSample({ jobId, nodeId, kind, running, onFlink = false }: { jobId: string; nodeId: string; kind: string; running: boolean; onFlink?: boolean }) {
   const [update, setUpdate] = useState<SampleUpdate>();
   const sink = kind.startsWith('sink.');
   useEffect(() => {
     setUpdate(undefined);
-    if (!running || sink) return undefined;
+    // Flink's operators hand no records to the server, so following would wait for ever.
+    if (!running || sink || onFlink) return undefined;
     return followNodeSample(jobId, nodeId, setUpdate);
-  }, [jobId, nodeId, running, sink]);
+  }, [jobId, nodeId, running, sink, onFlink]);
   const records = update?.records?.slice(-SHOWN).reverse();
   const columns = columnsOf(records?.map((r) => r.value) ?? []);
   let empty: string | undefined;
   if (sink) empty = 'A sink emits no records; its input is the sample of the node before it.';
+  else if (onFlink) empty = "A job on Flink has no live sample: Flink's operators do not hand their records to Riffle. Its sinks hold the output.";
   else if (!running) empty = 'The job is not running: no live sample.';
   else if (update?.error) empty = update.error;
   else if (!records?.length) empty = `Waiting for records from ${nodeId}…`;
@@ -41,7 +43,9 @@ export function NodeSample({ jobId, nodeId, kind, running }: { jobId: string; no
         Live sample <span className="muted">records it emits, newest first</span>
       </h3>
       {empty ? (
-        <p className="muted small">{empty}</p>
+        <p className="muted small" data-testid="node-sample-note">
+          {empty}
+        </p>
       ) : (
         <div className="table-scroll">
           <table className="console-table compact" data-testid="node-sample">

@@ -4,7 +4,14 @@ import { formatBytes, formatCount } from '../hooks/useNodeState';
 const pct = (r: number) => `${Math.round(r * 100)}%`;
 
 /** One row per parallel subtask: records, where its time goes, its queues and its state. */
-export function SubtasksTable({ subtasks }: { subtasks: readonly SubtaskMetrics[] | undefined }) {
+export function SubtasksTable({ subtasks, onFlink = false }: { subtasks: readonly SubtaskMetrics[] | undefined; onFlink?: boolean }) {
+  // The Flink poller reads whole vertices, not their subtasks: Flink's own web UI has those.
+  if (onFlink && !subtasks?.length)
+    return (
+      <p className="muted small" data-testid="subtasks-note">
+        No per-subtask figures for a job on Flink: Flink&apos;s web UI shows its subtasks.
+      </p>
+    );
   if (!subtasks || subtasks.length === 0)
     return <p className="muted small">No per-subtask figures: this job runs in a single thread (parallelism 1). Jobs with parallelism above 1 run on worker threads and report each subtask.</p>;
   const keyed = subtasks.some((s) => s.stateKeys !== undefined);

@@ -55,6 +55,12 @@ describe('chart data shaping', () => {
     expect(d.rows[0]!.values).toEqual({ 'k#0': 5, 'k#1': 7 });
   });
 
+  it('plots the total consumer lag of a source that reports no partitions (a job on Flink)', () => {
+    const d = chartData([sample(1000, [op('k', 'source.kafka', { consumerLag: 12 }), op('g', 'source.datagen')])], partitionLag);
+    expect(d.series).toEqual([{ key: 'k#all', label: 'k all partitions' }]);
+    expect(d.rows[0]!.values).toEqual({ 'k#all': 12 });
+  });
+
   it('names the topic of each partition when a source reads several (a topic pattern)', () => {
     const lag = [{ topic: 'orders-eu', partition: 0, lag: 1 }, { topic: 'orders-us', partition: 0, lag: 2 }];
     const d = chartData([sample(1000, [op('k', 'source.kafka', { partitionLag: lag })])], partitionLag);

@@ -59,8 +59,10 @@ export const operatorRate: PointPicker = (op) => one(op, rateOf(op));
 export const recordsOutPerSec: PointPicker = (op) => (category(op) === 'sink' ? [] : one(op, op.recordsOutPerSec));
 /** Records/s each operator receives (sources receive nothing and are left out). */
 export const recordsInPerSec: PointPicker = (op) => (category(op) === 'source' ? [] : one(op, op.recordsInPerSec));
-/** Consumer lag of each partition of each log source. */
+/** Consumer lag of each partition of each log source (one total line where only that is known). */
 export const partitionLag: PointPicker = (op) => {
+  // A job on Flink reports its Kafka source's lag as one total (Flink's `pendingRecords`).
+  if (op.partitionLag === undefined && op.consumerLag !== undefined) return [{ key: `${op.nodeId}#all`, label: `${op.nodeId} all partitions`, value: op.consumerLag }];
   const parts = op.partitionLag ?? [];
   // The topic is named only when the source reads more than one (a topic pattern).
   const topics = new Set(parts.map((p) => p.topic)).size > 1;
