@@ -1,6 +1,6 @@
 import type { CheckpointStats, CompletedSnapshot, JobHandle, JobResult, RestoreReport } from '@riffle/engine';
 import { TERMINAL_STATUSES, type DeadLetter, type JobMetrics, type JobSpec, type JobStatus, type RiffleErrorInfo } from '@riffle/shared';
-import { buildJobMetrics } from './flink-metrics.js';
+import { buildJobMetrics, smoothRates } from './flink-metrics.js';
 import { flinkSnapshotId, toCheckpointStats, type FlinkCheckpointStatistics } from './flink-checkpoints.js';
 import { FlinkRestError, type FlinkRest } from './flink-rest.js';
 import { FLINK_TERMINAL, riffleStatus } from './flink-status.js';
@@ -65,6 +65,8 @@ export class FlinkJobHandle implements JobHandle {
   private readonly listeners = new Set<(s: JobStatus, e?: RiffleErrorInfo) => void>();
   private readonly triggers: FlinkTriggers;
   private latest: JobMetrics | undefined;
+  /** The sample where Flink's totals last changed: rates are taken since then (see `smoothRates`). */
+  private rateBase: JobMetrics | undefined;
   private history: CheckpointStats[] = [];
   private readonly paths = new Map<string, string>();
   private readonly metricIds: MetricIdCache = new Map();
@@ -244,7 +246,10 @@ export class FlinkJobHandle implements JobHandle {
 
   private async readMetrics(job: FlinkJobDetails, status: JobStatus): Promise<void> {
     const vertices = await readVertexSamples(this.o.rest, this.flinkJobId, job.vertices, this.metricIds);
-    this.latest = buildJobMetrics({ jobId: this.id, ts: Date.now(), status, spec: this.spec, plan: this.sqlPlan, nodeVertex: this.nodeVertex ?? {}, vertices, ...(this.latest ? { prev: this.latest } : {}) });
+    const sample = buildJobMetrics({ jobId: this.id, ts: Date.now(), status, spec: this.spec, plan: this.sqlPlan, nodeVertex: this.nodeVertex ?? {}, vertices, ...(this.rateBase ? { prev: this.rateBase } : {}) });
+    const { shown, base } = smoothRates(sample, this.rateBase);
+    this.latest = shown;
+    this.rateBase = base;
   }
 
   private async readCheckpoints(): Promise<void> {

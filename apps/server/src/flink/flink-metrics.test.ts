@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validateSpec, type JobSpec } from '@riffle/shared';
+import { validateSpec, type JobMetrics, type JobSpec } from '@riffle/shared';
 import { REPORTED_MAX_WATERMARK } from '@riffle/engine';
-import { buildJobMetrics, operatorMetric, toWatermark, type VertexSample } from './flink-metrics.js';
+import { buildJobMetrics, operatorMetric, RATE_CARRY_MS, smoothRates, toWatermark, type VertexSample } from './flink-metrics.js';
 import { mapNodesToVertices, mentions } from './vertex-map.js';
 
 const v = validateSpec({
@@ -112,5 +112,25 @@ describe('operatorMetric', () => {
     expect(operatorMetric(two, 'a', 'source', 'numRecordsOut')).toBe(9);
     // The filesystem sink's writer does not carry the table's name.
     expect(operatorMetric(vertex({ 'Calc[4].numRecordsIn': 50, 'StreamingFileWriter.numRecordsIn': 25 }), 'out', 'sink', 'numRecordsIn')).toBe(25);
+  });
+});
+
+describe('smoothRates', () => {
+  const sample = (ts: number, recordsOut: number, recordsOutPerSec: number): JobMetrics => ({
+    jobId: 'j', ts, status: 'running', deadLetters: 0,
+    operators: [{ nodeId: 'gen', kind: 'source.datagen', parallelism: 1, recordsIn: 0, recordsOut, recordsInPerSec: 0, recordsOutPerSec, watermark: null, lateRecordsDropped: 0, deadLettered: 0 }],
+  });
+  it('repeats the last rates while Flink serves unchanged totals, rates over the time since the last change after', () => {
+    const first = smoothRates(sample(0, 100, 100), undefined);
+    // Flink's store not refreshed yet: the same totals; the rate built against the base reads 0.
+    const stale = smoothRates(sample(1000, 100, 0), first.base);
+    expect(stale.shown.operators[0]!.recordsOutPerSec).toBe(100);
+    expect(stale.base).toBe(first.base);
+    // Refreshed: a sample built against the base (2 s ago) carries the average since then.
+    const fresh = smoothRates(sample(2000, 300, 100), stale.base);
+    expect(fresh.shown.operators[0]!.recordsOutPerSec).toBe(100);
+    expect(fresh.base.ts).toBe(2000);
+    // Totals that stay put longer than the carry: the job really is idle.
+    expect(smoothRates(sample(2000 + RATE_CARRY_MS + 1, 300, 0), fresh.base).shown.operators[0]!.recordsOutPerSec).toBe(0);
   });
 });

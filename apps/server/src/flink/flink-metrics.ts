@@ -148,3 +148,27 @@ export function buildJobMetrics(input: MetricsInput): JobMetrics {
   });
   return { jobId: input.jobId, ts: input.ts, status: input.status, operators, deadLetters: 0 };
 }
+
+/** How long a poll that reads unchanged totals repeats the last rates (Flink's metric store refreshes every 10 s by default). */
+export const RATE_CARRY_MS = 12_000;
+
+/**
+ * Flink's REST API serves metric totals from a store refreshed every
+ * `metrics.fetcher.update-interval` (10 s by default), so polls in between read the same totals and
+ * then a jump: rates per poll would drop to 0 and then spike. Instead `sample` is built against
+ * `base`, the sample where the totals last changed (its rates are the average since then), and a
+ * sample with unchanged totals repeats `base`'s rates for up to {@link RATE_CARRY_MS}. Returns what
+ * to show and the base for the next poll.
+ */
+export function smoothRates(sample: JobMetrics, base: JobMetrics | undefined): { shown: JobMetrics; base: JobMetrics } {
+  if (base === undefined) return { shown: sample, base: sample };
+  const was = new Map(base.operators.map((o) => [o.nodeId, o]));
+  const changed = sample.operators.some((o) => o.recordsIn !== was.get(o.nodeId)?.recordsIn || o.recordsOut !== was.get(o.nodeId)?.recordsOut);
+  if (changed) return { shown: sample, base: sample };
+  if (sample.ts - base.ts > RATE_CARRY_MS) return { shown: sample, base };
+  const operators = sample.operators.map((o) => {
+    const b = was.get(o.nodeId)!;
+    return { ...o, recordsInPerSec: b.recordsInPerSec, recordsOutPerSec: b.recordsOutPerSec };
+  });
+  return { shown: { ...sample, operators }, base };
+}
