@@ -15,7 +15,7 @@ import { postgresBinDir, startPostgres } from '../../../scripts/postgres/postgre
 import { KafkaKit } from '../../../packages/engine/test/kafka-kit.js';
 import { compileToFlinkSql } from '../src/flink/compiler/index.js';
 import { readJsonLines, runPlan, submitPlan } from './flink-gateway.js';
-import { linePipeline, ORDER_FIELDS, type Step } from './flink-specs.js';
+import { joinPipeline, linePipeline, ORDER_FIELDS, type Step } from './flink-specs.js';
 import { removeDir, tempDir, waitFor } from './helpers.js';
 
 let flink: FlinkCluster;
@@ -90,16 +90,20 @@ afterAll(async () => {
   if (dir !== undefined) await removeDir(dir);
 });
 
-/** Runs `steps` between the orders source and a file sink on both engines; returns both outputs. */
-async function bothEngines(name: string, steps: Step[], input = 'orders.ndjson', source?: Step): Promise<{ riffle: string[]; flink: string[] }> {
-  const spec = (output: string): JobSpec => linePipeline(name, steps, { input, output, ...(source !== undefined ? { source } : {}) });
+/** Runs `spec(output folder)` on both engines (output `<name>-riffle` and `<name>-flink`); returns both outputs, sorted by `order`. */
+async function runOnBoth(name: string, spec: (output: string) => JobSpec, order: (rows: Array<Record<string, unknown>>) => string[]): Promise<{ riffle: string[]; flink: string[] }> {
   const job = await Engine.start(spec(`${name}-riffle`), { baseDir: dir });
   const result = await job.done;
   expect(result.status, JSON.stringify(result.error)).toBe('finished');
   const compiled = compileToFlinkSql(spec(`${name}-flink`), { jobName: name, baseDir: dir });
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.issues));
   await runPlan(flink, compiled.plan);
-  return { riffle: sorted(await readJsonLines(join(dir, `${name}-riffle`))), flink: sorted(await readJsonLines(join(dir, `${name}-flink`))) };
+  return { riffle: order(await readJsonLines(join(dir, `${name}-riffle`))), flink: order(await readJsonLines(join(dir, `${name}-flink`))) };
+}
+
+/** Runs `steps` between the orders source and a file sink on both engines; returns both outputs. */
+async function bothEngines(name: string, steps: Step[], input = 'orders.ndjson', source?: Step): Promise<{ riffle: string[]; flink: string[] }> {
+  return runOnBoth(name, (output) => linePipeline(name, steps, { input, output, ...(source !== undefined ? { source } : {}) }), sorted);
 }
 
 const AGGREGATES = [
@@ -243,6 +247,82 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
     } finally {
       await pg.stop();
     }
+  });
+});
+
+/**
+ * 150 payments derived from the orders: each near an order of the same user, a third of them
+ * exactly on or 1 ms past an interval join's bounds (before 2 s, after 1 s), so both engines must
+ * agree on which ends are inclusive. Written in time order (no record is late).
+ */
+function payments(): Array<Record<string, unknown>> {
+  const rnd = lcg(11);
+  const all = orders();
+  const offsets = [-2000, -2001, 1000, 1001];
+  return Array.from({ length: 150 }, (_, i) => {
+    const o = all[Math.floor(rnd() * all.length)]!;
+    const offset = i % 3 === 0 ? offsets[Math.floor(rnd() * offsets.length)]! : Math.floor(rnd() * 6000) - 3000;
+    return { user: o.user, amount: Math.floor(rnd() * 400) / 4, ts: (o.ts as number) + offset };
+  }).sort((a, b) => a.ts - b.ts);
+}
+
+/** Rows with every object's keys sorted, nested ones too (a join's left and right). */
+const deepSorted = (rows: Array<Record<string, unknown>>) => rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))).sort();
+
+describe('joins: the same two inputs joined on the embedded engine and on Flink give the same rows', { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    const all = payments();
+    await writeFile(join(dir, 'payments.ndjson'), all.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // A regular join pairs every order with every payment of its user: a few payments keep it small.
+    await writeFile(join(dir, 'payments-few.ndjson'), all.filter((_, i) => i % 10 === 0).map((r) => JSON.stringify(r)).join('\n') + '\n');
+  });
+
+  /** orders (left) and payments (right), each keyed by user, into `joinStep`, then `after`, into a file sink, on both engines. */
+  function bothEnginesJoined(name: string, joinStep: Step, after: Step[] = [], right = 'payments.ndjson'): Promise<{ riffle: string[]; flink: string[] }> {
+    return runOnBoth(name, (output) => joinPipeline(name, joinStep, { left: 'orders.ndjson', right, after, output }), deepSorted);
+  }
+
+  it('regular join (no ttl): every order paired with every payment of its user', async () => {
+    const { riffle, flink: f } = await bothEnginesJoined('regular-join', { id: 'j', kind: 'join.regular' }, [], 'payments-few.ndjson');
+    // 400 orders over 4 users, 15 payments: about 1,500 pairs.
+    expect(riffle.length).toBeGreaterThan(1000);
+    expect(f).toEqual(riffle);
+  });
+
+  it('window join (1 min tumbling): every pair of a key and window, with window bounds and nested left/right', async () => {
+    const { riffle, flink: f } = await bothEnginesJoined('window-join', { id: 'j', kind: 'join.window', params: { size: '1m' } });
+    expect(riffle.length).toBeGreaterThan(200);
+    expect(JSON.parse(riffle[0]!)).toEqual(expect.objectContaining({ key: expect.any(String), window_start: expect.any(Number), left: expect.objectContaining({ item: expect.any(Number) }), right: expect.objectContaining({ amount: expect.any(Number) }) }));
+    expect(f).toEqual(riffle);
+  });
+
+  it('interval join (right within [left − 2 s, left + 1 s], both ends inclusive)', async () => {
+    const { riffle, flink: f } = await bothEnginesJoined('interval-join', { id: 'j', kind: 'join.interval', params: { before: '2s', after: '1s' } });
+    expect(riffle.length).toBeGreaterThan(100);
+    // Pairs exactly on both bounds are in, so the inclusivity is compared too.
+    const gaps = new Set(riffle.map((r) => JSON.parse(r) as { left: { ts: number }; right: { ts: number } }).map((r) => r.right.ts - r.left.ts));
+    expect(gaps.has(-2000) && gaps.has(1000)).toBe(true);
+    expect(gaps.has(-2001) || gaps.has(1001)).toBe(false);
+    expect(f).toEqual(riffle);
+  });
+
+  it("filter and map reading the sides' fields after an interval join (left.qty, right.amount)", async () => {
+    const { riffle, flink: f } = await bothEnginesJoined('join-fields', { id: 'j', kind: 'join.interval', params: { before: '2s', after: '1s' } }, [
+      { id: 'bulk', kind: 'filter', params: { expr: 'left.qty >= 2' } },
+      { id: 'm', kind: 'map', params: { fields: [{ as: 'user', expr: 'key' }, { as: 'spent', expr: 'left.price * double(left.qty)' }, { as: 'paid', expr: "right['amount']" }, { as: 'gap', expr: 'right.ts - left.ts' }] } },
+    ]);
+    expect(riffle.length).toBeGreaterThan(50);
+    expect(Object.keys(JSON.parse(riffle[0]!) as object)).toEqual(['gap', 'paid', 'spent', 'user']);
+    expect(f).toEqual(riffle);
+  });
+
+  it('a tumbling window per key after a window join (its pairs carry the window’s last millisecond as event time)', async () => {
+    const { riffle, flink: f } = await bothEnginesJoined('window-join-window', { id: 'j', kind: 'join.window', params: { size: '1m' } }, [
+      { id: 'byKey', kind: 'keyBy', params: { key: 'key' } },
+      { id: 'perTwo', kind: 'window.tumbling', params: { size: '2m', aggregate: [{ fn: 'count', as: 'pairs' }] } },
+    ]);
+    expect(riffle.length).toBeGreaterThan(4);
+    expect(f).toEqual(riffle);
   });
 });
 

@@ -7,5 +7,5 @@ export {
   EXPRESSION_LIMITS,
   parseExpression,
 } from './cel.js';
-export { celToSql, sqlIdentifier, sqlString, type SqlExpression } from './sql.js';
+export { celToSql, sqlIdentifier, sqlString, type SqlExpression, type SqlField } from './sql.js';
 export type { CompiledExpression, CompileOptions, ExpressionCheck } from './cel.js';

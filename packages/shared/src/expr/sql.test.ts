@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLICKSTREAM_SCHEMA } from '../catalog/index.js';
-import { celToSql } from './sql.js';
+import type { RecordSchema } from '../fields.js';
+import { celToSql, type SqlField } from './sql.js';
 
 const sql = (e: string) => {
   const r = celToSql(e, CLICKSTREAM_SCHEMA);
@@ -33,5 +34,22 @@ describe('CEL → Flink SQL', () => {
     expect(r).toEqual({ ok: false, message: expect.stringMatching(/cannot run on Flink: the method \.matches\(\)/) });
     expect(celToSql('[1, 2].size() > 1', CLICKSTREAM_SCHEMA).ok).toBe(false);
     expect(celToSql('nope > 1', CLICKSTREAM_SCHEMA)).toEqual({ ok: false, message: expect.stringMatching(/invalid expression/) });
+  });
+
+  it("translates a field of a join's left/right (a ROW whose fields it knows), and refuses the rest", () => {
+    const joined: RecordSchema = {
+      fields: [
+        { name: 'key', type: 'string' },
+        { name: 'left', type: 'map', row: [{ name: 'price', type: 'double' }, { name: 'user', type: 'string' }] } as SqlField,
+        { name: 'other', type: 'map' },
+      ],
+      open: false,
+    };
+    expect(celToSql('left.price > 10.0', joined)).toEqual({ ok: true, sql: '(`left`.`price` > 1E1)', type: 'bool' });
+    expect(celToSql("left['user'] + '!'", joined)).toEqual({ ok: true, sql: "(`left`.`user` || '!')", type: 'string' });
+    expect(celToSql('left.price', joined)).toEqual({ ok: true, sql: '`left`.`price`', type: 'double' });
+    expect(celToSql('left.nope == 1', joined)).toEqual({ ok: false, message: expect.stringMatching(/"nope" is not one of its fields \(price, user\)/) });
+    expect(celToSql('other.x == 1', joined)).toEqual({ ok: false, message: expect.stringMatching(/field access \(\.x\) needs a value whose fields are known/) });
+    expect(celToSql("left[key] == 1", joined).ok).toBe(false);
   });
 });

@@ -1,8 +1,24 @@
-import type { FieldType, RecordSchema } from '../fields.js';
+import type { Field, FieldType, RecordSchema } from '../fields.js';
 import { parseExpression } from './cel.js';
 
 /** A CEL expression as Flink SQL, or why it cannot be one. */
 export type SqlExpression = { ok: true; sql: string; type: FieldType } | { ok: false; message: string };
+
+/**
+ * A field as `celToSql` reads it: a `map` field may name its own fields in `row` (a join's
+ * `left`/`right`, which Flink holds as ROW columns), so `left.price` translates to
+ * `` `left`.`price` `` with the type of `price`.
+ */
+export interface SqlField extends Field {
+  row?: readonly SqlField[];
+}
+
+/** A translated (sub)expression: its SQL, its type and, for a ROW value, its fields. */
+interface Sql {
+  sql: string;
+  type: FieldType;
+  row?: readonly SqlField[] | undefined;
+}
 
 interface Node {
   op: string;
@@ -20,7 +36,8 @@ const CASTS: Record<string, [string, FieldType]> = { int: ['BIGINT', 'int'], dou
  * whose meaning is the same in both: fields, literals, comparisons, `&&`/`||`/`!`, `?:`, integer
  * and double arithmetic (`%` as MOD; integer division truncates in both), string `+` (as `||`),
  * `x in [literals]`, `int()`/`double()`/`string()`, `size()` of a string and
- * `startsWith`/`endsWith`/`contains`. Anything else is refused with a message naming it, so a
+ * `startsWith`/`endsWith`/`contains`, and `x.f` / `x['f']` on a field whose fields are known
+ * ({@link SqlField}'s `row`). Anything else is refused with a message naming it, so a
  * pipeline never runs with a silently different meaning on Flink. Records an expression fails on
  * (overflow, division by zero) still differ: Riffle dead-letters them, Flink fails or yields NULL.
  */
@@ -31,7 +48,7 @@ export function celToSql(expr: string, schema: RecordSchema): SqlExpression {
   } catch (e) {
     return { ok: false, message: (e as Error).message };
   }
-  const types = new Map(schema.fields.map((f) => [f.name, f.type] as const));
+  const types = new Map(schema.fields.map((f) => [f.name, f as SqlField] as const));
   try {
     const { sql, type } = translate(ast as Node, types);
     return { ok: true, sql, type };
@@ -51,13 +68,21 @@ export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
-function translate(n: Node, types: ReadonlyMap<string, FieldType>): { sql: string; type: FieldType } {
+function translate(n: Node, types: ReadonlyMap<string, SqlField>): Sql {
   const sub = (x: unknown) => translate(x as Node, types);
   const args = n.args as unknown[];
   switch (n.op) {
     case 'id': {
       const name = n.args as string;
-      return { sql: sqlIdentifier(name), type: types.get(name) ?? 'dyn' };
+      const f = types.get(name);
+      return { sql: sqlIdentifier(name), type: f?.type ?? 'dyn', row: f?.row };
+    }
+    case '.':
+      return member(sub(args[0]), args[1] as string);
+    case '[]': {
+      const [target, index] = args as [Node, Node];
+      if (index.op !== 'value' || typeof index.args !== 'string') throw new Untranslatable('indexing ([]) other than by a string literal has no Flink SQL translation yet');
+      return member(sub(target), index.args);
     }
     case 'value':
       return literal(n.args);
@@ -105,6 +130,14 @@ function translate(n: Node, types: ReadonlyMap<string, FieldType>): { sql: strin
     return { sql: `(${l.sql} ${n.op} ${r.sql})`, type };
   }
   throw new Untranslatable(`the operator "${n.op === '.' ? 'field access (.)' : n.op}" has no Flink SQL translation yet`);
+}
+
+/** `x.name` on a ROW value: Flink's `x`.`name`; refused where the compiler does not know x's fields. */
+function member(target: Sql, name: string): Sql {
+  if (target.row === undefined) throw new Untranslatable(`field access (.${name}) needs a value whose fields are known (a join's left or right); this one's are not`);
+  const f = target.row.find((x) => x.name === name);
+  if (f === undefined) throw new Untranslatable(`"${name}" is not one of its fields (${target.row.map((x) => x.name).join(', ')})`);
+  return { sql: `${target.sql}.${sqlIdentifier(name)}`, type: f.type, row: f.row };
 }
 
 function literal(v: unknown): { sql: string; type: FieldType } {

@@ -14,6 +14,11 @@ export interface Stream {
   fields: Field[];
   /** Set right after a keyBy: the key column's type (the column is {@link KEY}). */
   keyType?: FieldType;
+  /**
+   * Set when the time column is a plain timestamp, not a Flink time attribute (after an interval
+   * or regular join on event time): why. Nodes that need event time refuse such an input.
+   */
+  untimed?: string;
 }
 
 /** What a node compiler gets: the node, its validated params, its input streams (one per port) and its Riffle output type. */

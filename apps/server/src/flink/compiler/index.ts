@@ -1,6 +1,7 @@
 import { buildGraph, getOperator, validateSpec, type GraphEdge, type JobSpec } from '@riffle/shared';
 import type { FlinkCompiler, FlinkCompileResult } from '../plan-types.js';
 import { Compilation, type Stream } from './context.js';
+import { carryUntimed, eventTimeAvailable } from './event-time.js';
 import { configStatements } from './job-config.js';
 import { NODE_COMPILERS } from './registry.js';
 import { columns, KEY, q, TIME } from './sql.js';
@@ -46,8 +47,9 @@ export const compileToFlinkSql: FlinkCompiler = (input, opts) => {
     }
     // An input that did not compile was already reported on its own node.
     if (inputs.length < ports.length) continue;
+    if (!eventTimeAvailable(c, { node, index, inputs })) continue;
     const out = compile(c, { node, index, params: node.params, inputs, type: v.types[id]! });
-    if (out !== undefined) streams.set(id, out);
+    if (out !== undefined) streams.set(id, node.kind.startsWith('join.') ? out : carryUntimed(out, inputs));
   }
   return finish(c);
 };
@@ -73,7 +75,8 @@ function portStream(c: Compilation, at: { node: JobSpec['nodes'][number]; index:
   const cols = `${columns(fields)}, ${TIME}${keyType !== undefined ? `, ${KEY}` : ''}`;
   const relation = q(`${at.node.id}__${port}`);
   c.setup.push(`CREATE TEMPORARY VIEW ${relation} AS\n${all.map((s) => `SELECT ${cols} FROM ${s.relation}`).join('\nUNION ALL\n')}`);
-  return keyType === undefined ? { relation, fields } : { relation, fields, keyType };
+  const union: Stream = keyType === undefined ? { relation, fields } : { relation, fields, keyType };
+  return carryUntimed(union, all);
 }
 
 function finish(c: Compilation): FlinkCompileResult {

@@ -1,4 +1,5 @@
 import type { NodeCompiler } from './context.js';
+import { compileIntervalJoin, compileRegularJoin, compileWindowJoin } from './joins.js';
 import { compileOver, compileReduce } from './keyed.js';
 import { compileCollectSink, compileFileSink, compileKafkaSink, compilePostgresSink } from './sinks.js';
 import { compileDatagenSource } from './source-datagen.js';
@@ -20,6 +21,9 @@ export const NODE_COMPILERS: ReadonlyMap<string, NodeCompiler> = new Map<string,
   ['window.session', compileSession],
   ['reduce', compileReduce],
   ['over', compileOver],
+  ['join.window', compileWindowJoin],
+  ['join.interval', compileIntervalJoin],
+  ['join.regular', compileRegularJoin],
   ['sink.file', compileFileSink],
   ['sink.kafka', compileKafkaSink],
   ['sink.postgres', compilePostgresSink],

@@ -1,5 +1,6 @@
 import type { Compilation, NodeInput } from './context.js';
-import { columns, q, sqlType, withOptions } from './sql.js';
+import { columnType, rowFields } from './rows.js';
+import { columns, q, withOptions } from './sql.js';
 
 /**
  * Adds a sink's `CREATE TEMPORARY TABLE` (named after the node, one column per field of its input)
@@ -17,9 +18,13 @@ export function sinkTable(
   const input = n.inputs[0]!;
   const defs: string[] = [];
   for (const f of input.fields) {
-    const t = sqlType(f.type);
+    const t = columnType(f);
     if (t === undefined) {
       c.issue(n, 'flink_unsupported_type', `its input field "${f.name}" is ${f.type === 'dyn' ? 'untyped' : f.type}; a Flink table column must be int, double, string or bool`);
+      return false;
+    }
+    if (rowFields(f) !== undefined && options.connector === 'jdbc') {
+      c.issue(n, 'flink_unsupported_type', `its input field "${f.name}" is a whole record (a join's left or right): a PostgreSQL column takes one value; map its fields out first`);
       return false;
     }
     defs.push(`${q(f.name)} ${t}${primaryKey?.includes(f.name) ? ' NOT NULL' : ''}`);

@@ -2,6 +2,7 @@ import { parseDuration, type AggregateSpec, type Field, type SessionParams, type
 import { aggregateCalls } from './aggregates.js';
 import type { Compilation, NodeCompiler, NodeInput, Stream } from './context.js';
 import { epochMillis, interval, KEY, q, TIME } from './sql.js';
+import { windowInput } from './window-input.js';
 
 type WindowCommon = { aggregate: AggregateSpec[]; allowedLateness: string; having?: string | undefined };
 
@@ -15,7 +16,7 @@ type WindowCommon = { aggregate: AggregateSpec[]; allowedLateness: string; havin
  * is refused.
  */
 function compileWindow(c: Compilation, n: NodeInput<WindowCommon>, tvf: (table: string) => string): Stream | undefined {
-  const input = n.inputs[0]!;
+  const input = windowInput(c, n);
   if ((parseDuration(n.params.allowedLateness) ?? 0) > 0) {
     c.issue(n, 'flink_unsupported_param', 'Flink SQL windows fire once: allowed lateness (firing again for late records) has no equivalent', ['params', 'allowedLateness']);
     return undefined;
