@@ -108,6 +108,18 @@ async function getJson(url) {
  * @param {boolean} [opts.quiet] no timing line on stderr
  */
 export async function startFlink(opts = {}) {
+  try {
+    return await startOnce(opts);
+  } catch (err) {
+    // Ports are picked free, then bound by the JVMs a moment later: another cluster starting at
+    // the same time (parallel test files) can take one in between. Once more, with new ports.
+    if (!/BindException|Address already in use/.test(String(err?.message))) throw err;
+    process.stderr.write('flink: a port was taken while the cluster started; starting it again on new ports\n');
+    return startOnce(opts);
+  }
+}
+
+async function startOnce(opts) {
   const java = javaBin();
   const classpath = readFileSync(flinkClasspathFile(), 'utf8').trim();
   sweepOrphans();
