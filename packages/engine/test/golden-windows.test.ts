@@ -2,23 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { metricsOf, readParts, runToEnd, tempDir } from './helpers.js';
-import { generateEvents, referenceWindows, shuffleWithinBound, type Agg, type Event, type WindowKind } from './window-reference.js';
+import { GOLDEN_AGGS, GOLDEN_BOUND, generateEvents, goldenInput, referenceWindows, shuffleWithinBound, type Event, type WindowKind } from './window-reference.js';
 
 // Every test runs whole jobs, some on worker threads, twice (heap and disk): generous on a shared machine.
 vi.setConfig({ testTimeout: 60_000 });
 
-const BOUND = 2_000;
-const AGGS: Agg[] = [
-  { fn: 'count', as: 'n' },
-  { fn: 'sum', field: 'amount', as: 'total' },
-  { fn: 'min', field: 'amount', as: 'lo' },
-  { fn: 'max', field: 'amount', as: 'hi' },
-  { fn: 'avg', field: 'amount', as: 'mean' },
-  { fn: 'first', field: 'item', as: 'first_item' },
-  { fn: 'last', field: 'item', as: 'last_item' },
-  { fn: 'count_distinct', field: 'item', as: 'items' },
-  { fn: 'top_n', field: 'amount', n: 2, as: 'top2' },
-];
+const BOUND = GOLDEN_BOUND;
+const AGGS = GOLDEN_AGGS;
 
 const KINDS: Array<[string, WindowKind, Record<string, unknown>]> = [
   ['window.tumbling', { kind: 'tumbling', size: 5_000 }, { size: '5s' }],
@@ -85,13 +75,6 @@ function finalRows(lines: string[]): string[] {
     last.set(JSON.stringify([r.key, r.window_start, r.window_end]), l);
   }
   return [...last.values()].sort();
-}
-
-/** 80 events shuffled within the bound, plus four records 8 s or 30 s behind (beyond the bound: late). */
-function goldenInput(): Event[] {
-  const events = shuffleWithinBound(generateEvents(7, 80), BOUND, 11);
-  const late = [events[49]!, events[48]!, events[69]!, events[68]!].map((e, i) => ({ ...e, ts: e.ts - (i % 2 ? 30_000 : 8_000) }));
-  return [...events.slice(0, 50), late[0]!, late[1]!, ...events.slice(50, 70), late[2]!, late[3]!, ...events.slice(70)];
 }
 
 /** Runs source → keyBy(user) → one keyed operator → file sink; returns the output lines sorted. */

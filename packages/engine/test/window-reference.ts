@@ -156,3 +156,26 @@ export function shuffleWithinBound(events: Event[], boundMs: number, seed: numbe
     .sort((a, b) => a.k - b.k || a.i - b.i)
     .map((x) => x.e);
 }
+
+/** The window golden tests' out-of-orderness bound (ms); their sources emit a watermark after every record. */
+export const GOLDEN_BOUND = 2_000;
+
+/** The window golden tests' aggregates: every kind a window has (also run on Flink, minus those it refuses). */
+export const GOLDEN_AGGS: Agg[] = [
+  { fn: 'count', as: 'n' },
+  { fn: 'sum', field: 'amount', as: 'total' },
+  { fn: 'min', field: 'amount', as: 'lo' },
+  { fn: 'max', field: 'amount', as: 'hi' },
+  { fn: 'avg', field: 'amount', as: 'mean' },
+  { fn: 'first', field: 'item', as: 'first_item' },
+  { fn: 'last', field: 'item', as: 'last_item' },
+  { fn: 'count_distinct', field: 'item', as: 'items' },
+  { fn: 'top_n', field: 'amount', n: 2, as: 'top2' },
+];
+
+/** The golden input: 80 events shuffled within the bound, plus four records 8 s or 30 s behind (beyond the bound: late). */
+export function goldenInput(): Event[] {
+  const events = shuffleWithinBound(generateEvents(7, 80), GOLDEN_BOUND, 11);
+  const late = [events[49]!, events[48]!, events[69]!, events[68]!].map((e, i) => ({ ...e, ts: e.ts - (i % 2 ? 30_000 : 8_000) }));
+  return [...events.slice(0, 50), late[0]!, late[1]!, ...events.slice(50, 70), late[2]!, late[3]!, ...events.slice(70)];
+}

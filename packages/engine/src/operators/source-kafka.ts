@@ -369,6 +369,9 @@ export class KafkaSource extends SourceOperator {
     } finally {
       this.emitting = undefined;
     }
+    // intervalMs 0: the watermark follows each record, so which records are late depends on the
+    // topic's order only, not on how the fetches happened to batch it.
+    if (this.params.watermark.intervalMs === 0) this.emitWatermark(now);
     return true;
   }
 

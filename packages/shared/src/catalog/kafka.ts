@@ -57,6 +57,11 @@ const KafkaSourceParams = z.strictObject({
       maxOutOfOrderness: Duration.default('0s'),
       /** A partition without records for this long stops holding back the watermark. */
       idleTimeout: Duration.optional().describe('A partition without records this long stops holding back the watermark'),
+      /**
+       * 0: emit the watermark right after each record that advances it, so lateness depends on the
+       * topic's order only (replays, tests; Flink's `on-event` emission). Absent: after each batch read.
+       */
+      intervalMs: z.literal(0).optional().describe('0: a watermark after every record that advances it (lateness then depends on input order only); empty: after each batch read'),
     })
     .default({ maxOutOfOrderness: '0s' }),
 });

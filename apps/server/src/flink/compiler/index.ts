@@ -24,7 +24,7 @@ export const compileToFlinkSql: FlinkCompiler = (input, opts) => {
   const config = configStatements(spec, opts.jobName);
   c.setup.push(...config.statements);
   c.notes.push(...config.notes);
-  watermarkSettings(c, spec.nodes.filter((n) => getOperator(n.kind)?.category === 'source').map((n) => n.params as unknown as SourceTime));
+  watermarkSettings(c, spec.nodes.filter((n) => getOperator(n.kind)?.category === 'source').map((n) => ({ ...(n.params as unknown as SourceTime), kind: n.kind })));
 
   const graph = buildGraph(spec);
   const streams = new Map<string, Stream>();

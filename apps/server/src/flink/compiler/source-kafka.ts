@@ -44,6 +44,8 @@ export const compileKafkaSource: NodeCompiler<KafkaSourceParams> = (c, n) => {
       'properties.isolation.level': 'read_committed',
       ...start,
       'scan.bounded.mode': p.bounded ? 'latest-offset' : undefined,
+      // Riffle's intervalMs 0 (a watermark after each record) is Flink's on-event emission (FLIP-296).
+      'scan.watermark.emit.strategy': p.watermark.intervalMs === 0 ? 'on-event' : undefined,
       format: 'json',
     },
     fields,

@@ -4,6 +4,8 @@ import { interval, q, sqlType, TIME } from './sql.js';
 
 /** A source's time params, as the file, datagen and Kafka sources share them. */
 export interface SourceTime {
+  /** The source's node kind, where its table honours a setting itself (Kafka's on-event emission). */
+  kind?: string;
   timestamp?: string | undefined;
   watermark: { strategy?: 'bounded' | 'monotonous'; maxOutOfOrderness: string; idleTimeout?: string | undefined; intervalMs?: number };
 }
@@ -57,5 +59,7 @@ export function watermarkSettings(c: Compilation, sources: SourceTime[]): void {
   // 0 (a watermark after every record) has no Flink SQL equivalent: periodic at the default 200 ms then.
   const positive = every.filter((x) => x > 0);
   if (positive.length > 0) c.setup.push(`SET 'pipeline.auto-watermark-interval' = '${Math.min(...positive)} ms'`);
-  if (every.includes(0)) c.notes.push('watermark intervalMs 0 has no Flink equivalent: Flink emits watermarks periodically');
+  // (A Kafka source's 0 is its table's on-event emission strategy: see source-kafka.ts.)
+  if (every.includes(0) && sources.some((s) => s.watermark.intervalMs === 0 && s.kind !== 'source.kafka'))
+    c.notes.push('watermark intervalMs 0 has no Flink equivalent for file and generated sources: Flink emits their watermarks periodically');
 }

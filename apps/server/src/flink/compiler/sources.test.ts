@@ -56,6 +56,21 @@ describe('sources → tables with their watermark strategy', () => {
     expect(ts.ok || ts.issues).toEqual([expect.objectContaining({ code: 'flink_unsupported_param', path: ['nodes', 0, 'params', 'dlqTopic'] })]);
   });
 
+  it('source.kafka with watermark intervalMs 0: Flink\'s on-event emission, without the periodic-emission note; sums in one phase', () => {
+    const r = compiled({ id: 'src', kind: 'source.kafka', params: { brokers: ['k:1'], topic: 't', bounded: true, fields: ORDER_FIELDS, timestamp: 'ts', watermark: { maxOutOfOrderness: '2s', intervalMs: 0 } } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(table(r.plan.setup, 'src')).toContain("'scan.watermark.emit.strategy' = 'on-event'");
+    expect(r.plan.notes?.join('\n') ?? '').not.toMatch(/intervalMs/);
+    // Riffle adds records into an aggregate in arrival order; Flink's two-phase plan would not.
+    expect(r.plan.setup).toContain("SET 'table.optimizer.agg-phase-strategy' = 'ONE_PHASE'");
+    const periodic = compiled({ id: 'src', kind: 'source.kafka', params: { brokers: ['k:1'], topic: 't', fields: ORDER_FIELDS } });
+    if (!periodic.ok) throw new Error(JSON.stringify(periodic.issues));
+    expect(table(periodic.plan.setup, 'src')).not.toContain('emit.strategy');
+    const file = compiled({ id: 'src', kind: 'source.file', params: { path: '/in.ndjson', fields: ORDER_FIELDS, timestamp: 'ts', watermark: { intervalMs: 0 } } });
+    if (!file.ok) throw new Error(JSON.stringify(file.issues));
+    expect(file.plan.notes?.join('\n') ?? '').toMatch(/intervalMs 0 has no Flink equivalent/);
+  });
+
   it('source.kafka with topicPattern: the pattern and partition discovery (unbounded only)', () => {
     const r = compiled({ id: 'src', kind: 'source.kafka', params: { brokers: ['k:1'], topicPattern: 'orders-.*', partitionDiscovery: '30s', fields: ORDER_FIELDS } });
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
