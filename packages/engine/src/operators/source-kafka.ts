@@ -330,11 +330,13 @@ export class KafkaSource extends SourceOperator {
         if (this.emitRecord(split, rec, now)) n++;
         split.position = rec.offset + 1;
       }
+      const consumed = chunk.next >= chunk.records.length;
+      if (consumed) {
+        this.pending.shift();
+        split.position = Math.max(split.position, chunk.nextOffset);
+      }
       split.lag.lag = Math.max(0, chunk.end - split.position);
-      if (chunk.next < chunk.records.length) break;
-      this.pending.shift();
-      split.position = Math.max(split.position, chunk.nextOffset);
-      split.lag.lag = Math.max(0, chunk.end - split.position);
+      if (!consumed) break;
       if (this.isDone(split)) this.watermarks.finish(split.slot);
     }
     return n;
