@@ -18,6 +18,8 @@ export interface ReadMessage {
   key: Buffer | null;
   value: Buffer | null;
   headers: IHeaders;
+  /** The producer of the record's batch (read_uncommitted reads only; for diagnostics). */
+  producerId?: string;
 }
 
 export class KafkaKit {
@@ -99,7 +101,8 @@ export class KafkaKit {
         .run({
           eachBatch: async ({ batch }) => {
             for (const m of batch.messages) {
-              out.push({ partition: batch.partition, offset: Number(m.offset), key: m.key, value: m.value, headers: m.headers ?? {} });
+              const producerId = (m as { batchContext?: { producerId?: string } }).batchContext?.producerId;
+              out.push({ partition: batch.partition, offset: Number(m.offset), key: m.key, value: m.value, headers: m.headers ?? {}, ...(producerId === undefined ? {} : { producerId: String(producerId) }) });
             }
             last = Date.now();
           },

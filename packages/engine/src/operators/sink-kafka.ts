@@ -98,7 +98,13 @@ export class KafkaSinkOperator extends Operator {
       const prefix = params.transactionalIdPrefix ?? `riffle-${ctx.jobId}-${ctx.nodeId}`;
       const txns = await client.transactions({ transactionTimeoutMs: parseDuration(params.transactionTimeout)! });
       this.writer = new TransactionalWriter(txns, prefix, ctx.subtaskIndex, ctx.parallelism, (e) => this.failAsync(e));
-      await this.writer.recover(this.restored);
+      const first = await this.writer.recover(this.restored);
+      ctx.logger.info('sink.kafka: transactions recovered', {
+        nodeId: ctx.nodeId,
+        subtask: ctx.subtaskIndex,
+        committed: this.restored.flatMap((r) => r.pending.map((p) => `${p.transactionalId}@${p.producerId}/${p.epoch}`)),
+        first: `${first.transactionalId}@${first.producerId}/${first.epoch}`,
+      });
       return;
     }
     const prefix = params.transactionalIdPrefix ?? `riffle-${params.topic}-${ctx.nodeId}`;
@@ -172,6 +178,9 @@ export class KafkaSinkOperator extends Operator {
     // Nothing queued may reach the broker any more (only the step in flight finishes): a queued
     // seal would begin the next transactional id, which the restarted run may own by then.
     this.failure ??= new Error('the job failed');
+    // A send in flight retries through a broker outage without end; left alone it would land
+    // when the broker is back, racing the restarted run that owns these transactional ids.
+    this.writer?.halt();
     void (async () => {
       await this.work.catch(() => {});
       await txn?.abort().catch(() => {});

@@ -43,7 +43,7 @@ async function stuckAt(topic: string): Promise<string> {
   for (const p of [0, 1]) {
     const [f] = await reader.fetch(new Map([[p, 0]]), 100);
     const here = all.filter((m) => m.partition === p && m.offset >= (f?.endOffset ?? 0)).slice(0, 3);
-    out.push(`p${p}: LSO ${f?.endOffset}, log ${all.filter((m) => m.partition === p).length}; at LSO: ${here.map((m) => `${m.offset}=${m.value?.toString()}`).join(' ')}`);
+    out.push(`p${p}: LSO ${f?.endOffset}, log ${all.filter((m) => m.partition === p).length}; at LSO: ${here.map((m) => `${m.offset}=${m.value?.toString()} (producer ${m.producerId})`).join(' ')}`);
   }
   await reader.close();
   return out.join(' | ');
@@ -76,7 +76,9 @@ describe('broker down for 20 s mid-job (T7)', () => {
       edges: [{ from: 'in', to: 'keep' }, { from: 'keep', to: 'out' }],
     };
     const log = (level: string) => (msg: string, data?: Record<string, unknown>) => console.log(`engine ${level}: ${msg} ${JSON.stringify(data ?? {})}`);
-    const logger = { info: () => {}, warn: log('warn'), error: log('error') };
+    // Info lines (restores, restarts) are printed only when the test fails.
+    const infos: string[] = [];
+    const logger = { info: (msg: string, data?: Record<string, unknown>) => void infos.push(`${msg} ${JSON.stringify(data ?? {})}`), warn: log('warn'), error: log('error') };
     const job = await Engine.start(spec, { checkpointDir: await tempDir(), jobId: uniq('t7'), logger });
     const restarts: RestartInfo[] = [];
     job.onRestart?.((e) => restarts.push(e));
@@ -98,7 +100,10 @@ describe('broker down for 20 s mid-job (T7)', () => {
         got = (await kit.readAll(output, { timeoutMs: 60_000 })).map((m) => (JSON.parse(m.value!.toString()) as { id: number }).id);
         if (new Set(got).size >= expected.length) break;
         if (job.status === 'failed') throw new Error(`job failed: ${JSON.stringify(job.error)}`);
-        if (Date.now() > deadline) throw new Error(`after the outage: ${new Set(got).size} of ${expected.length} records committed; job ${job.status}; ${await stuckAt(output)}`);
+        if (Date.now() > deadline) {
+          console.log(`T7: engine info lines:\n${infos.join('\n')}`);
+          throw new Error(`after the outage: ${new Set(got).size} of ${expected.length} records committed; job ${job.status}; ${await stuckAt(output)}`);
+        }
       }
       expect(job.status).toBe('running');
       got.sort((a, b) => a - b);

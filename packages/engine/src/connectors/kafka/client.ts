@@ -125,6 +125,12 @@ export interface KafkaTransactions {
    * {@link TransactionLostError} when the broker aborted it (timed out) or fenced it.
    */
   resumeCommit(handle: TransactionHandle): Promise<void>;
+  /**
+   * Sends nothing more: a send retrying through a broker outage gives up at its next attempt
+   * instead of landing once the broker is back, when a restarted run may own the ids (Flink
+   * closes a cancelled task's producer the same way). Ending transactions still works.
+   */
+  halt(): void;
   close(): Promise<void>;
 }
 

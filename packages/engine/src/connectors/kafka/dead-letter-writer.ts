@@ -140,6 +140,7 @@ export class TransactionalDeadLetters implements DeadLetterWriter {
   abort(): void {
     // Queued steps are skipped (see sink-kafka.ts abort): only the one in flight finishes.
     this.failure ??= new Error('the job failed');
+    this.writer.halt();
     void (async () => {
       await this.work.catch(() => {});
       await this.writer.abortOpen();

@@ -276,6 +276,8 @@ const isLost = (e: { type?: string; message?: string }) => LOST.has(e.type ?? ''
 
 /** Two-phase-commit transactions sharing one cluster (connections, metadata) per sink subtask. */
 class KafkajsTransactions implements KafkaTransactions {
+  private halted = false;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly cluster: InternalCluster,
@@ -283,7 +285,7 @@ class KafkajsTransactions implements KafkaTransactions {
   ) {}
 
   async begin(transactionalId: string): Promise<KafkaOpenTransaction> {
-    const txn = new InternalTransaction(this.kafka, this.cluster, transactionalId, this.timeoutMs);
+    const txn = new InternalTransaction(this.kafka, this.cluster, transactionalId, this.timeoutMs, () => this.halted);
     const handle = await txn.init();
     return {
       handle,
@@ -307,6 +309,10 @@ class KafkajsTransactions implements KafkaTransactions {
         }
       }
     });
+  }
+
+  halt(): void {
+    this.halted = true;
   }
 
   async close(): Promise<void> {

@@ -130,7 +130,21 @@ interface EosManager {
 }
 type EosManagerFactory = (o: { logger: unknown; cluster: InternalCluster; transactionTimeout: number; transactional: boolean; transactionalId: string }) => EosManager;
 type MessageProducerFactory = (o: object) => { send(req: { topic: string; acks: number; messages: unknown[] }): Promise<unknown> };
-type RetryFactory = (o: object) => unknown;
+type Attempt = (bail: (e: Error) => void, retryCount: number, retryTime: number) => Promise<unknown>;
+type Retrier = (attempt: Attempt) => Promise<unknown>;
+type RetryFactory = (o: object) => Retrier;
+
+/** A retrier whose next attempt bails once `halted()`: no send outlives the run that made it. */
+function haltable(retrier: Retrier, halted: () => boolean, transactionalId: string): Retrier {
+  return (attempt) =>
+    retrier((bail, count, time) => {
+      if (halted()) {
+        bail(new Error(`transaction ${transactionalId}: the sink was stopped, the send is dropped`));
+        return Promise.resolve();
+      }
+      return attempt(bail, count, time);
+    });
+}
 
 const createEosManager = require('kafkajs/src/producer/eosManager') as EosManagerFactory;
 const createMessageProducer = require('kafkajs/src/producer/messageProducer') as MessageProducerFactory;
@@ -153,7 +167,8 @@ export class InternalTransaction {
   private readonly eos: EosManager;
   private readonly producer: ReturnType<MessageProducerFactory>;
 
-  constructor(kafka: Kafka, cluster: InternalCluster, readonly transactionalId: string, transactionTimeoutMs: number) {
+  /** `halted`: once true, a send gives up at its next attempt (see `KafkaTransactions.halt`). */
+  constructor(kafka: Kafka, cluster: InternalCluster, readonly transactionalId: string, transactionTimeoutMs: number, halted: () => boolean = () => false) {
     const logger = (kafka as unknown as { logger(): { namespace(n: string): unknown } }).logger().namespace('RiffleTransaction');
     this.eos = createEosManager({ logger, cluster, transactionTimeout: transactionTimeoutMs, transactional: true, transactionalId });
     this.producer = createMessageProducer({
@@ -163,7 +178,7 @@ export class InternalTransaction {
       eosManager: this.eos,
       idempotent: true,
       // As kafkajs' idempotent producer: retry sends for as long as it takes (sequence numbers make it safe).
-      retrier: createRetry({ ...cluster.retry, retries: Number.MAX_SAFE_INTEGER }),
+      retrier: haltable(createRetry({ ...cluster.retry, retries: Number.MAX_SAFE_INTEGER }), halted, transactionalId),
       getConnectionStatus: () => CONNECTED,
     });
   }

@@ -68,7 +68,7 @@ export class TransactionalWriter {
    * appear), then aborts lingering transactions above them by initialising their ids in order
    * until a never-used one (epoch 0), which becomes the first transaction of this run.
    */
-  async recover(restored: KafkaSinkSnapshot[]): Promise<void> {
+  async recover(restored: KafkaSinkSnapshot[]): Promise<TransactionHandle> {
     for (const s of restored) for (const p of s.pending) await this.resume(p);
     const mine = restored.find((s) => s.prefix === this.prefix && s.subtask === this.subtask);
     // Old subtasks nobody runs any more (scaled down) are probed by the subtask that restored them.
@@ -80,6 +80,7 @@ export class TransactionalWriter {
     const first = await this.probe(this.prefix, this.subtask, mine?.nextSeq ?? 1);
     this.open = first;
     this.chainSeq = this.epochSeq = first.seq;
+    return first.txn.handle;
   }
 
   private async resume(p: PendingTransaction): Promise<void> {
@@ -184,6 +185,11 @@ export class TransactionalWriter {
     const open = this.open;
     this.open = undefined;
     await open?.txn.abort().catch(() => {});
+  }
+
+  /** The run is over (failed): a send still retrying gives up instead of landing later (see `KafkaTransactions.halt`). */
+  halt(): void {
+    this.txns.halt();
   }
 
   close(): Promise<void> {
