@@ -70,6 +70,11 @@ export function toHttpError(err: unknown): HttpError {
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
     return new HttpError('bad_request', String(e.message ?? 'bad request'), { status: e.status });
+  // Errors that say what they are (stable code, domain: e.g. Flink unreachable) keep their words;
+  // the status follows the domain (502 for an external system).
+  const known = err as { code?: unknown; domain?: unknown; retryable?: unknown; message?: unknown } | null;
+  if (typeof known?.code === 'string' && (known.domain === 'external' || known.domain === 'user') && typeof known.message === 'string')
+    return new HttpError(known.code, known.message, { domain: known.domain, retryable: known.retryable === true });
   return new HttpError('internal_error', 'the server failed to handle this request; see the server log and try again', {
     domain: 'internal',
     retryable: true,

@@ -179,7 +179,12 @@ export class FlinkJobHandle implements JobHandle {
   private async listed(match: (c: CheckpointStats) => boolean): Promise<CheckpointStats | undefined> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      await this.readCheckpoints();
+      try {
+        await this.readCheckpoints();
+      } catch (err) {
+        // The snapshot completed; a failed read of the statistics only costs the size in the answer.
+        this.o.warn?.('could not read the Flink checkpoint statistics', err);
+      }
       const c = this.history.find((h) => match(h) && h.status !== 'in_progress');
       if (c || Date.now() > deadline) return c;
       await new Promise((r) => setTimeout(r, 250));

@@ -2,6 +2,7 @@ import type { CheckpointInfo } from '@riffle/shared';
 import { HttpError } from '../http-errors.js';
 import type { FlinkJobHandle } from './flink-job-handle.js';
 import { readFlinkState } from './flink-state-file.js';
+import { FlinkRestError } from './flink-rest.js';
 import { FlinkSnapshotError } from './flink-triggers.js';
 
 /**
@@ -35,6 +36,9 @@ export async function flinkTrigger(handle: FlinkJobHandle, kind: 'checkpoint' | 
     return { id: c.id, snapshotId: c.snapshotId, done: Promise.resolve(c) };
   } catch (err) {
     if (err instanceof FlinkSnapshotError) throw new HttpError(err.code, `${err.message}; the job keeps running, try again`, { status: 409 });
+    // Flink refused the trigger itself (its REST answer names why); unreachable stays a 502.
+    if (err instanceof FlinkRestError && err.code !== 'flink_unreachable')
+      throw new HttpError(`${kind}_failed`, `${err.message}; the job keeps running, try again`, { status: 409, domain: 'external', retryable: true });
     throw err;
   }
 }

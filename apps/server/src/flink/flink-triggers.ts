@@ -1,4 +1,4 @@
-import type { FlinkRest } from './flink-rest.js';
+import { FlinkRestError, type FlinkRest } from './flink-rest.js';
 
 /** A checkpoint or savepoint operation Flink refused or that failed; the job runs on. */
 export class FlinkSnapshotError extends Error {
@@ -30,7 +30,15 @@ async function followTrigger(rest: FlinkRest, path: string, what: 'checkpoint' |
   const deadline = Date.now() + timeoutMs;
   const code = what === 'checkpoint' ? 'checkpoint_failed' : 'savepoint_failed';
   for (let wait = 50; ; wait = Math.min(wait * 2, 500)) {
-    const op = await rest.get<AsyncOperation>(path);
+    let op: AsyncOperation;
+    try {
+      op = await rest.get<AsyncOperation>(path);
+    } catch (err) {
+      // A 5xx from the status read is Flink's REST layer, not the operation: ask again.
+      if (!(err instanceof FlinkRestError && (err.status ?? 0) >= 500) || Date.now() > deadline) throw err;
+      await sleep(wait);
+      continue;
+    }
     if (op.status.id === 'COMPLETED') {
       const cause = op.operation?.['failure-cause'] ?? op.operation?.failureCause;
       if (cause) {
