@@ -71,6 +71,19 @@ describe('disk backend checkpoint snapshot', () => {
     expect(snap.flatMap((g) => g.states.recent ?? []).length).toBe(KEYS.length + 100);
   });
 
+  it('reads a state larger than one scan step (several steps of LevelDB reads) completely', async () => {
+    const clock = { t: 10_000 };
+    const b = disk(16, clock);
+    write(b, 1, 25_000);
+    await b.settled();
+    const expected = b.snapshotAll();
+    const pending = b.snapshotForCheckpoint();
+    write(b, 2, 30_000); // changes while the steps are read
+    const snap = await pending;
+    expect(snap.flatMap((g) => g.states.count!).length).toBe(KEYS.length + 25_000);
+    expect(sortRows(snap)).toEqual(sortRows(expected));
+  });
+
   it('restores onto the heap at another parallelism with the same content as a heap snapshot', async () => {
     const clock = { t: 0 };
     const b = disk(2, clock);
