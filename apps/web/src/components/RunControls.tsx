@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { JobTarget } from '@riffle/shared';
 import { runJob, stopJob } from '../api/run-job';
 import { useCapabilities } from '../hooks/useCapabilities';
@@ -17,7 +16,9 @@ export function RunControls() {
   const error = useEditor((s) => s.job.error);
   const active = isActive(status);
   const { targets } = useCapabilities();
-  const [target, setTarget] = useState<JobTarget>('embedded');
+  // Saved with the pipeline (`config.target`), so a reload or a reopened pipeline keeps it.
+  const target = useEditor((s) => s.graph.config?.target ?? 'embedded');
+  const setTarget = useEditor((s) => s.setTarget);
   const reason = !ok
     ? `Fix ${errors.length} problem${errors.length === 1 ? '' : 's'} to run`
     : status === 'submitting'
@@ -32,11 +33,14 @@ export function RunControls() {
           {reason}
         </span>
       )}
-      {targets.includes('flink') && (
-        // Offered only when the server has a Flink cluster; otherwise every job runs embedded.
+      {(targets.includes('flink') || target === 'flink') && (
+        // Offered when the server has a Flink cluster, or the pipeline was saved for one (so it can
+        // be switched back); otherwise every job runs embedded.
         <select data-testid="run-target" aria-label="Where to run" value={target} disabled={active} title="Where the job runs" onChange={(e) => setTarget(e.target.value as JobTarget)}>
           <option value="embedded">Embedded</option>
-          <option value="flink">Flink</option>
+          <option value="flink" disabled={!targets.includes('flink')} title={targets.includes('flink') ? undefined : 'This server has no Flink cluster (FLINK_REST_URL)'}>
+            Flink
+          </option>
         </select>
       )}
       <button
@@ -45,7 +49,7 @@ export function RunControls() {
         data-testid="run-button"
         disabled={reason !== undefined}
         title={reason ?? (target === 'flink' ? 'Run this pipeline on the Flink cluster' : 'Run this pipeline on the engine')}
-        onClick={() => void runJob(store, targets.includes('flink') ? target : undefined)}
+        onClick={() => void runJob(store, targets.includes('flink') || target === 'flink' ? target : undefined)}
       >
         ▶ Run
       </button>

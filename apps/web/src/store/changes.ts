@@ -1,3 +1,4 @@
+import type { JobTarget } from '@riffle/shared';
 import type { EditorEdge, EditorGraph, EditorNode, ParamPath, XY } from './graph-types';
 import { setAtPath } from './params';
 
@@ -14,6 +15,8 @@ export type GraphChange =
   | { type: 'edge/add'; edge: EditorEdge }
   | { type: 'edge/remove'; id: string }
   | { type: 'graph/rename'; name: string }
+  /** Where the pipeline runs (`config.target`); 'embedded', the default, is stored as absent. */
+  | { type: 'graph/target'; target: JobTarget }
   | { type: 'graph/replace'; graph: EditorGraph };
 
 function mapNode(graph: EditorGraph, id: string, f: (n: EditorNode) => EditorNode): EditorGraph {
@@ -63,6 +66,12 @@ function applyOne(graph: EditorGraph, c: GraphChange): EditorGraph {
       return graph.edges.some((e) => e.id === c.id) ? { ...graph, edges: graph.edges.filter((e) => e.id !== c.id) } : graph;
     case 'graph/rename':
       return { ...graph, name: c.name };
+    case 'graph/target': {
+      if ((graph.config?.target ?? 'embedded') === c.target) return graph;
+      const { target: _old, ...rest } = graph.config ?? {};
+      const config = c.target === 'embedded' ? rest : { ...rest, target: c.target };
+      return { ...graph, config };
+    }
     case 'graph/replace':
       return c.graph;
   }

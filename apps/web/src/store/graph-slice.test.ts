@@ -1,7 +1,7 @@
 import { getOperator } from '@riffle/shared';
 import { describe, expect, it } from 'vitest';
 import { createEditorStore } from './editor-store';
-import { demoGraph } from './serialize';
+import { demoGraph, toSpec } from './serialize';
 
 describe('graph slice', () => {
   it('adds nodes with unique readable ids and the catalog defaults', () => {
@@ -100,5 +100,20 @@ describe('graph slice', () => {
     store.getState().loadDemo();
     expect(store.getState().graph.nodes).toHaveLength(5);
     expect(store.getState().loadCount).toBe(2);
+  });
+
+  it('keeps where the pipeline runs in its config, so it is saved and reloaded with it; embedded is the default', () => {
+    const store = createEditorStore(demoGraph());
+    expect(toSpec(store.getState().graph).config?.target).toBeUndefined();
+    store.getState().setTarget('flink');
+    expect(toSpec(store.getState().graph).config?.target).toBe('flink');
+    const reloaded = createEditorStore();
+    reloaded.getState().loadSpec(JSON.parse(JSON.stringify(toSpec(store.getState().graph))));
+    expect(reloaded.getState().graph.config?.target).toBe('flink');
+    store.getState().undo();
+    expect(store.getState().graph.config?.target).toBeUndefined();
+    store.getState().redo();
+    store.getState().setTarget('embedded');
+    expect(toSpec(store.getState().graph).config).not.toHaveProperty('target');
   });
 });

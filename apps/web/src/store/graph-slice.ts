@@ -1,4 +1,4 @@
-import { getOperator } from '@riffle/shared';
+import { getOperator, type JobTarget } from '@riffle/shared';
 import type { StateCreator } from 'zustand/vanilla';
 import { applyGraphChanges, type GraphChange } from './changes';
 import { EMPTY_GRAPH, type EditorGraph, type EditorNode, type ParamPath, type XY } from './graph-types';
@@ -31,6 +31,8 @@ export interface GraphSlice {
   setParam(nodeId: string, path: ParamPath, value: unknown): void;
   setLabel(nodeId: string, label: string | undefined): void;
   rename(name: string): void;
+  /** Where the pipeline runs; saved with it (`config.target`). */
+  setTarget(target: JobTarget): void;
   loadGraph(graph: EditorGraph): void;
   /** Loads a spec object (e.g. an imported file); the canvas is unchanged when it cannot be drawn. */
   loadSpec(spec: unknown): LoadResult;
@@ -100,6 +102,7 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
   setParam: (id, path, value) => get().apply([{ type: 'node/param', id, path, value }]),
   setLabel: (id, label) => get().apply([{ type: 'node/label', id, label }]),
   rename: (name) => get().apply([{ type: 'graph/rename', name }]),
+  setTarget: (target) => get().apply([{ type: 'graph/target', target }]),
   loadGraph(graph) {
     get().apply([{ type: 'graph/replace', graph }]);
     set({ selection: { nodes: [], edges: [] }, loadCount: get().loadCount + 1 });
