@@ -329,7 +329,13 @@ export class JobManager extends Emitter<ManagerEvents> {
     if (!isTerminal(job.record.status)) {
       if (handle) {
         this.setStatus(job, 'stopping');
-        await this.withTimeout(handle.stop(), `stopping job ${id}`);
+        try {
+          await this.withTimeout(handle.stop(), `stopping job ${id}`);
+        } catch (err) {
+          // Not stopped (e.g. Flink unreachable): the job shows what its handle says, not "stopping".
+          if (handle.status !== 'stopping') this.setStatus(job, handle.status, handle.error);
+          throw err;
+        }
         await this.withTimeout(handle.done, `waiting for job ${id} to end`);
         // In case the engine's status listener has not run yet.
         this.setStatus(job, handle.status, handle.error);

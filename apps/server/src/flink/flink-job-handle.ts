@@ -123,14 +123,22 @@ export class FlinkJobHandle implements JobHandle {
   /** Cancels the Flink job (`PATCH /jobs/:jid?mode=cancel`); resolves once Flink says it ended. */
   async stop(): Promise<void> {
     if (TERMINAL_STATUSES.has(this.status)) return;
+    const before = this.status;
     this.stopping = true;
     this.setStatus('stopping');
     await this.o.onRunOver?.(true);
     try {
       await this.o.rest.patch(`/jobs/${this.flinkJobId}?mode=cancel`);
     } catch (err) {
-      // Already ended in Flink (the next read says how), or Flink is unreachable (reported).
-      if (!(err instanceof FlinkRestError && err.code === 'flink_not_found')) throw err;
+      // Already ended in Flink: the next read says how.
+      if (!(err instanceof FlinkRestError && err.code === 'flink_not_found')) {
+        // Flink unreachable or refusing: the job may well run on, so it is not marked over (a
+        // later start would otherwise submit a second run beside it); the caller gets the error.
+        this.stopping = false;
+        await this.o.onRunOver?.(false);
+        if (!TERMINAL_STATUSES.has(this.status)) this.setStatus(before);
+        throw err;
+      }
     }
     await this.waitForEnd();
   }
