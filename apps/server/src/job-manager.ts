@@ -465,7 +465,8 @@ export class JobManager extends Emitter<ManagerEvents> {
       job.tracker.attach(handle);
       if (opts.restart) {
         // With 'latest' the engine says what it found (and which corrupt checkpoints it passed over).
-        const from = handle.restored?.snapshotId ?? (opts.restoreFrom === 'latest' ? undefined : opts.restoreFrom);
+        // A Flink run re-attached to after a server restart restored nothing: only its handle says.
+        const from = handle.restored?.snapshotId ?? (opts.restoreFrom === 'latest' || flinkJobId !== undefined ? undefined : opts.restoreFrom);
         const skipped = handle.restored?.skipped ?? [];
         this.restarted(job, { reason: opts.restart, ...(from === undefined ? {} : { snapshotId: from }), ...(skipped.length > 0 ? { skipped } : {}), ts: Date.now() });
       }

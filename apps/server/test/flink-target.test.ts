@@ -234,6 +234,9 @@ describe('flink target', () => {
     s = await server();
     const attached = await running(s, id);
     expect(attached.flinkJobId).toBe(jid2);
+    // Re-attached, not restored: the restart names no snapshot.
+    expect(attached.lastRestart).toMatchObject({ reason: 'server-restart' });
+    expect(attached.lastRestart.snapshotId).toBeUndefined();
     expect((await flinkJobs()).filter((j) => j.state === 'RUNNING').map((j) => j.jid)).toEqual([jid2]);
     // ... and reads it: its samples count on from Flink's totals.
     await waitFor(async () => {
