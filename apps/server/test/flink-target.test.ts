@@ -181,6 +181,10 @@ describe('flink target', () => {
     let list: CheckpointInfo[] = (await api(s, `/api/jobs/${id}/checkpoints`)).body.checkpoints;
     expect(list.find((x) => x.id === chk.body.id)).toMatchObject({ kind: 'checkpoint', status: 'completed', retained: true });
     expect(list.find((x) => x.id === chk.body.id)!.bytes).toBeGreaterThan(0);
+    // Per operator, from Flink's checkpoint details: every node listed, the vertex sizes add up.
+    const perOperator = list.find((x) => x.id === chk.body.id)!.operators!;
+    expect(perOperator.map((o) => o.nodeId).sort()).toEqual(['evens', 'gen', 'out']);
+    expect(perOperator.reduce((n, o) => n + o.bytes, 0)).toBeGreaterThan(0);
 
     // The cluster keeps 3 checkpoints: after 3 more the first is listed as gone, and no restore uses it.
     // Flink may decline a trigger right behind another (409, "try again"): the client retries.

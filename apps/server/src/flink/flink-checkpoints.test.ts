@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flinkSnapshotId, toCheckpointStats } from './flink-checkpoints.js';
+import { flinkSnapshotId, operatorBytes, toCheckpointStats } from './flink-checkpoints.js';
 
 describe('Flink checkpoint history → Riffle checkpoint entries', () => {
   it('names checkpoints chk-<n> and savepoints by their folder', () => {
@@ -25,5 +25,25 @@ describe('Flink checkpoint history → Riffle checkpoint entries', () => {
       { id: 3, snapshotId: 'chk-3', kind: 'checkpoint', status: 'in_progress', startedAt: 3000, bytes: 0, alignmentMs: 0, acknowledged: 1, total: 4 },
     ]);
     expect(toCheckpointStats({})).toEqual([]);
+  });
+
+  it('gives a chained vertex state to its keyed-state node, else its source, and 0 to the rest, so the figures add up', () => {
+    const nodes = [
+      { id: 'src', kind: 'source.kafka' },
+      { id: 'keep', kind: 'filter' },
+      { id: 'by', kind: 'keyBy' },
+      { id: 'win', kind: 'window.tumbling' },
+      { id: 'out', kind: 'sink.file' },
+      { id: 'lost', kind: 'sink.file' },
+    ];
+    const nodeVertex = { src: 'v1', keep: 'v1', by: 'v2', win: 'v2', out: 'v3' };
+    const details = { tasks: { v1: { state_size: 100 }, v2: { state_size: 5000, checkpointed_size: 4000 }, v3: { checkpointed_size: 7 } } };
+    expect(operatorBytes(nodes, nodeVertex, details)).toEqual([
+      { nodeId: 'src', bytes: 100 },
+      { nodeId: 'keep', bytes: 0 },
+      { nodeId: 'by', bytes: 0 },
+      { nodeId: 'win', bytes: 5000 },
+      { nodeId: 'out', bytes: 7 },
+    ]);
   });
 });

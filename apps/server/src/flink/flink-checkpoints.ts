@@ -57,3 +57,41 @@ export function toCheckpointStats(stats: FlinkCheckpointStatistics): CheckpointS
     })
     .sort((a, b) => a.id - b.id);
 }
+
+/** `GET /jobs/:jid/checkpoints/details/:id`: per vertex (task) sizes. */
+export interface FlinkCheckpointDetails {
+  tasks?: Record<string, { state_size?: number; checkpointed_size?: number }>;
+}
+
+/** `GET /jobs/:jid/checkpoints/details/:id/subtasks/:vid`: the vertex's alignment over its subtasks. */
+export interface FlinkTaskCheckpointDetails {
+  summary?: { alignment?: { duration?: { max?: number } } };
+}
+
+/** Kinds whose operators keep keyed state: the node a chained vertex's state belongs to. */
+const KEYED_STATE = /^(window\.|join\.|reduce$|over$|dedupe$)/;
+
+/**
+ * State bytes per node from Flink's per-vertex sizes. Flink chains several nodes into one vertex
+ * and reports its state as one figure: it goes to the vertex's keyed-state node (a window, join,
+ * reduce, over or dedupe), else its source, else its first node; the vertex's other nodes read 0,
+ * so the figures add up to the checkpoint's size.
+ */
+export function operatorBytes(nodes: ReadonlyArray<{ id: string; kind: string }>, nodeVertex: Record<string, string>, details: FlinkCheckpointDetails): Array<{ nodeId: string; bytes: number }> {
+  const owner = new Map<string, string>();
+  const rank = (kind: string) => (KEYED_STATE.test(kind) ? 0 : kind.startsWith('source.') ? 1 : 2);
+  const kindOf = new Map(nodes.map((n) => [n.id, n.kind]));
+  for (const n of nodes) {
+    const v = nodeVertex[n.id];
+    if (v === undefined) continue;
+    const current = owner.get(v);
+    if (current === undefined || rank(n.kind) < rank(kindOf.get(current)!)) owner.set(v, n.id);
+  }
+  return nodes
+    .filter((n) => nodeVertex[n.id] !== undefined)
+    .map((n) => {
+      const v = nodeVertex[n.id]!;
+      const t = details.tasks?.[v];
+      return { nodeId: n.id, bytes: owner.get(v) === n.id ? (t?.state_size ?? t?.checkpointed_size ?? 0) : 0 };
+    });
+}

@@ -1,7 +1,14 @@
 import type { CheckpointStats, CompletedSnapshot, JobHandle, JobResult, RestoreReport } from '@riffle/engine';
 import { TERMINAL_STATUSES, type DeadLetter, type JobMetrics, type JobSpec, type JobStatus, type RiffleErrorInfo } from '@riffle/shared';
 import { buildJobMetrics, smoothRates } from './flink-metrics.js';
-import { flinkSnapshotId, toCheckpointStats, type FlinkCheckpointStatistics } from './flink-checkpoints.js';
+import {
+  flinkSnapshotId,
+  operatorBytes,
+  toCheckpointStats,
+  type FlinkCheckpointDetails,
+  type FlinkCheckpointStatistics,
+  type FlinkTaskCheckpointDetails,
+} from './flink-checkpoints.js';
 import { FlinkRestError, type FlinkRest } from './flink-rest.js';
 import { FLINK_TERMINAL, riffleStatus } from './flink-status.js';
 import { FlinkSnapshotError, FlinkTriggers } from './flink-triggers.js';
@@ -279,8 +286,34 @@ export class FlinkJobHandle implements JobHandle {
     // Flink keeps a bounded history; entries it dropped stay in Riffle's (the tracker keeps them).
     const next = toCheckpointStats(stats);
     const known = new Map(this.history.map((c) => [c.id, c]));
-    for (const c of next) known.set(c.id, c);
+    for (const c of next) {
+      // A completed entry does not change: its details are read once, when it is first seen completed.
+      if (c.status === 'completed' && known.get(c.id)?.status === 'completed') continue;
+      if (c.status === 'completed') await this.addDetails(c);
+      known.set(c.id, c);
+    }
     this.history = [...known.values()].sort((a, b) => a.id - b.id).slice(-200);
+  }
+
+  /**
+   * Per-operator state sizes and the longest alignment of a completed snapshot, from Flink's
+   * checkpoint details (the history has neither). Without them the entry goes out as it is.
+   */
+  private async addDetails(c: CheckpointStats): Promise<void> {
+    if (this.nodeVertex === undefined) return;
+    const base = `/jobs/${this.flinkJobId}/checkpoints/details/${c.id}`;
+    try {
+      const details = await this.o.rest.get<FlinkCheckpointDetails>(base);
+      c.operators = operatorBytes(this.spec.nodes, this.nodeVertex, details);
+      let alignmentMs = 0;
+      for (const vertex of Object.keys(details.tasks ?? {})) {
+        const task = await this.o.rest.get<FlinkTaskCheckpointDetails>(`${base}/subtasks/${vertex}`);
+        alignmentMs = Math.max(alignmentMs, task.summary?.alignment?.duration?.max ?? 0);
+      }
+      c.alignmentMs = alignmentMs;
+    } catch (err) {
+      this.o.warn?.(`could not read the details of Flink checkpoint ${c.id}`, err);
+    }
   }
 
   /** The root exception Flink recorded for a failed job. */
