@@ -204,6 +204,9 @@ export class JobManager extends Emitter<ManagerEvents> {
     const job = this.track(record);
     const failure = await this.launch(job, { dropIfRefused: true, ...(restoreFrom === undefined ? {} : { restoreFrom, restart: 'restore' }) });
     if (failure?.problems || (failure && restoreFrom !== undefined)) await this.forget(record.id);
+    // The answer says the job exists: its record is on disk before (a crash right after the
+    // answer must not lose it; the launch's own save is not awaited).
+    else await this.persist(job);
     return failure ? { id: record.id, failure } : { id: record.id };
   }
 
