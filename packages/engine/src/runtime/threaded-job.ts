@@ -153,6 +153,9 @@ export class ThreadedJob extends JobBase implements JobHandle {
           case 'report':
             this.apply(index, msg.report);
             return;
+          case 'log':
+            this.logger[msg.level](msg.msg, { worker: index, ...msg.data });
+            return;
           case 'failed':
             this.fail(new RiffleError(msg.error));
             ready();

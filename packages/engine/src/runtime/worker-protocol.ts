@@ -82,6 +82,8 @@ export type FromWorker =
   | { t: 'ready' }
   | { t: 'report'; report: WorkerReport }
   | { t: 'failed'; error: RiffleErrorInfo }
+  /** A line an operator or the runtime logged in the worker; the main thread's logger writes it. */
+  | { t: 'log'; level: 'info' | 'warn' | 'error'; msg: string; data?: Record<string, unknown> }
   /** A task snapshotted its chain (bytes transferred; the main thread writes the file). */
   | { t: 'ack'; ack: TaskAck }
   /** This worker cannot take checkpoint `id`. */

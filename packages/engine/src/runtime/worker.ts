@@ -7,8 +7,18 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 const port = parentPort!;
 const post = (msg: FromWorker) => port.postMessage(msg);
-// Logging goes nowhere here: failures reach the main thread as messages, which logs them.
-const logger: EngineLogger = { info() {}, warn() {}, error() {} };
+// Lines go to the main thread, whose logger writes them (data must be cloneable; anything that
+// is not is sent as text).
+const log =
+  (level: 'info' | 'warn' | 'error') =>
+  (msg: string, data?: Record<string, unknown>): void => {
+    try {
+      post({ t: 'log', level, msg, ...(data === undefined ? {} : { data }) });
+    } catch {
+      post({ t: 'log', level, msg, data: { text: String(JSON.stringify(data)) } });
+    }
+  };
+const logger: EngineLogger = { info: log('info'), warn: log('warn'), error: log('error') };
 
 let runtime: WorkerRuntime | undefined;
 try {
