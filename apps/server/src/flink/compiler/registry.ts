@@ -1,4 +1,5 @@
 import type { NodeCompiler } from './context.js';
+import { compileCountWindow } from './count-window.js';
 import { compileIntervalJoin, compileRegularJoin, compileWindowJoin } from './joins.js';
 import { compileOver, compileReduce } from './keyed.js';
 import { compileCollectSink, compileFileSink, compileKafkaSink, compilePostgresSink } from './sinks.js';
@@ -19,6 +20,7 @@ export const NODE_COMPILERS: ReadonlyMap<string, NodeCompiler> = new Map<string,
   ['window.tumbling', compileTumbling],
   ['window.sliding', compileSliding],
   ['window.session', compileSession],
+  ['window.global', compileCountWindow],
   ['reduce', compileReduce],
   ['over', compileOver],
   ['join.window', compileWindowJoin],
