@@ -31,3 +31,14 @@ export const NODE_COMPILERS: ReadonlyMap<string, NodeCompiler> = new Map<string,
   ['sink.postgres', compilePostgresSink],
   ['sink.collect', compileCollectSink],
 ]);
+
+/**
+ * Why a kind without a compiler does not run on Flink, where there is more to say than "not yet".
+ * dedupe: whether Riffle emits a record depends on whether it emitted the key's previous ones (an
+ * interval restarts at the first record outside it, in arrival order); Flink's deduplication keeps
+ * the first row per key for as long as its state lives, or per aligned window, and no SQL window
+ * function can refer to its own earlier output.
+ */
+export const REFUSED_KINDS: ReadonlyMap<string, string> = new Map([
+  ['dedupe', "Flink's deduplication keeps a key's first row for as long as its state lives or per aligned window, while Riffle's restarts the interval at the first record outside it"],
+]);
