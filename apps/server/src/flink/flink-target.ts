@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ensurePostgresTable, type EngineOptions, type JobHandle } from '@riffle/engine';
+import type { EngineOptions, JobHandle } from '@riffle/engine';
 import { toJsonPath, type JobSpec, type SpecProblem } from '@riffle/shared';
 import type { Logger } from '../logger.js';
 import { FlinkJobHandle } from './flink-job-handle.js';
 import { FlinkRest, FlinkRestError } from './flink-rest.js';
+import { createPlanTables } from './flink-tables.js';
 import { readFlinkState, writeFlinkState, type FlinkJobState } from './flink-state-file.js';
 import type { FlinkCompiler, FlinkSqlPlan } from './plan-types.js';
 import { SqlGateway, sqlString } from './sql-gateway.js';
@@ -99,7 +100,7 @@ export class FlinkTarget {
       );
     }
     const plan = compiled.plan;
-    await this.createTables(spec, plan);
+    await createPlanTables(spec, plan);
     const snapshots = prev?.snapshots ?? {};
     // A name no other Flink job has, written down before the submit (see FlinkJobState.submitting).
     const pipelineName = `${spec.name} [riffle ${jobId} ${randomUUID().slice(0, 8)}]`;
@@ -110,14 +111,6 @@ export class FlinkTarget {
     await writeFlinkState(jobDir, state);
     this.o.logger.info({ jobId, flinkJobId, from: from?.id }, 'submitted the job to Flink');
     return this.handle(jobId, spec, jobDir, state, from ? { snapshotId: from.id, skipped: [] } : undefined);
-  }
-
-  /** The tables the plan's sinks need and Flink does not create (`createTable`), created if missing. */
-  private async createTables(spec: JobSpec, plan: FlinkSqlPlan): Promise<void> {
-    for (const t of plan.tables ?? []) {
-      const node = spec.nodes.find((n) => n.id === t.nodeId)!;
-      await ensurePostgresTable({ connectionString: (node.params as { connectionString: string }).connectionString, table: t.table, columns: t.columns, keyColumns: t.keyColumns });
-    }
   }
 
   /** The plan of the job's current (or last) Flink run; undefined when it never ran on Flink. */
