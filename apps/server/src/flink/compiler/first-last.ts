@@ -1,5 +1,5 @@
 import type { FieldType } from '@riffle/shared';
-import { TIME } from './sql.js';
+import { sqlType, TIME } from './sql.js';
 
 /** Characters of the time prefix `yyyyMMddHHmmssSSS` that {@link firstLastCall} puts before each value. */
 const STAMP = 17;
@@ -20,8 +20,7 @@ export function firstLastCall(fn: 'first' | 'last', value: string, type: FieldTy
   const stamp = `DATE_FORMAT(CAST(${TIME} AS TIMESTAMP(3)), 'yyyyMMddHHmmssSSS')`;
   const pick = `${fn === 'first' ? 'MIN' : 'MAX'}(CONCAT(${stamp}, CAST(${value} AS STRING)))${over}`;
   const text = `SUBSTRING(${pick} FROM ${STAMP + 1})`;
-  const sqlType = type === 'int' ? 'BIGINT' : type === 'double' ? 'DOUBLE' : type === 'bool' ? 'BOOLEAN' : undefined;
-  return sqlType === undefined ? text : `CAST(${text} AS ${sqlType})`;
+  return type === 'string' ? text : `CAST(${text} AS ${sqlType(type)!})`;
 }
 
 /** The plan note for nodes with first/last. */
