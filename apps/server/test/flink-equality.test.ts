@@ -186,7 +186,7 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
     );
     // 400 orders over four users: fewer than 400 / 7 results, each of exactly 7.
     expect(riffle.length).toBeGreaterThan(50);
-    expect(riffle.every((r) => (JSON.parse(r) as { n: number }).n === 7)).toBe(true);
+    expect(riffle.every((r) => (Object.fromEntries(JSON.parse(r) as Array<[string, unknown]>) as { n: number }).n === 7)).toBe(true);
     expect(f).toEqual(riffle);
   });
 
