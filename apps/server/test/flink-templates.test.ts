@@ -176,6 +176,8 @@ describe('the windowing golden cases on Kafka input: engine, Flink and the offli
     const input = w.kind === 'session' ? shuffleWithinBound(generateEvents(7, 80), BOUND, 11) : goldenInput();
     const expected = referenceWindows(input, w, AGGS, BOUND);
     if (w.kind !== 'session') expect(expected.late.length).toBeGreaterThan(0);
+    // Some sessions hold only NULL amounts: top_n's empty list (Flink: no ranked row, COALESCE'd to []).
+    else expect(expected.rows.some((r) => r.includes('"top2":[]'))).toBe(true);
     const topic = await topicOf(input as unknown as Row[], (r) => r.ts as number);
     const name = kind.replace('.', '-');
     const { riffle, flink: f } = (await bothEngines(name, goldenSpec(name, kind, params), topic, EVENT_FIELDS)).get('out')!;
