@@ -154,6 +154,13 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
     expect(f).toEqual(riffle);
   });
 
+  it('first, last and top_n at parallelism 2 (each key’s ranked records reach its aggregating subtask in rank order)', async () => {
+    const window: Step = { id: 'perMinute', kind: 'window.tumbling', params: { size: '1m', aggregate: PICKS } };
+    const { riffle, flink: f } = await runOnBoth('picks-p2', (output) => linePipeline('picks-p2', [byUser, window], { input: 'orders.ndjson', output, config: { parallelism: 2 } }), deepSorted);
+    expect(riffle.length).toBeGreaterThan(10);
+    expect(f).toEqual(riffle);
+  });
+
   it('windows after 2038 (epoch seconds beyond a 32-bit int)', async () => {
     const { riffle, flink: f } = await bothEngines('after-2038', [byUser, { id: 'perMinute', kind: 'window.sliding', params: { size: '1m', slide: '30s', aggregate: AGGREGATES } }], 'orders-2040.ndjson');
     expect(riffle.length).toBeGreaterThan(10);
