@@ -14,6 +14,7 @@ import { startKafka, type KafkaBroker } from '../../../scripts/kafka/broker.mjs'
 import { postgresBinDir, startPostgres } from '../../../scripts/postgres/postgres.mjs';
 import { KafkaKit } from '../../../packages/engine/test/kafka-kit.js';
 import { compileToFlinkSql } from '../src/flink/compiler/index.js';
+import { createPlanTables } from '../src/flink/flink-tables.js';
 import { readJsonLines, runPlan, submitPlan } from './flink-gateway.js';
 import { joinPipeline, linePipeline, ORDER_FIELDS, type Step } from './flink-specs.js';
 import { removeDir, tempDir, waitFor } from './helpers.js';
@@ -138,6 +139,28 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
     expect(f).toEqual(riffle);
   });
 
+  // first/last by event time and top_n (whole records, ties on qty broken by time) on out-of-order input.
+  const PICKS = [
+    { fn: 'count', as: 'n' },
+    { fn: 'first', field: 'item', as: 'first_item' },
+    { fn: 'last', field: 'price', as: 'last_price' },
+    { fn: 'top_n', field: 'qty', n: 3, as: 'top3' },
+  ];
+  it.each(windows)('%s window per key: first, last and top_n', async (name, window, atLeast) => {
+    const { riffle, flink: f } = await runOnBoth(`${name}-picks`, (output) => linePipeline(name, [byUser, { ...window, params: { ...window.params, aggregate: PICKS } }], { input: 'orders.ndjson', output }), deepSorted);
+    expect(riffle.length).toBeGreaterThan(atLeast);
+    // Some windows rank more records than they keep, so the cut is tested.
+    expect(riffle.some((r) => (JSON.parse(r) as { n: number }).n > 3)).toBe(true);
+    expect(f).toEqual(riffle);
+  });
+
+  it('first, last and top_n at parallelism 2 (each key’s ranked records reach its aggregating subtask in rank order)', async () => {
+    const window: Step = { id: 'perMinute', kind: 'window.tumbling', params: { size: '1m', aggregate: PICKS } };
+    const { riffle, flink: f } = await runOnBoth('picks-p2', (output) => linePipeline('picks-p2', [byUser, window], { input: 'orders.ndjson', output, config: { parallelism: 2 } }), deepSorted);
+    expect(riffle.length).toBeGreaterThan(10);
+    expect(f).toEqual(riffle);
+  });
+
   it('windows after 2038 (epoch seconds beyond a 32-bit int)', async () => {
     const { riffle, flink: f } = await bothEngines('after-2038', [byUser, { id: 'perMinute', kind: 'window.sliding', params: { size: '1m', slide: '30s', aggregate: AGGREGATES } }], 'orders-2040.ndjson');
     expect(riffle.length).toBeGreaterThan(10);
@@ -155,10 +178,22 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
   it('keyed running aggregate (reduce) on input in event-time order', async () => {
     const { riffle, flink: f } = await bothEngines(
       'reduce',
-      [byUser, { id: 'running', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }, { fn: 'sum', field: 'qty', as: 'qty_sum' }, { fn: 'max', field: 'price', as: 'hi' }] } }],
+      [byUser, { id: 'running', kind: 'reduce', params: { aggregate: [{ fn: 'count', as: 'n' }, { fn: 'sum', field: 'qty', as: 'qty_sum' }, { fn: 'max', field: 'price', as: 'hi' }, { fn: 'first', field: 'item', as: 'first_item' }, { fn: 'last', field: 'price', as: 'last_price' }] } }],
       'orders-in-order.ndjson',
     );
     expect(riffle).toHaveLength(400);
+    expect(f).toEqual(riffle);
+  });
+
+  it('count window (window.global) per key on input in event-time order: a result per 7 records, remainders never fire', async () => {
+    const { riffle, flink: f } = await bothEngines(
+      'count-window',
+      [byUser, { id: 'every7', kind: 'window.global', params: { trigger: { count: 7 }, aggregate: [{ fn: 'count', as: 'n' }, { fn: 'sum', field: 'qty', as: 'qty_sum' }, { fn: 'last', field: 'item', as: 'last_item' }] } }],
+      'orders-in-order.ndjson',
+    );
+    // 400 orders over four users: fewer than 400 / 7 results, each of exactly 7.
+    expect(riffle.length).toBeGreaterThan(50);
+    expect(riffle.every((r) => (Object.fromEntries(JSON.parse(r) as Array<[string, unknown]>) as { n: number }).n === 7)).toBe(true);
     expect(f).toEqual(riffle);
   });
 
@@ -244,6 +279,32 @@ describe('the same spec on the embedded engine and on Flink gives the same rows'
       const riffle = psql(`SELECT ${columns} FROM riffle_out ORDER BY key, window_start`);
       expect(riffle.trim().split('\n').length).toBeGreaterThan(10);
       expect(psql(`SELECT ${columns} FROM flink_out ORDER BY key, window_start`)).toBe(riffle);
+    } finally {
+      await pg.stop();
+    }
+  });
+
+  it('PostgreSQL createTable: the server makes the table Flink writes to as Riffle’s sink makes its own (columns, types, key), and the rows agree', async () => {
+    const pg = await startPostgres({ quiet: true });
+    try {
+      const psql = (sql: string) => execFileSync(join(postgresBinDir(), 'psql'), [pg.connectionString, '-At', '-c', sql], { encoding: 'utf8' });
+      const steps: Step[] = [byUser, { id: 'perMinute', kind: 'window.tumbling', params: { size: '1m', aggregate: AGGREGATES } }];
+      const spec = (table: string) => linePipeline('pg-create', steps, { input: 'orders.ndjson', sink: { id: 'out', kind: 'sink.postgres', params: { connectionString: pg.connectionString, table, mode: 'upsert', keyColumns: ['key', 'window_start'], createTable: true } } });
+      const job = await Engine.start(spec('riffle_made'), { baseDir: dir });
+      expect((await job.done).status).toBe('finished');
+      const compiled = compileToFlinkSql(spec('flink_made'), { jobName: 'pg-create', baseDir: dir });
+      if (!compiled.ok) throw new Error(JSON.stringify(compiled.issues));
+      // What the flink target does before each submit.
+      await createPlanTables(spec('flink_made'), compiled.plan);
+      await runPlan(flink, compiled.plan);
+      const shape = (t: string) =>
+        psql(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = '${t}' ORDER BY ordinal_position`) +
+        psql(`SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '${t}'::regclass AND i.indisprimary`);
+      expect(shape('riffle_made')).toContain('window_start|bigint|NO');
+      expect(shape('flink_made')).toBe(shape('riffle_made'));
+      const rows = (t: string) => psql(`SELECT key, window_start, window_end, n, qty_sum, lo, hi, avg_price FROM ${t} ORDER BY key, window_start`);
+      expect(rows('riffle_made').trim().split('\n').length).toBeGreaterThan(10);
+      expect(rows('flink_made')).toBe(rows('riffle_made'));
     } finally {
       await pg.stop();
     }

@@ -17,5 +17,7 @@ export { IncompatibleSnapshotError } from './checkpoint/restore.js';
 // The server verifies one snapshot before a restore and copies savepoint folders through this.
 export { SnapshotStorage } from './checkpoint/snapshot-storage.js';
 export type { SnapshotInfo } from './checkpoint/snapshot-storage.js';
+export { ensurePostgresTable } from './connectors/postgres/create-table.js';
+export type { PostgresTableOptions } from './connectors/postgres/create-table.js';
 export { listKafkaTopics, parseBrokers, previewKafkaTopic, MAX_PREVIEW_RECORDS } from './connectors/kafka/inspect.js';
 export type { InspectOptions, PreviewedRecord } from './connectors/kafka/inspect.js';

@@ -4,6 +4,7 @@ import { toJsonPath, type JobSpec, type SpecProblem } from '@riffle/shared';
 import type { Logger } from '../logger.js';
 import { FlinkJobHandle } from './flink-job-handle.js';
 import { FlinkRest, FlinkRestError } from './flink-rest.js';
+import { createPlanTables } from './flink-tables.js';
 import { readFlinkState, writeFlinkState, type FlinkJobState } from './flink-state-file.js';
 import type { FlinkCompiler, FlinkSqlPlan } from './plan-types.js';
 import { SqlGateway, sqlString } from './sql-gateway.js';
@@ -99,6 +100,7 @@ export class FlinkTarget {
       );
     }
     const plan = compiled.plan;
+    await createPlanTables(spec, plan);
     const snapshots = prev?.snapshots ?? {};
     // A name no other Flink job has, written down before the submit (see FlinkJobState.submitting).
     const pipelineName = `${spec.name} [riffle ${jobId} ${randomUUID().slice(0, 8)}]`;

@@ -16,6 +16,20 @@ export interface FlinkSqlPlan {
   nodes: Record<string, { name: string; role: 'source' | 'view' | 'sink' }>;
   /** Where the Flink run knowingly differs from the embedded one (e.g. datagen's random values), for the plan view. */
   notes?: string[];
+  /**
+   * Tables to create before the job is submitted, because Flink's connector does not: a
+   * `sink.postgres` with `createTable` (its connection string is read from the spec's node, so
+   * no password is kept here). Created as Riffle's sink would, only when missing.
+   */
+  tables?: FlinkPrepareTable[];
+}
+
+/** A PostgreSQL table a Flink job's JDBC sink needs: the sink node, its table, columns and upsert key. */
+export interface FlinkPrepareTable {
+  nodeId: string;
+  table: string;
+  columns: Array<{ name: string; type: 'int' | 'double' | 'string' | 'bool' }>;
+  keyColumns: string[];
 }
 
 /** Why a spec cannot run on Flink, on the node (and parameter) that stops it. */

@@ -43,6 +43,7 @@ export class Compilation {
   readonly notes: string[] = [];
   readonly issues: FlinkCompileIssue[] = [];
   readonly nodes: FlinkSqlPlan['nodes'] = {};
+  readonly tables: NonNullable<FlinkSqlPlan['tables']> = [];
 
   constructor(
     readonly spec: JobSpec,

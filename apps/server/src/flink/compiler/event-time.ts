@@ -1,7 +1,7 @@
 import type { Compilation, NodeInput, Stream } from './context.js';
 
 /** Kinds whose Flink SQL needs the time column to be a time attribute (window TVFs, over windows, time-bounded joins). */
-const NEEDS_EVENT_TIME = new Set(['window.tumbling', 'window.sliding', 'window.session', 'reduce', 'over', 'join.interval', 'join.window']);
+const NEEDS_EVENT_TIME = new Set(['window.tumbling', 'window.sliding', 'window.session', 'window.global', 'reduce', 'over', 'join.interval', 'join.window']);
 
 /**
  * Refuses a node that needs event time on an input whose time column is no longer a time

@@ -3,7 +3,7 @@ import type { FlinkCompiler, FlinkCompileResult } from '../plan-types.js';
 import { Compilation, type Stream } from './context.js';
 import { carryUntimed, eventTimeAvailable } from './event-time.js';
 import { configStatements } from './job-config.js';
-import { NODE_COMPILERS } from './registry.js';
+import { NODE_COMPILERS, REFUSED_KINDS } from './registry.js';
 import { columns, KEY, q, TIME } from './sql.js';
 import { watermarkSettings, type SourceTime } from './source-time.js';
 
@@ -34,7 +34,8 @@ export const compileToFlinkSql: FlinkCompiler = (input, opts) => {
     const at = { node, index };
     const compile = NODE_COMPILERS.get(node.kind);
     if (compile === undefined) {
-      c.issue(at, 'flink_unsupported_kind', `${node.kind} does not run on Flink yet`, ['kind']);
+      const why = REFUSED_KINDS.get(node.kind);
+      c.issue(at, 'flink_unsupported_kind', why === undefined ? `${node.kind} does not run on Flink yet` : `${node.kind} does not run on Flink: ${why}`, ['kind']);
       continue;
     }
     const ports = getOperator(node.kind)!.inputs;
@@ -82,7 +83,7 @@ function portStream(c: Compilation, at: { node: JobSpec['nodes'][number]; index:
 function finish(c: Compilation): FlinkCompileResult {
   if (c.issues.length > 0) return { ok: false, issues: c.issues };
   const insert = `EXECUTE STATEMENT SET\nBEGIN\n${c.inserts.map((i) => `${i};\n`).join('')}END`;
-  return { ok: true, plan: { setup: c.setup, insert, nodes: c.nodes, notes: c.notes } };
+  return { ok: true, plan: { setup: c.setup, insert, nodes: c.nodes, notes: c.notes, ...(c.tables.length > 0 ? { tables: c.tables } : {}) } };
 }
 
 /** `$.nodes[2].params["a b"]` → `['nodes', 2, 'params', 'a b']` (the inverse of the validator's toJsonPath). */

@@ -28,10 +28,10 @@ describe('joins → Flink SQL joins', () => {
     expect(v).toContain('l.window_time AS `__rt`');
   });
 
-  it('a window after a window join compiles (window_time is still event time), over a view without the join’s window bounds', () => {
+  it('a window after a window join compiles (window_time is still event time), over a view with the join’s window bounds renamed', () => {
     const all = views({ id: 'j', kind: 'join.window', params: { size: '1m' } }, { after: [{ id: 'k', kind: 'keyBy', params: { key: 'key' } }, { id: 'w', kind: 'window.tumbling', params: { size: '5m', aggregate: [{ fn: 'count', as: 'n' }] } }] }).all;
-    // The TVF adds window_start/window_end: the input's own would be ambiguous.
-    expect(all).toContain('CREATE TEMPORARY VIEW `w__input` AS\nSELECT `key`, `left`, `right`, `__rt`, `__key` FROM `k`');
+    // The TVF adds window_start/window_end: the input's own would be ambiguous (top_n's whole records read them renamed).
+    expect(all).toContain('CREATE TEMPORARY VIEW `w__input` AS\nSELECT `key`, `window_start` AS `__in_window_start`, `window_end` AS `__in_window_end`, `left`, `right`, `__rt`, `__key` FROM `k`');
     expect(all.some((s) => s.includes('TUMBLE(TABLE `w__input`'))).toBe(true);
   });
 

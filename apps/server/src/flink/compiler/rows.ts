@@ -11,8 +11,26 @@ export function rowField(name: string, fields: readonly Field[]): SqlField {
   return { name, type: 'map', row: fields };
 }
 
-/** A column's Flink SQL type: a scalar's, or `ROW<…>` of a record-valued field's fields; undefined for lists, maps and untyped fields. */
+/** A list-of-records field (Riffle type `list`, a window's top_n) whose records' fields the compiler knows: an `ARRAY<ROW<…>>` column. */
+export interface RecordListField extends Field {
+  items: readonly Field[];
+}
+
+/** The fields of each record of a list-of-records field (a top_n result), if it is one. */
+export function itemFields(f: Field): readonly Field[] | undefined {
+  return (f as Partial<RecordListField>).items;
+}
+
+/**
+ * A column's Flink SQL type: a scalar's, `ROW<…>` of a record-valued field's fields, or
+ * `ARRAY<ROW<…>>` of a list of records; undefined for other lists, maps and untyped fields.
+ */
 export function columnType(f: Field): string | undefined {
+  const items = itemFields(f);
+  if (items !== undefined) {
+    const t = columnType(rowField('', items));
+    return t === undefined ? undefined : `ARRAY<${t}>`;
+  }
   const row = rowFields(f);
   if (row === undefined) return sqlType(f.type);
   const parts = row.map((x) => [x, columnType(x)] as const);

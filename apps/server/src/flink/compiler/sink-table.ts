@@ -1,5 +1,5 @@
 import type { Compilation, NodeInput } from './context.js';
-import { columnType, rowFields } from './rows.js';
+import { columnType, itemFields, rowFields } from './rows.js';
 import { columns, q, withOptions } from './sql.js';
 
 /**
@@ -23,8 +23,8 @@ export function sinkTable(
       c.issue(n, 'flink_unsupported_type', `its input field "${f.name}" is ${f.type === 'dyn' ? 'untyped' : f.type}; a Flink table column must be int, double, string or bool`);
       return false;
     }
-    if (rowFields(f) !== undefined && options.connector === 'jdbc') {
-      c.issue(n, 'flink_unsupported_type', `its input field "${f.name}" is a whole record (a join's left or right): a PostgreSQL column takes one value; map its fields out first`);
+    if ((rowFields(f) !== undefined || itemFields(f) !== undefined) && options.connector === 'jdbc') {
+      c.issue(n, 'flink_unsupported_type', `its input field "${f.name}" is a whole record (a join's left or right) or a list of records (top_n): a PostgreSQL column takes one value; map its fields out first`);
       return false;
     }
     defs.push(`${q(f.name)} ${t}${primaryKey?.includes(f.name) ? ' NOT NULL' : ''}`);

@@ -31,7 +31,7 @@ describe('sinks → tables and one statement set', () => {
     expect(r.ok || r.issues).toEqual([expect.objectContaining({ code: 'flink_needs_checkpoints', path: ['nodes', 1, 'params', 'delivery'] })]);
   });
 
-  it('sink.postgres upsert: the JDBC connector with the key columns as primary key; createTable is refused', () => {
+  it('sink.postgres upsert: the JDBC connector with the key columns as primary key; createTable lists the table for the server to create', () => {
     const r = withSink({ id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://riffle:s%40cret@127.0.0.1:5433/shop', table: 'public.orders', mode: 'upsert', keyColumns: ['user', 'item'], createTable: false } });
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     const t = table(r.plan.setup, 'out');
@@ -40,8 +40,25 @@ describe('sinks → tables and one statement set', () => {
     expect(t).toContain("'connector' = 'jdbc', 'url' = 'jdbc:postgresql://127.0.0.1:5433/shop', 'table-name' = 'public.orders', 'username' = 'riffle', 'password' = 's@cret'");
     const trust = withSink({ id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://postgres@h:5432/db', table: 't', createTable: false } });
     expect(trust.ok && table(trust.plan.setup, 'out')).toContain("'username' = 'postgres', 'password' = ''");
-    const created = withSink({ id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://h/db', table: 't', createTable: true } });
-    expect(created.ok || created.issues.map((i) => i.path)).toEqual([['nodes', 1, 'params', 'createTable']]);
+    expect(r.plan.tables).toBeUndefined();
+    const created = withSink({ id: 'out', kind: 'sink.postgres', params: { connectionString: 'postgres://u:secret@h/db', table: 's.t', mode: 'upsert', keyColumns: ['user'], createTable: true } });
+    if (!created.ok) throw new Error(JSON.stringify(created.issues));
+    // The columns and key Riffle's sink would create the table with; no connection string (it holds the password).
+    expect(created.plan.tables).toEqual([
+      {
+        nodeId: 'out',
+        table: 's.t',
+        columns: [
+          { name: 'user', type: 'string' },
+          { name: 'item', type: 'int' },
+          { name: 'qty', type: 'int' },
+          { name: 'price', type: 'double' },
+          { name: 'ts', type: 'int' },
+        ],
+        keyColumns: ['user'],
+      },
+    ]);
+    expect(JSON.stringify(created.plan.tables)).not.toContain('secret');
   });
 
   it('sink.collect becomes a blackhole table, and the plan says the preview stays empty', () => {

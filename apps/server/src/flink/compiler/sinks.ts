@@ -64,17 +64,14 @@ function messageKey(c: Compilation, n: NodeInput, expr: string): string | null {
 /**
  * `sink.postgres` → the JDBC connector (flink-connector-jdbc 4.0.0-2.0 with its postgres dialect
  * module and the PostgreSQL driver on the cluster): append, or upsert with the key columns as the
- * table's primary key. Flink does not create tables, so `createTable` is refused.
+ * table's primary key. Flink does not create tables: with `createTable` the plan lists the table
+ * (`plan.tables`) and the server creates it as Riffle's sink would before it submits the job.
  */
 export const compilePostgresSink: NodeCompiler<PostgresSinkParams> = (c, n) => {
   const p = n.params;
-  if (p.createTable) {
-    c.issue(n, 'flink_unsupported_param', "Flink's JDBC connector does not create tables: create it first and turn createTable off", ['params', 'createTable']);
-    return undefined;
-  }
   const url = new URL(p.connectionString);
   const jdbc = `jdbc:postgresql://${url.host}${url.pathname}`;
-  sinkTable(
+  const ok = sinkTable(
     c,
     n,
     {
@@ -87,6 +84,8 @@ export const compilePostgresSink: NodeCompiler<PostgresSinkParams> = (c, n) => {
     },
     p.mode === 'upsert' ? { primaryKey: p.keyColumns } : {},
   );
+  // sinkTable took only int, double, string and bool columns.
+  if (ok && p.createTable) c.tables.push({ nodeId: n.node.id, table: p.table, columns: n.inputs[0]!.fields.map((f) => ({ name: f.name, type: f.type as 'int' })), keyColumns: [...p.keyColumns] });
   return undefined;
 };
 
