@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs one Nexmark query spec on Riffle: the Riffle side of `npm run bench:nexmark`.
 // Usage: node bench/nexmark/run-riffle.mjs --query q5 --events N --rate R --parallelism P [--out rows.ndjson] [--latency]
-//        [--execution threads] [--cpu-prof DIR]
+//        [--execution threads] [--slots N] [--cpu-prof DIR]
 // Prints one JSON line of measurements, like bench/flink's NexmarkFlink. With --out the spec's
 // sink is replaced by a file sink and the rows are gathered into one NDJSON file (for the output
 // hash, printed as `outputHash` as run.mjs computes it); without it they go to the spec's preview sink, which keeps only the last 100 rows.
@@ -10,6 +10,8 @@
 // planned emit time, as on the Flink side.
 // --execution threads runs on worker threads even at parallelism 1 (the engine's `execution`
 // option): with nothing crossing threads it shows what the worker runtime costs by itself.
+// --slots N caps the worker threads (default one per core): `--parallelism 2 --slots 1` runs both
+// subtasks on one thread, so records cross no thread and no two threads compete for the machine.
 // --cpu-prof DIR re-runs this script under `node --cpu-prof`: one .cpuprofile per thread (the
 // workers inherit the flag), for `node bench/nexmark/profile-top.mjs`.
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     latency: { type: 'boolean', default: false },
     execution: { type: 'string', default: 'auto' },
+    slots: { type: 'string' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -79,7 +82,7 @@ if (args.out) {
 
 const wallStart = performance.now();
 const cpuStart = cpuSeconds();
-const job = await Engine.start(spec, { execution: args.execution });
+const job = await Engine.start(spec, { execution: args.execution, ...(args.slots ? { slots: Number(args.slots) } : {}) });
 const result = await job.done;
 const cpuEnd = cpuSeconds();
 const wallEnd = performance.now();
