@@ -1,4 +1,5 @@
-import kafkajs, { type Admin, type Kafka as KafkaType, type Producer } from 'kafkajs';
+import type { Admin, Kafka as KafkaType, Producer } from 'kafkajs';
+import { lazyRequire } from '../../lazy-require.js';
 import { decodeBatch, createCluster, endTransaction, InternalTransaction, READ_COMMITTED, type InternalCluster, type RawMessage } from './kafkajs-internals.js';
 import {
   MessageTooLargeError,
@@ -18,8 +19,8 @@ import {
   TransactionLostError,
 } from './client.js';
 
-// kafkajs is CommonJS: Node's ESM loader only offers its default export at runtime.
-const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
+// kafkajs is CommonJS, loaded with the first Kafka connector (see lazy-require.ts).
+const kafkajs = lazyRequire<typeof import('kafkajs')>('kafkajs');
 type Kafka = KafkaType;
 
 /**
@@ -33,6 +34,7 @@ type Kafka = KafkaType;
  * (`decodeBatch`: kafkajs' shows some aborted records). Internals are why kafkajs is pinned.
  */
 export function kafkajsClient(config: KafkaClientConfig): KafkaClient {
+  const { Kafka, logLevel } = kafkajs();
   const kafka = new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
@@ -211,7 +213,7 @@ class KafkajsAdmin implements KafkaAdmin {
   async maxMessageBytes(topic: string): Promise<number> {
     const res = await this.admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+      resources: [{ type: kafkajs().ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
     });
     const entry = res.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes');
     const n = Number(entry?.configValue);
