@@ -1,10 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { RiffleError } from '@riffle/shared';
-import type { ClassicLevel } from 'classic-level';
-import { lazyRequire } from '../lazy-require.js';
-
-/** Loaded with the first disk-backed state (see lazy-require.ts). */
-const level = lazyRequire<typeof import('classic-level')>('classic-level');
+import { ClassicLevel } from 'classic-level';
 
 /** A value waiting to be written, or null for a delete. */
 type Write = Uint8Array | null;
@@ -32,7 +28,7 @@ export class DiskStore {
   private readonly watchers = new Set<Set<string>>();
 
   constructor(readonly location: string) {
-    this.db = new (level().ClassicLevel)<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    this.db = new ClassicLevel<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
     // Surfaces an open failure (unwritable folder) at the next access instead of an unhandled rejection.
     this.db.open().catch((e: unknown) => (this.failure ??= e));
   }

@@ -1,5 +1,4 @@
-import type { Admin, Kafka as KafkaType, Producer } from 'kafkajs';
-import { lazyRequire } from '../../lazy-require.js';
+import kafkajs, { type Admin, type Kafka as KafkaType, type Producer } from 'kafkajs';
 import { decodeBatch, createCluster, endTransaction, InternalTransaction, READ_COMMITTED, type InternalCluster, type RawMessage } from './kafkajs-internals.js';
 import {
   MessageTooLargeError,
@@ -19,8 +18,8 @@ import {
   TransactionLostError,
 } from './client.js';
 
-// kafkajs is CommonJS, loaded with the first Kafka connector (see lazy-require.ts).
-const kafkajs = lazyRequire<typeof import('kafkajs')>('kafkajs');
+// kafkajs is CommonJS: Node's ESM loader only offers its default export at runtime.
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 type Kafka = KafkaType;
 
 /**
@@ -34,7 +33,6 @@ type Kafka = KafkaType;
  * (`decodeBatch`: kafkajs' shows some aborted records). Internals are why kafkajs is pinned.
  */
 export function kafkajsClient(config: KafkaClientConfig): KafkaClient {
-  const { Kafka, logLevel } = kafkajs();
   const kafka = new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
@@ -213,7 +211,7 @@ class KafkajsAdmin implements KafkaAdmin {
   async maxMessageBytes(topic: string): Promise<number> {
     const res = await this.admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: kafkajs().ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
     });
     const entry = res.resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes');
     const n = Number(entry?.configValue);

@@ -1,5 +1,5 @@
-import type { Kafka } from 'kafkajs';
-import { lazyRequire } from '../../lazy-require.js';
+import { createRequire } from 'node:module';
+import kafkajs, { type Kafka } from 'kafkajs';
 
 /**
  * The one place that reaches into kafkajs' private modules; kafkajs is pinned to 2.2.4 for it
@@ -17,8 +17,8 @@ import { lazyRequire } from '../../lazy-require.js';
  *   sending `EndTxn` with the stored id and epoch).
  */
 
-// Loaded with the first Kafka connector, not with the engine (see lazy-require.ts).
-const kafkajs = lazyRequire<typeof import('kafkajs')>('kafkajs');
+const require = createRequire(import.meta.url);
+const { Partitioners } = kafkajs;
 
 // ---- cluster and fetch
 
@@ -70,7 +70,7 @@ export function createCluster(kafka: Kafka): InternalCluster {
 type BatchClass = new (topic: string, fetchedOffset: string, partitionData: RawPartition) => {
   messagesWithinOffset: RawMessage[];
 };
-const kafkajsBatch = lazyRequire<BatchClass>('kafkajs/src/consumer/batch');
+const KafkajsBatch = require('kafkajs/src/consumer/batch') as BatchClass;
 
 /** A fetched partition decoded: the committed data records, and every record at or after the fetched offset. */
 export interface DecodedPartition {
@@ -93,7 +93,7 @@ export interface DecodedPartition {
  * one partition, both aborted by a crash). Both happen after a restore of an exactly-once job.
  */
 export function decodeBatch(topic: string, fetchedOffset: string, data: RawPartition): DecodedPartition {
-  const { messagesWithinOffset } = new (kafkajsBatch())(topic, fetchedOffset, { ...data, abortedTransactions: [] });
+  const { messagesWithinOffset } = new KafkajsBatch(topic, fetchedOffset, { ...data, abortedTransactions: [] });
   return { messagesWithinOffset, messages: committedOnly(messagesWithinOffset, data.abortedTransactions ?? []) };
 }
 
@@ -146,9 +146,9 @@ function haltable(retrier: Retrier, halted: () => boolean, transactionalId: stri
     });
 }
 
-const eosManager = lazyRequire<EosManagerFactory>('kafkajs/src/producer/eosManager');
-const messageProducer = lazyRequire<MessageProducerFactory>('kafkajs/src/producer/messageProducer');
-const retry = lazyRequire<RetryFactory>('kafkajs/src/retry');
+const createEosManager = require('kafkajs/src/producer/eosManager') as EosManagerFactory;
+const createMessageProducer = require('kafkajs/src/producer/messageProducer') as MessageProducerFactory;
+const createRetry = require('kafkajs/src/retry') as RetryFactory;
 const CONNECTED = 'connected';
 
 /** Identifies a transaction on the broker: what `EndTxn` needs. */
@@ -170,15 +170,15 @@ export class InternalTransaction {
   /** `halted`: once true, a send gives up at its next attempt (see `KafkaTransactions.halt`). */
   constructor(kafka: Kafka, cluster: InternalCluster, readonly transactionalId: string, transactionTimeoutMs: number, halted: () => boolean = () => false) {
     const logger = (kafka as unknown as { logger(): { namespace(n: string): unknown } }).logger().namespace('RiffleTransaction');
-    this.eos = eosManager()({ logger, cluster, transactionTimeout: transactionTimeoutMs, transactional: true, transactionalId });
-    this.producer = messageProducer()({
+    this.eos = createEosManager({ logger, cluster, transactionTimeout: transactionTimeoutMs, transactional: true, transactionalId });
+    this.producer = createMessageProducer({
       logger,
       cluster,
-      partitioner: kafkajs().Partitioners.DefaultPartitioner(),
+      partitioner: Partitioners.DefaultPartitioner(),
       eosManager: this.eos,
       idempotent: true,
       // As kafkajs' idempotent producer: retry sends for as long as it takes (sequence numbers make it safe).
-      retrier: haltable(retry()({ ...cluster.retry, retries: Number.MAX_SAFE_INTEGER }), halted, transactionalId),
+      retrier: haltable(createRetry({ ...cluster.retry, retries: Number.MAX_SAFE_INTEGER }), halted, transactionalId),
       getConnectionStatus: () => CONNECTED,
     });
   }

@@ -1,12 +1,8 @@
-import type pg from 'pg';
-import { lazyRequire } from '../../lazy-require.js';
+import pg from 'pg';
 import type { FieldType, RecordSchema } from '@riffle/shared';
 import { RiffleError } from '@riffle/shared';
 import type { Row } from '../../collector.js';
 import { createTableSql, insertSql, MAX_PARAMS, parseTableName, quoteTable, type TableName } from './sql.js';
-
-/** Loaded with the first PostgreSQL sink (see lazy-require.ts). */
-const postgres = lazyRequire<typeof import('pg')>('pg');
 
 export interface TableWriterOptions {
   connectionString: string;
@@ -31,7 +27,7 @@ export class TableWriter {
   private lost: Error | undefined;
 
   constructor(private readonly o: TableWriterOptions) {
-    this.client = new (postgres().Client)({ connectionString: o.connectionString });
+    this.client = new pg.Client({ connectionString: o.connectionString });
     // A connection that drops while idle (server restart, network) emits 'error'; unhandled, that
     // event would take the whole process (the server and every job) down. The next write fails
     // with it instead, and the job restarts per its strategy.
