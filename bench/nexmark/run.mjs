@@ -16,17 +16,12 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventLine, NexmarkGenerator } from '../../packages/engine/dist/nexmark/generator.js';
+import { rowsHash, UPSERT_KEYS } from './rows-hash.mjs';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const ROOT = join(HERE, '../..');
 const FLINK = join(ROOT, 'bench/flink');
 const FLINK_QUERIES = ['q0', 'q1', 'q2', 'q3', 'q4', 'q5', 'q7', 'q8'];
-/**
- * Updating queries and their result key: Riffle emits the updated row for every change, so its
- * result is the latest row per key; Flink's changelog is materialized by NexmarkFlink.
- */
-const UPSERT_KEYS = { q4: ['category'] };
-
 const { values: opt } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -78,25 +73,6 @@ const riffleLatency = (q) => run('node', [join(HERE, 'run-riffle.mjs'), ...commo
 const flinkLatency = (q) => run('java', [...JVM, 'dev.riffle.bench.nexmark.NexmarkFlink', ...common(q, 1, latencyEvents, latencyRate), '--latency'], `flink ${q} latency`);
 /** Queries whose rows carry the event's dateTime, from which latency is measured. */
 const LATENCY_QUERIES = ['q0', 'q1', 'q7'];
-
-/** sha256 of the rows sorted, each row's fields in name order; non-integers to 3 decimals (Flink's q1 is DECIMAL). */
-function rowsHash(file, upsertKey) {
-  let lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
-  if (upsertKey !== undefined) {
-    const latest = new Map();
-    for (const l of lines) {
-      const r = JSON.parse(l);
-      latest.set(JSON.stringify(upsertKey.map((k) => r[k])), l);
-    }
-    lines = [...latest.values()];
-  }
-  const canon = lines.map((l) => {
-    const r = JSON.parse(l);
-    return Object.keys(r).sort().map((k) => (typeof r[k] === 'number' && !Number.isInteger(r[k]) ? r[k].toFixed(3) : String(r[k]))).join('|');
-  });
-  canon.sort();
-  return { rows: canon.length, sha256: createHash('sha256').update(canon.join('\n')).digest('hex') };
-}
 
 // 1. Same input: the generators' first events hash-equal.
 const genEvents = opt.quick ? 100_000 : 1_000_000;

@@ -16,6 +16,20 @@ describe('column encoding', () => {
     expect(w.column([1, 'a', null], 3)[0]).toBe(ANY);
   });
 
+  it('skips the dictionary for a while on a named column whose strings did not fit one', () => {
+    const w = new ColumnWriter();
+    const distinct = Array.from({ length: 1000 }, (_, i) => `url-${i}`);
+    const few = Array.from({ length: 1000 }, (_, i) => ['a', 'b'][i % 2]!);
+    expect(w.column(distinct, 1000, 'url')[0]).toBe(ANY);
+    // The next 16 batches of `url` go straight to msgpack, even when they would fit.
+    for (let b = 0; b < 16; b++) expect(w.column(few, 1000, 'url')[0]).toBe(ANY);
+    expect(w.column(few, 1000, 'url')[0]).toBe(DICT);
+    // Other names, and unnamed columns, are not affected.
+    expect(w.column(distinct, 1000, 'url')[0]).toBe(ANY);
+    expect(w.column(few, 1000, 'channel')[0]).toBe(DICT);
+    expect(w.column(few, 1000)[0]).toBe(DICT);
+  });
+
   it('round-trips every column kind in one batch, including wide dictionaries', () => {
     const rows = Array.from({ length: 2000 }, (_, i) => ({
       n: i % 3 === 0 ? i + 0.5 : -i,

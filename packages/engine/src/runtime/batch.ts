@@ -54,7 +54,7 @@ export function encodeBatch(b: Batch): Uint8Array {
   const names = shapeOf(values);
   let columns: ColumnDesc[] | null = null;
   if (names !== undefined)
-    columns = names.map((_, j) => writer.numbers(n, (f64, base) => fieldNumbers(values, names, j, f64, base, n)) ?? writer.column(fieldValues(values, names, j, n), n));
+    columns = names.map((_, j) => writer.numbers(n, (f64, base) => fieldNumbers(values, names, j, f64, base, n)) ?? writer.column(fieldValues(values, names, j, n), n, names[j]));
   const header: Header = [
     names ?? values,
     columns,

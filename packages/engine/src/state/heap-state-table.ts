@@ -119,6 +119,33 @@ export class HeapStateTable implements StateTable {
     else if (now - (v as Stamped).t < this.ttl.ttlMs) yield [key, ns, (v as Stamped).v, (v as Stamped).t];
   }
 
+  /**
+   * Counts the live entries in one pass over the entries by key id, marking in `held` (indexed by
+   * key id, sized to the interner's ids) each key that has one. State size is reported every
+   * second: walking {@link entries} allocates per entry and was 6–7 % of a worker's time on a join
+   * keeping 1M rows (Nexmark q4 at p=2, profiled); this pass allocates nothing per entry.
+   */
+  countLive(held: Uint8Array): number {
+    const now = this.ttl === undefined ? 0 : this.now();
+    const entries = this.entries_;
+    let n = 0;
+    for (let id = 0; id < entries.length; id++) {
+      const e = entries[id];
+      if (e === NO_ENTRY) continue;
+      let live = !e.empty && this.isLive(e.v, now) ? 1 : 0;
+      if (e.more !== undefined) for (const v of e.more.values()) if (this.isLive(v, now)) live++;
+      if (live > 0) {
+        held[id] = 1;
+        n += live;
+      }
+    }
+    return n;
+  }
+
+  private isLive(v: unknown, now: number): boolean {
+    return this.ttl === undefined || now - (v as Stamped).t < this.ttl.ttlMs;
+  }
+
   namespaces(_keyGroup: number, key: unknown, keyId?: number): Namespace[] {
     const id = keyId ?? this.keys.idOf(key);
     const e = id === undefined ? undefined : this.entries_[id];

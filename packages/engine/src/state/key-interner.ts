@@ -47,6 +47,11 @@ export class KeyInterner {
     return this.groups[id]!;
   }
 
+  /** Every id ever handed out is below this (size a per-id array with it). */
+  get idLimit(): number {
+    return this.keys.length;
+  }
+
   /** Interned keys (live ids). */
   get size(): number {
     return this.ids.size;

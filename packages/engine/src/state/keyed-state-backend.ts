@@ -220,32 +220,64 @@ export abstract class KeyedStateBackend implements KeyContext {
   }
 
   /**
-   * {@link metrics} cheap enough for every metrics report: keys and entries are counted exactly
-   * (no per-entry size walk), bytes are extrapolated from the first `sample` entries.
+   * {@link metrics} cheap enough for every metrics report: keys and entries are counted exactly,
+   * bytes are extrapolated per state from its first `sample` entries (each estimate bounded, see
+   * size-estimate.ts). Tables that count for themselves (the heap) are not walked entry by entry.
    */
   sizeMetrics(sample = 256): StateMetrics {
+    const counted = this.countLive() ?? this.walkCounts();
+    let approximateBytes = 0;
+    let t = 0;
+    for (const { table } of this.tables.values()) {
+      const entries = counted.entries[t++]!;
+      let sampled = 0;
+      let sampledBytes = 0;
+      sampling: for (const kg of this.keyGroups())
+        for (const [key, , value] of table.entries(kg)) {
+          if (sampled >= sample) break sampling;
+          sampled++;
+          sampledBytes += 48 + estimateBytes(key) + estimateBytes(value);
+        }
+      if (sampled > 0) approximateBytes += (sampledBytes / sampled) * entries;
+    }
+    return { keys: counted.keys, entries: counted.entries.reduce((a, b) => a + b, 0), approximateBytes: Math.round(approximateBytes) };
+  }
+
+  /** Keys, and entries per table, from the tables' own counts; undefined when a table cannot count. */
+  private countLive(): { keys: number; entries: number[] } | undefined {
+    if (this.interner === undefined) return undefined;
+    const held = new Uint8Array(this.interner.idLimit);
+    const entries: number[] = [];
+    for (const { table } of this.tables.values()) {
+      if (table.countLive === undefined) return undefined;
+      entries.push(table.countLive(held));
+    }
+    let keys = 0;
+    for (let id = 0; id < held.length; id++) keys += held[id]!;
+    return { keys, entries };
+  }
+
+  /** {@link countLive} by walking every entry. */
+  private walkCounts(): { keys: number; entries: number[] } {
     const single = this.tables.size === 1;
     const seen = single ? undefined : new Set<unknown>();
     let keys = 0;
-    let entries = 0;
-    let sampled = 0;
-    let sampledBytes = 0;
-    for (const { table } of this.tables.values())
+    const entries: number[] = [];
+    for (const { table } of this.tables.values()) {
+      let n = 0;
       for (const kg of this.keyGroups()) {
         let last: unknown = NO_KEY;
-        for (const [key, , value] of table.entries(kg)) {
+        for (const [key] of table.entries(kg)) {
           // A table yields a key's namespaces one after the other, so one table's keys count as changes.
           if (seen !== undefined) seen.add(key);
           else if (key !== last) keys++;
           last = key;
-          entries++;
-          if (sampled < sample) {
-            sampled++;
-            sampledBytes += 48 + estimateBytes(key) + estimateBytes(value);
-          }
+          n++;
         }
       }
-    return { keys: seen?.size ?? keys, entries, approximateBytes: sampled === 0 ? 0 : Math.round((sampledBytes / sampled) * entries) };
+      entries.push(n);
+    }
+    return { keys: seen?.size ?? keys, entries };
   }
 }
 

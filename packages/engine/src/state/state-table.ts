@@ -31,4 +31,10 @@ export interface StateTable {
   restore(keyGroup: number, entry: TableEntry): void;
   /** Drops expired entries; returns how many. */
   cleanupExpired(): number;
+  /**
+   * Optional, for tables indexed by interned key ids: the number of live entries, with `held[id]`
+   * set for every key id holding one (`held` sized to the interner's ids). Lets the backend count
+   * state size without walking {@link entries}.
+   */
+  countLive?(held: Uint8Array): number;
 }
