@@ -29,7 +29,14 @@ const completed = (job: JobHandle) => job.checkpoints!().filter((c) => c.status 
 async function runAndStop(dir: string, n: number): Promise<{ checkpoints: string[]; savepoint: string }> {
   const job = await Engine.start(countSpec(), { execution: 'in-process', checkpointDir: dir, jobId: 'j' });
   await until(() => completed(job).length >= n, 30_000);
-  const sp = await job.triggerSavepoint!();
+  // A periodic checkpoint may be in progress: a savepoint is refused until it ends (the API's 409).
+  let sp: Awaited<ReturnType<NonNullable<JobHandle['triggerSavepoint']>>> | undefined;
+  while (sp === undefined) {
+    sp = await job.triggerSavepoint!().catch((e: unknown) => {
+      if (!/in progress/.test(String(e))) throw e;
+      return new Promise<undefined>((r) => setTimeout(() => r(undefined), 20));
+    });
+  }
   await job.stop();
   expect((await job.done).status).toBe('stopped');
   return { checkpoints: completed(job).map((c) => c.snapshotId!), savepoint: sp.snapshotId };
