@@ -1,4 +1,4 @@
-import type { JobInfo, JobSpecInput, JobTarget, ValidationErrorBody } from '@riffle/shared';
+import type { JobInfo, JobSpecInput, ValidationErrorBody } from '@riffle/shared';
 import { jobPath, request, serverMessage, UNREACHABLE, type Answer } from './http';
 
 /** The REST calls the web app makes; the only place that knows URLs. */
@@ -15,9 +15,9 @@ function messageOf(a: Answer): string {
   return `the server answered ${a.res.status} ${a.res.statusText}`.trim();
 }
 
-/** POST /api/jobs: starts a job from a spec, on `target` when given (else the spec's or embedded). */
-export async function submitJob(spec: JobSpecInput, target?: JobTarget): Promise<SubmitResult> {
-  const a = await request('POST', '/api/jobs', target === undefined ? spec : { spec, target });
+/** POST /api/jobs: starts a job from a spec, where its `config.target` says (embedded without one). */
+export async function submitJob(spec: JobSpecInput): Promise<SubmitResult> {
+  const a = await request('POST', '/api/jobs', spec);
   if (a === undefined) return { ok: false, error: UNREACHABLE };
   const body = a.body as { id?: unknown } | ValidationErrorBody | undefined;
   if (a.res.ok && typeof (body as { id?: unknown })?.id === 'string') return { ok: true, id: (body as { id: string }).id };

@@ -1,15 +1,14 @@
-import type { JobTarget } from '@riffle/shared';
 import { isActive } from '../store/job-slice';
 import type { EditorStore } from '../store/editor-store';
 import { toSpec } from '../store/serialize';
 import { getJob, listJobs, stopJob as postStop, submitJob } from './jobs-api';
 
-/** Run: posts the canvas as a spec (on `target` when chosen); a 400 lands in the problems panel. */
-export async function runJob(store: EditorStore, target?: JobTarget): Promise<void> {
+/** Run: posts the canvas as a spec (it says where it runs: `config.target`); a 400 lands in the problems panel. */
+export async function runJob(store: EditorStore): Promise<void> {
   const s = store.getState();
   if (isActive(s.job.status)) return;
   s.jobSubmitting();
-  const r = await submitJob(toSpec(s.graph), target);
+  const r = await submitJob(toSpec(s.graph));
   if (r.ok) store.getState().jobCreated(r.id);
   else store.getState().jobRejected(r.error, r.problems);
 }

@@ -49,7 +49,7 @@ export function RunControls() {
         data-testid="run-button"
         disabled={reason !== undefined}
         title={reason ?? (target === 'flink' ? 'Run this pipeline on the Flink cluster' : 'Run this pipeline on the engine')}
-        onClick={() => void runJob(store, targets.includes('flink') || target === 'flink' ? target : undefined)}
+        onClick={() => void runJob(store)}
       >
         ▶ Run
       </button>
