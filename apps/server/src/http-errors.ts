@@ -74,7 +74,7 @@ export function toHttpError(err: unknown): HttpError {
   // the status follows the domain (502 for an external system).
   const known = err as { code?: unknown; domain?: unknown; retryable?: unknown; message?: unknown } | null;
   if (typeof known?.code === 'string' && (known.domain === 'external' || known.domain === 'user') && typeof known.message === 'string')
-    return new HttpError(known.code, known.message, { domain: known.domain, retryable: known.retryable === true });
+    return HttpError.fromRiffle({ code: known.code, message: known.message, domain: known.domain, retryable: known.retryable === true });
   return new HttpError('internal_error', 'the server failed to handle this request; see the server log and try again', {
     domain: 'internal',
     retryable: true,
