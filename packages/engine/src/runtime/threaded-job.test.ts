@@ -194,4 +194,21 @@ describe('threaded runtime', () => {
     expect(result.error!.message).toMatch(/"f".*injected fault/);
     expect(job.liveWorkers).toBe(0);
   });
+
+  it("log lines written in a worker thread reach the job's logger, with the worker's index", async () => {
+    const lines: Array<{ level: string; msg: string; data?: Record<string, unknown> }> = [];
+    const at = (level: string) => (msg: string, data?: Record<string, unknown>) => void lines.push({ level, msg, ...(data === undefined ? {} : { data }) });
+    const spec = pipeline([
+      { id: 'gen', kind: 'source.datagen', params: { ratePerSec: 50_000 } },
+      { id: 'f', kind: 'filter', params: { expr: 'true' } },
+      { id: 'out', kind: 'sink.collect' },
+    ], { parallelism: 2 });
+    const job = threaded(await Engine.start(spec, { slots: 2, logger: { info: at('info'), warn: at('warn'), error: at('error') } }));
+    job.injectFault('f', 'throw');
+    await job.done;
+    // The worker runtime logs the failing task itself; only the worker could have written this line.
+    const line = lines.find((l) => l.msg === 'task failed');
+    expect(line).toMatchObject({ level: 'error', data: { nodeId: 'f', code: 'operator_failed' } });
+    expect(line!.data!.worker).toEqual(expect.any(Number));
+  });
 });

@@ -15,10 +15,19 @@ const log =
     try {
       post({ t: 'log', level, msg, ...(data === undefined ? {} : { data }) });
     } catch {
-      post({ t: 'log', level, msg, data: { text: String(JSON.stringify(data)) } });
+      post({ t: 'log', level, msg, data: { text: textOf(data) } });
     }
   };
 const logger: EngineLogger = { info: log('info'), warn: log('warn'), error: log('error') };
+
+/** Data that cannot be cloned, as text (JSON when it has a form, e.g. not cyclic). */
+function textOf(data: unknown): string {
+  try {
+    return String(JSON.stringify(data));
+  } catch {
+    return String(data);
+  }
+}
 
 let runtime: WorkerRuntime | undefined;
 try {
