@@ -108,6 +108,18 @@ export abstract class Operator {
     return this.ctx.keyed ? this.backend?.prefetch(keys) : undefined;
   }
 
+  /**
+   * Back-pressure from an external system: an operator with asynchronous writes in flight (a
+   * sink) returns a promise while it holds as much unwritten output as it should, and the task
+   * takes no more input until it settles; so a slow database or an unreachable broker slows the
+   * sources instead of growing memory. Undefined (the default): take input. Called once per
+   * batch of input, so it must be cheap; the promise must not reject (failures are reported the
+   * operator's usual way).
+   */
+  backlog(): Promise<void> | undefined {
+    return undefined;
+  }
+
   /** Called when the input watermark advances; forwards it by default. */
   processWatermark(watermark: number): void {
     this.out.emitWatermark(watermark);

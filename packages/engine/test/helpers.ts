@@ -63,3 +63,27 @@ export function offlineCounts(seed: number, count: number, ratePerSec: number, k
   }
   return m;
 }
+
+/** Polls `cond` (which may be async) every 50 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until `value` has not changed for `quietMs` (a stalled counter), and returns it. */
+export async function settled(what: string, value: () => number, quietMs = 1500, timeoutMs = 60_000): Promise<number> {
+  let last = value();
+  let since = Date.now();
+  await waitFor(what, () => {
+    const v = value();
+    if (v !== last) {
+      last = v;
+      since = Date.now();
+    }
+    return Date.now() - since >= quietMs;
+  }, timeoutMs);
+  return last;
+}

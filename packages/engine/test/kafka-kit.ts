@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
+import { afterAll, beforeAll, onTestFailed } from 'vitest';
+import { startKafka, type KafkaBroker } from '../../../scripts/kafka/broker.mjs';
 import type { JobHandle } from '../src/api.js';
 import { SnapshotStorage } from '../src/checkpoint/snapshot-storage.js';
 import { kafkajsClient } from '../src/connectors/kafka/kafkajs-client.js';
@@ -254,4 +256,35 @@ export async function waitFor(what: string, probe: () => boolean | Promise<boole
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A broker of the calling test file's own, for faults that would break the shared broker's other
+ * suites (stopping or freezing it), with a kit on it; started before the file's tests, stopped
+ * after them. When a test of the file failed its folder (server.out, data) is kept and printed.
+ */
+export function ownBroker(): { readonly broker: KafkaBroker; readonly kit: KafkaKit; keepOnFailure(): void } {
+  let broker: KafkaBroker | undefined;
+  let kit: KafkaKit | undefined;
+  let failed = false;
+  beforeAll(async () => {
+    broker = await startKafka({ quiet: true });
+    kit = new KafkaKit(broker.brokers);
+    await kit.admin.connect();
+  }, 120_000);
+  afterAll(async () => {
+    await kit?.close().catch(() => {});
+    await broker?.stop({ keepData: failed });
+    if (failed) console.log(`the test broker's folder is kept for inspection: ${broker?.workDir}`);
+  });
+  return {
+    get broker() {
+      return broker!;
+    },
+    get kit() {
+      return kit!;
+    },
+    /** Call at the start of a test: if it fails, the broker's folder is kept. */
+    keepOnFailure: () => onTestFailed(() => void (failed = true)),
+  };
 }

@@ -5,9 +5,12 @@ import { createKafkaClient } from '../connectors/kafka/index.js';
 import { TransactionalWriter, type KafkaSinkSnapshot } from '../connectors/kafka/transactional-writer.js';
 import { Operator, type OperatorContext } from '../operator.js';
 import { ExpressionErrorPolicy, type WithErrorPolicy } from './error-policy.js';
+import { InFlightWrites } from './in-flight.js';
 
 /** Records buffered before a send is started without waiting for the next tick. */
 const SEND_BATCH = 1000;
+/** Sends queued before the task stops taking input (a slow or unreachable broker holds the sources back). */
+const MAX_SENDS_IN_FLIGHT = 4;
 /** Bytes of a record batch beyond its records (Kafka's v2 batch header is 61 bytes), with margin. */
 const BATCH_OVERHEAD = 100;
 /** Bytes per record beyond its key and value (length varints, attributes, deltas), with margin. */
@@ -62,6 +65,7 @@ export class KafkaSinkOperator extends Operator {
   private lastCommit = Date.now();
   /** Async work (sends, commits) runs one after the other on this chain. */
   private work: Promise<void> = Promise.resolve();
+  private readonly inFlight = new InFlightWrites(MAX_SENDS_IN_FLIGHT);
   private failure: unknown;
   /** Two-phase commit (exactly-once with checkpoints). */
   private writer: TransactionalWriter | undefined;
@@ -251,6 +255,11 @@ export class KafkaSinkOperator extends Operator {
     const batch = this.buffer;
     this.buffer = [];
     this.enqueue(() => this.send(batch));
+    this.inFlight.add(this.work);
+  }
+
+  override backlog(): Promise<void> | undefined {
+    return this.inFlight.backlog();
   }
 
   private enqueue(op: () => Promise<void>): void {

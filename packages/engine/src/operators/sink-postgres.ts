@@ -2,20 +2,25 @@ import type { PostgresSinkParams } from '@riffle/shared';
 import type { Row } from '../collector.js';
 import { TableWriter } from '../connectors/postgres/table-writer.js';
 import { Operator, type OperatorContext } from '../operator.js';
+import { InFlightWrites } from './in-flight.js';
 
 /** Rows per write; a write also happens on every processing-time tick (about 200 ms). */
 export const PG_BATCH_ROWS = 500;
+/** Writes queued before the task stops taking input (back-pressure from a slow database). */
+export const PG_MAX_WRITES_IN_FLIGHT = 4;
 
 /**
  * Writes records as rows: `append` inserts, `upsert` inserts or updates by `keyColumns`
  * (replaying the same input leaves the same rows, which makes upsert effectively exactly-once
  * once checkpoints replay from a position). Writes are batched multi-row statements; a row the
- * database rejects for its data is dead-lettered, any other error fails the job.
+ * database rejects for its data is dead-lettered, any other error fails the job. A database slower
+ * than the input holds the input back once {@link PG_MAX_WRITES_IN_FLIGHT} writes are queued.
  */
 export class PostgresSinkOperator extends Operator {
   private readonly writer: TableWriter;
   private buffer: Row[] = [];
   private work: Promise<void> = Promise.resolve();
+  private readonly inFlight = new InFlightWrites(PG_MAX_WRITES_IN_FLIGHT);
   private failure: unknown;
 
   constructor(params: PostgresSinkParams, ctx: OperatorContext) {
@@ -31,6 +36,10 @@ export class PostgresSinkOperator extends Operator {
     this.rethrow();
     this.buffer.push(value);
     if (this.buffer.length >= PG_BATCH_ROWS) this.flush();
+  }
+
+  override backlog(): Promise<void> | undefined {
+    return this.inFlight.backlog();
   }
 
   override onProcessingTime(): void {
@@ -76,6 +85,7 @@ export class PostgresSinkOperator extends Operator {
       .catch((e) => {
         this.failure ??= e;
       });
+    this.inFlight.add(this.work);
   }
 
   private rethrow(): void {

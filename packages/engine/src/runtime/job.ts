@@ -85,12 +85,21 @@ export class Job extends JobBase implements JobHandle {
     }
     this.startTimers();
     const job = this;
+    const tasks = this.built.tasks;
     const control: SourceControl = {
       sleeper: this.sleeper,
       get running() {
         return job.running;
       },
       onBusy: (task, ms) => this.load.polled(task, ms),
+      // Records reach every task by direct call here, so any sink's backlog holds the sources.
+      backlog: () => {
+        for (const t of tasks) {
+          const wait = t.backlog();
+          if (wait !== undefined) return wait;
+        }
+        return undefined;
+      },
     };
     const drivers = this.built.sourceTasks.map((t) => runSource(t, control));
     void Promise.all(drivers.map((d) => d.catch((e) => this.fail(e)))).then(() => this.finalize());

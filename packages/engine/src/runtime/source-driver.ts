@@ -18,6 +18,14 @@ export interface SourceControl {
   readonly sleeper: Sleeper;
   /** Resolves once the task's output channels have credit again (threaded runtime only). */
   awaitCredit?(task: Task): Promise<void>;
+  /**
+   * What the source must wait for before polling again because a sink has too much output in
+   * flight (default: its own chain's {@link Task.backlog}); the in-process runtime looks at every
+   * task, since records reach the others by direct call.
+   */
+  backlog?(task: Task): Promise<void> | undefined;
+  /** Time the source waited for a sink's backlog (threaded runtime only: back-pressured time). */
+  onBacklog?(task: Task, ms: number): void;
   /** Longest stretch between yields (default 10 ms); workers yield sooner so credits flow back promptly. */
   yieldAfterMs?: number;
   /** Time spent polling the source, for the busy ratio (threaded runtime only). */
@@ -48,6 +56,15 @@ export async function runSource(task: Task, control: SourceControl): Promise<voi
     }
     if (control.awaitCredit !== undefined && task.blocked) {
       await control.awaitCredit(task);
+      continue;
+    }
+    const backlog = control.backlog !== undefined ? control.backlog(task) : task.backlog();
+    if (backlog !== undefined) {
+      const t0 = performance.now();
+      // Woken regularly so that a stop is seen while the external system stays slow or down.
+      await Promise.race([backlog, control.sleeper.sleep(PARKED_POLL_MS)]);
+      control.onBacklog?.(task, performance.now() - t0);
+      lastYield = performance.now();
       continue;
     }
     let max = SOURCE_BATCH;

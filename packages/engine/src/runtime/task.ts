@@ -94,6 +94,19 @@ export class Task implements ChannelReceiver {
     return this.inputEnded;
   }
 
+  /**
+   * A promise while an operator of this chain (a sink with writes in flight) must not get more
+   * records ({@link Operator.backlog}); the runtime then holds the task's input until it settles.
+   */
+  backlog(): Promise<void> | undefined {
+    const members = this.members;
+    for (let i = members.length - 1; i >= 0; i--) {
+      const wait = members[i]!.operator.backlog();
+      if (wait !== undefined) return wait;
+    }
+    return undefined;
+  }
+
   /** Whether an output channel waits for credit: the task must not take more input. */
   get blocked(): boolean {
     for (const w of this.writers) if (w.blocked) return true;

@@ -50,8 +50,8 @@ interface TaskSlot {
   busyMs: number;
   blockedMs: number;
   blockedSince: number;
-  /** A batch's state is being loaded: the task takes no input until it is. */
-  preparing: boolean;
+  /** A batch's state is being loaded, or a sink's backlog drains: the task takes no input until then. */
+  waiting: boolean;
 }
 
 /**
@@ -164,7 +164,7 @@ export class WorkerRuntime {
       }
     }
     for (const [task, , index] of pending) {
-      const slot: TaskSlot = { task, index, queue: [], channels: [], busyMs: 0, blockedMs: 0, blockedSince: -1, preparing: false };
+      const slot: TaskSlot = { task, index, queue: [], channels: [], busyMs: 0, blockedMs: 0, blockedSince: -1, waiting: false };
       for (const w of task.writers) for (const c of w.channels) if (c instanceof BatchChannel) slot.channels.push(c);
       this.slots.set(task, slot);
       this.byIndex.set(index, slot);
@@ -275,6 +275,7 @@ export class WorkerRuntime {
       awaitCredit: (task) => this.awaitCredit(task),
       yieldAfterMs: SLICE_MS,
       onBusy: (task, ms) => void (this.slots.get(task)!.busyMs += ms),
+      onBacklog: (task, ms) => void (this.slots.get(task)!.blockedMs += ms),
     };
     this.sourcesLeft = this.built.sourceTasks.length;
     for (const t of this.built.sourceTasks) {
@@ -358,12 +359,11 @@ export class WorkerRuntime {
     try {
       for (const slot of this.slots.values()) {
         const { task, queue } = slot;
-        while (queue.length > 0 && !slot.preparing) {
+        while (queue.length > 0 && !slot.waiting) {
           if (task.blocked) {
             if (slot.blockedSince < 0) slot.blockedSince = performance.now();
             break;
           }
-          this.unblocked(slot);
           if (this.stopping) {
             queue.length = 0;
             break;
@@ -372,6 +372,13 @@ export class WorkerRuntime {
           let at = 0;
           while (at < queue.length && task.isBlocked(queue[at]!.gate)) at++;
           if (at === queue.length) break;
+          // A sink of the chain with too much output in flight: its input waits (back-pressure).
+          const backlog = task.backlog();
+          if (backlog !== undefined) {
+            this.awaitBacklog(slot, backlog);
+            break;
+          }
+          this.unblocked(slot);
           const p = queue[at]!;
           const t0 = performance.now();
           p.batch ??= decodeBatch(p.bytes!);
@@ -412,10 +419,10 @@ export class WorkerRuntime {
     p.prepared = true;
     const loading = slot.task.prepareBatch(p.batch!);
     if (loading === undefined) return false;
-    slot.preparing = true;
+    slot.waiting = true;
     loading.then(
       () => {
-        slot.preparing = false;
+        slot.waiting = false;
         this.schedule();
       },
       // A read cut short by the end of the job (its databases closing) is no failure.
@@ -424,6 +431,17 @@ export class WorkerRuntime {
       },
     );
     return true;
+  }
+
+  /** Holds a task's input until its sink's backlog settles; the wait counts as back-pressured time. */
+  private awaitBacklog(slot: TaskSlot, backlog: Promise<void>): void {
+    slot.waiting = true;
+    if (slot.blockedSince < 0) slot.blockedSince = performance.now();
+    void backlog.then(() => {
+      slot.waiting = false;
+      this.unblocked(slot);
+      this.schedule();
+    });
   }
 
   /** A bounded job ends here once every task ended and every batch left (credit permitting). */

@@ -10,34 +10,21 @@
 // replaced in kafkajs-internals.ts decodeBatch). An earlier note saw read_committed blocked for
 // good after such an outage; not reproduced since (SIGTERM and SIGKILL, first or second commit).
 // The broker is this file's own (the shared one stays up for the other suites).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafka, type KafkaBroker } from '../../../../../scripts/kafka/broker.mjs';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers.js';
-import { KafkaKit, nodeMetrics, uniq, until } from '../../../test/kafka-kit.js';
+import { nodeMetrics, ownBroker, uniq, until } from '../../../test/kafka-kit.js';
 import type { RestartInfo } from '../../api.js';
 import { Engine } from '../../engine.js';
 import { kafkajsClient } from './kafkajs-client.js';
 
-let broker: KafkaBroker;
-let kit: KafkaKit;
-
-beforeAll(async () => {
-  broker = await startKafka({ quiet: true });
-  kit = new KafkaKit(broker.brokers);
-  await kit.admin.connect();
-}, 120_000);
-
-afterAll(async () => {
-  await kit?.close().catch(() => {});
-  await broker?.stop();
-});
+const own = ownBroker();
 
 const N = 3000;
 
 /** Where read_committed stops (the last stable offset) per partition, and the records there. */
 async function stuckAt(topic: string): Promise<string> {
-  const all = await kit.readAll(topic, { readUncommitted: true });
-  const client = kafkajsClient({ brokers: broker.brokers, clientId: 't7-diag' });
+  const all = await own.kit.readAll(topic, { readUncommitted: true });
+  const client = kafkajsClient({ brokers: own.broker.brokers, clientId: 't7-diag' });
   const reader = await client.reader(topic);
   const out: string[] = [];
   for (const p of [0, 1]) {
@@ -52,6 +39,8 @@ const DOWN_MS = 20_000;
 
 describe('broker down for 20 s mid-job (T7)', () => {
   it('the exactly-once job resumes and read_committed sees every expected record once', async () => {
+    own.keepOnFailure();
+    const { broker, kit } = own;
     const brokers = broker.brokers;
     const input = await kit.createTopic(2);
     const output = await kit.createTopic(2);
