@@ -9,6 +9,8 @@ export interface StartKafkaOptions {
   properties?: Record<string, string>;
   readyTimeoutMs?: number;
   quiet?: boolean;
+  /** Log levels of single loggers in <workDir>/server.out (default level: warn). */
+  loggers?: Record<string, string>;
 }
 export interface KafkaBroker {
   brokers: string[];

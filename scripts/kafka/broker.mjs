@@ -117,8 +117,6 @@ function tail(file, lines = 40) {
 const JVM_OPTS = [
   '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData',
   '-Djava.awt.headless=true',
-  // RIFFLE_KAFKA_LOG_LEVEL=info (or debug) makes <workDir>/server.out tell more.
-  `-Dorg.slf4j.simpleLogger.defaultLogLevel=${process.env.RIFFLE_KAFKA_LOG_LEVEL ?? 'warn'}`,
   '-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info',
   '-Dorg.slf4j.simpleLogger.showDateTime=true',
 ];
@@ -165,6 +163,8 @@ function serverProperties({ port, controllerPort, logDir, extra }) {
  * @param {Record<string,string>} [opts.properties] extra or overriding server.properties entries
  * @param {number} [opts.readyTimeoutMs] default 90 000
  * @param {boolean} [opts.quiet] no timing line on stderr
+ * @param {Record<string,string>} [opts.loggers] log levels of single loggers in server.out, e.g.
+ *   `{ 'kafka.coordinator.transaction': 'info' }` (the default level is warn)
  */
 export async function startKafka(opts = {}) {
   const { java, version: javaVersion } = javaBin();
@@ -182,7 +182,12 @@ export async function startKafka(opts = {}) {
   const propsFile = join(workDir, 'server.properties');
   writeFileSync(propsFile, serverProperties({ port, controllerPort, logDir, extra: opts.properties ?? {} }));
   const outFile = join(workDir, 'server.out');
-  const jvm = [`-Xmx${opts.heap ?? '512m'}`, ...JVM_OPTS, '-cp', classpath];
+  const logging = [
+    // RIFFLE_KAFKA_LOG_LEVEL=info (or debug) makes <workDir>/server.out tell more.
+    `-Dorg.slf4j.simpleLogger.defaultLogLevel=${process.env.RIFFLE_KAFKA_LOG_LEVEL ?? 'warn'}`,
+    ...Object.entries(opts.loggers ?? {}).map(([name, level]) => `-Dorg.slf4j.simpleLogger.log.${name}=${level}`),
+  ];
+  const jvm = [`-Xmx${opts.heap ?? '512m'}`, ...JVM_OPTS, ...logging, '-cp', classpath];
   const brokers = [`127.0.0.1:${port}`];
   const t0 = performance.now();
 

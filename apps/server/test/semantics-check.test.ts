@@ -66,6 +66,9 @@ async function run(mode: 'exactly-once' | 'at-least-once'): Promise<{ alerts: Ch
   const id = submitted.body.id as string;
   const loop = await killRepeatedly({ first: server, dir, token: TOKEN, env, id, kills: KILLS, seed, label: `T2 ${mode}`, onServer: (s) => (server = s) });
   await finished(loop.server, id);
+  // Each mode starts its own server: this one goes before the next mode's (afterAll only knows the last).
+  await loop.server.kill9();
+  server = undefined;
   return { alerts: await publishedRecords<Check>(join(dir, out, 'alerts')), check: await publishedRecords<Check>(join(dir, out, 'check')) };
 }
 

@@ -36,6 +36,15 @@ export interface ServerProcess {
   api<T = any>(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: T }>;
 }
 
+/**
+ * Servers started here and still running: killed when the test process exits, so a test that
+ * loses track of one (a failure between start and kill, a loop replacing it) leaves no orphan.
+ */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
 /** Starts the built server on a free port with `dataDir` and `token`; resolves once it listens. */
 export async function startServerProcess(dataDir: string, token: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [join(pkg, 'bin/riffle-server.js'), '--web-dir', join(dataDir, 'no-web')], {
@@ -46,7 +55,9 @@ export async function startServerProcess(dataDir: string, token: string, env: Re
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  live.add(child);
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  void exited.then(() => live.delete(child));
   // Generous: a start takes seconds on a loaded machine.
   const deadline = Date.now() + 90_000;
   let url: string | undefined;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
 import { afterAll, beforeAll, onTestFailed } from 'vitest';
-import { startKafka, type KafkaBroker } from '../../../scripts/kafka/broker.mjs';
+import { startKafka, type KafkaBroker, type StartKafkaOptions } from '../../../scripts/kafka/broker.mjs';
 import type { JobHandle } from '../src/api.js';
 import { SnapshotStorage } from '../src/checkpoint/snapshot-storage.js';
 import { kafkajsClient } from '../src/connectors/kafka/kafkajs-client.js';
@@ -263,12 +263,12 @@ export async function waitFor(what: string, probe: () => boolean | Promise<boole
  * suites (stopping or freezing it), with a kit on it; started before the file's tests, stopped
  * after them. When a test of the file failed its folder (server.out, data) is kept and printed.
  */
-export function ownBroker(): { readonly broker: KafkaBroker; readonly kit: KafkaKit; keepOnFailure(): void } {
+export function ownBroker(options: StartKafkaOptions = {}): { readonly broker: KafkaBroker; readonly kit: KafkaKit; keepOnFailure(): void } {
   let broker: KafkaBroker | undefined;
   let kit: KafkaKit | undefined;
   let failed = false;
   beforeAll(async () => {
-    broker = await startKafka({ quiet: true });
+    broker = await startKafka({ quiet: true, ...options });
     kit = new KafkaKit(broker.brokers);
     await kit.admin.connect();
   }, 120_000);

@@ -10,6 +10,8 @@
 // replaced in kafkajs-internals.ts decodeBatch). An earlier note saw read_committed blocked for
 // good after such an outage; not reproduced since (SIGTERM and SIGKILL, first or second commit).
 // The broker is this file's own (the shared one stays up for the other suites).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers.js';
 import { nodeMetrics, ownBroker, uniq, until } from '../../../test/kafka-kit.js';
@@ -17,7 +19,15 @@ import type { RestartInfo } from '../../api.js';
 import { Engine } from '../../engine.js';
 import { kafkajsClient } from './kafkajs-client.js';
 
-const own = ownBroker();
+// The transaction coordinator's log (InitProducerId, EndTxn, markers) is what explains a stuck
+// transaction; it is printed when the test fails.
+const own = ownBroker({ loggers: { 'kafka.coordinator.transaction': 'debug', 'org.apache.kafka.coordinator.transaction': 'debug' } });
+
+/** The broker's transaction lines (server.out), for a failure report. */
+function coordinatorLog(): string {
+  const lines = readFileSync(join(own.broker.workDir, 'server.out'), 'utf8').split('\n');
+  return lines.filter((l) => /transaction|txn|producerId/i.test(l)).slice(-300).join('\n');
+}
 
 const N = 3000;
 
@@ -91,6 +101,7 @@ describe('broker down for 20 s mid-job (T7)', () => {
         if (job.status === 'failed') throw new Error(`job failed: ${JSON.stringify(job.error)}`);
         if (Date.now() > deadline) {
           console.log(`T7: engine info lines:\n${infos.join('\n')}`);
+          console.log(`T7: the broker's transaction log lines:\n${coordinatorLog()}`);
           throw new Error(`after the outage: ${new Set(got).size} of ${expected.length} records committed; job ${job.status}; ${await stuckAt(output)}`);
         }
       }
