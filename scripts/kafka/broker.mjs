@@ -295,6 +295,8 @@ export async function startKafka(opts = {}) {
       await halt();
       // An owned logDir lives inside workDir; a caller's logDir is outside it and always kept.
       if (!keepData) rmSync(workDir, { recursive: true, force: true });
+      // A kept folder has no owner any more, so that the next broker's sweep leaves it alone.
+      else rmSync(join(workDir, 'owner.pid'), { force: true });
     },
     /** Kills the broker like a crash (SIGKILL), keeping its data: then restart() it. */
     async kill() { await halt(0, 'SIGKILL'); },

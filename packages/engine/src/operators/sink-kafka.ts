@@ -100,7 +100,7 @@ export class KafkaSinkOperator extends Operator {
     if (this.twoPhase) {
       // The job id keeps ids apart across jobs and stable across restores of one job.
       const prefix = params.transactionalIdPrefix ?? `riffle-${ctx.jobId}-${ctx.nodeId}`;
-      const txns = await client.transactions({ transactionTimeoutMs: parseDuration(params.transactionTimeout)! });
+      const txns = await client.transactions({ transactionTimeoutMs: parseDuration(params.transactionTimeout)!, topic: params.topic });
       this.writer = new TransactionalWriter(txns, prefix, ctx.subtaskIndex, ctx.parallelism, (e) => this.failAsync(e));
       const first = await this.writer.recover(this.restored);
       ctx.logger.info('sink.kafka: transactions recovered', {

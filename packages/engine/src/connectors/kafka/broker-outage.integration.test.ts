@@ -7,8 +7,11 @@
 // What it caught: records committed twice. The restored run fences and aborts the transactions
 // the outage left open; a read_committed fetch starting past the first records of two such
 // aborted transactions showed the second one's records (kafkajs' aborted-transaction filter, now
-// replaced in kafkajs-internals.ts decodeBatch). An earlier note saw read_committed blocked for
-// good after such an outage; not reproduced since (SIGTERM and SIGKILL, first or second commit).
+// replaced in kafkajs-internals.ts decodeBatch). And read_committed blocked for good (about 1 run
+// in 20 under load): a commit reaching the broker during its controlled shutdown was completed by
+// the coordinator without markers (no partition leader), so the restored run's commit by handle
+// succeeded without ending it on the partitions; the restore now writes that producer's markers
+// again (`markCommittedAgain`, hanging-transaction.integration.test.ts).
 // The broker is this file's own (the shared one stays up for the other suites).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

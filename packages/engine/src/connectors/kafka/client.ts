@@ -138,7 +138,8 @@ export interface KafkaClient {
   admin(): Promise<KafkaAdmin>;
   reader(topic: string): Promise<PartitionReader>;
   producer(options?: KafkaProducerOptions): Promise<KafkaProducer>;
-  transactions(options: { transactionTimeoutMs: number }): Promise<KafkaTransactions>;
+  /** Transactions writing to `topic` (whose partitions a restore may have to mark again, see `resumeCommit`). */
+  transactions(options: { transactionTimeoutMs: number; topic: string }): Promise<KafkaTransactions>;
 }
 
 /**

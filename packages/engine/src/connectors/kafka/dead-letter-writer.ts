@@ -84,7 +84,7 @@ export class TransactionalDeadLetters implements DeadLetterWriter {
     onAsyncFailure: (e: unknown) => void;
   }): Promise<TransactionalDeadLetters> {
     // The broker's maximum, as sink.kafka's default: a sealed transaction must outlive the checkpoint.
-    const txns = await o.client.transactions({ transactionTimeoutMs: MAX_TRANSACTION_TIMEOUT_MS });
+    const txns = await o.client.transactions({ transactionTimeoutMs: MAX_TRANSACTION_TIMEOUT_MS, topic: o.topic });
     const writer = new TransactionalWriter(txns, o.prefix, o.subtask, o.parallelism, o.onAsyncFailure);
     try {
       await writer.recover(o.restored);

@@ -56,10 +56,10 @@ export function kafkajsClient(config: KafkaClientConfig): KafkaClient {
       await producer.connect();
       return new KafkajsProducer(producer);
     },
-    transactions: async ({ transactionTimeoutMs }) => {
+    transactions: async ({ transactionTimeoutMs, topic }) => {
       const cluster = createCluster(kafka);
       await cluster.connect();
-      return new KafkajsTransactions(kafka, cluster, transactionTimeoutMs);
+      return new KafkajsTransactions(kafka, cluster, transactionTimeoutMs, topic);
     },
   };
 }
@@ -282,6 +282,7 @@ class KafkajsTransactions implements KafkaTransactions {
     private readonly kafka: Kafka,
     private readonly cluster: InternalCluster,
     private readonly timeoutMs: number,
+    private readonly topic: string,
   ) {}
 
   async begin(transactionalId: string): Promise<KafkaOpenTransaction> {
@@ -296,19 +297,42 @@ class KafkajsTransactions implements KafkaTransactions {
   }
 
   async resumeCommit(handle: TransactionHandle): Promise<void> {
-    await lostOnFence(handle, async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await endTransaction(this.cluster, handle, true);
-        } catch (e) {
-          // CONCURRENT_TRANSACTIONS, NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS: a restarted
-          // broker or a transaction the coordinator is still completing.
-          if (!(e as { retriable?: boolean }).retriable || attempt >= 20) throw e;
-          await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 1000)));
-          await this.cluster.refreshMetadata().catch(() => {});
-        }
+    await lostOnFence(handle, () => this.retrying(() => endTransaction(this.cluster, handle, true)));
+    await this.retrying(() => this.markCommittedAgain(handle.transactionalId));
+  }
+
+  /**
+   * Writes COMMIT markers of the committed transaction's producer once more, on every partition
+   * of the topic. Kafka can complete a commit without its markers: when the EndTxn reaches a
+   * broker in controlled shutdown whose partitions have no leader any more (a single broker),
+   * the coordinator skips them as "likely deleted" and records the commit as complete, so the
+   * records stay an open transaction on the partitions and hold read_committed consumers for
+   * good (seen in T7: "Couldn't find leader endpoint for partitions … these partitions are
+   * likely deleted already and hence can be skipped"). Re-initialising the id bumps the
+   * producer's epoch (its transaction is over, so nothing is aborted); an empty transaction over
+   * all partitions then commits, and its markers end whatever that producer left open on them.
+   */
+  private async markCommittedAgain(transactionalId: string): Promise<void> {
+    await this.cluster.addTargetTopic(this.topic);
+    const partitions = this.cluster.findTopicPartitionMetadata(this.topic).map((p) => p.partitionId);
+    if (partitions.length === 0) return;
+    const txn = new InternalTransaction(this.kafka, this.cluster, transactionalId, this.timeoutMs, () => this.halted);
+    await txn.init();
+    await txn.addPartitions(this.topic, partitions);
+    await txn.commit();
+  }
+
+  /** Retries what the coordinator refuses for now (CONCURRENT_TRANSACTIONS, NOT_COORDINATOR, loading after a restart). */
+  private async retrying(op: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await op();
+      } catch (e) {
+        if (!(e as { retriable?: boolean }).retriable || attempt >= 20) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 1000)));
+        await this.cluster.refreshMetadata().catch(() => {});
       }
-    });
+    }
   }
 
   halt(): void {

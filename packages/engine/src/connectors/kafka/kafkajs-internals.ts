@@ -50,6 +50,7 @@ export interface InternalCluster {
   refreshMetadata(): Promise<void>;
   refreshMetadataIfNecessary(): Promise<void>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number }>;
   findBroker(q: { nodeId: string }): Promise<InternalBroker>;
   findGroupCoordinator(q: { groupId: string; coordinatorType?: number }): Promise<InternalBroker & { offsetCommit(req: object): Promise<unknown> }>;
   retry?: object;
@@ -127,6 +128,7 @@ interface EosManager {
   commit(): Promise<void>;
   abort(): Promise<void>;
   isInTransaction(): boolean;
+  addPartitionsToTransaction(topicData: Array<{ topic: string; partitions: Array<{ partition: number }> }>): Promise<void>;
 }
 type EosManagerFactory = (o: { logger: unknown; cluster: InternalCluster; transactionTimeout: number; transactional: boolean; transactionalId: string }) => EosManager;
 type MessageProducerFactory = (o: object) => { send(req: { topic: string; acks: number; messages: unknown[] }): Promise<unknown> };
@@ -191,6 +193,11 @@ export class InternalTransaction {
 
   async send(topic: string, messages: unknown[]): Promise<void> {
     await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  /** Adds partitions to the open transaction without sending to them (its EndTxn then writes markers there). */
+  addPartitions(topic: string, partitions: number[]): Promise<void> {
+    return this.eos.addPartitionsToTransaction([{ topic, partitions: partitions.map((partition) => ({ partition })) }]);
   }
 
   /** No EndTxn is sent for a transaction that never added a partition (kafkajs skips it). */

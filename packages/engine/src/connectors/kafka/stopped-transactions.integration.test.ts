@@ -15,8 +15,8 @@ const kit = new KafkaKit(brokers);
 beforeAll(() => kit.admin.connect());
 afterAll(() => kit.close());
 
-async function writer(prefix: string, restored: KafkaSinkSnapshot[]): Promise<TransactionalWriter> {
-  const txns = await kafkajsClient({ brokers, clientId: 'stopped-it' }).transactions({ transactionTimeoutMs: 60_000 });
+async function writer(prefix: string, topic: string, restored: KafkaSinkSnapshot[]): Promise<TransactionalWriter> {
+  const txns = await kafkajsClient({ brokers, clientId: 'stopped-it' }).transactions({ transactionTimeoutMs: 60_000, topic });
   const w = new TransactionalWriter(txns, prefix, 0, 1, (e) => {
     throw e;
   });
@@ -33,7 +33,7 @@ const send = async (w: TransactionalWriter, topic: string, from: number, n: numb
  * (before the seal) and of checkpoint 2 (listing the sealed transaction).
  */
 async function stoppedRun(prefix: string, topic: string): Promise<{ before: KafkaSinkSnapshot; sealedBy: KafkaSinkSnapshot }> {
-  const w = await writer(prefix, []);
+  const w = await writer(prefix, topic, []);
   const before = w.snapshot();
   await send(w, topic, 0, 5);
   w.seal(2, Promise.resolve());
@@ -55,7 +55,7 @@ describe('an exactly-once sink stopped with a checkpoint in flight', () => {
     expect(await kit.readAll(topic, { readUncommitted: true, expect: 8 })).toHaveLength(8);
     expect(await kit.readAll(topic)).toEqual([]);
 
-    const next = await writer(prefix, [sealedBy]);
+    const next = await writer(prefix, topic, [sealedBy]);
     await next.abortOpen();
     await next.close();
     expect(values(await kit.readAll(topic, { expect: 5 }))).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
@@ -67,7 +67,7 @@ describe('an exactly-once sink stopped with a checkpoint in flight', () => {
     const { before } = await stoppedRun(prefix, topic);
     expect(before.pending).toEqual([]);
 
-    const next = await writer(prefix, [before]);
+    const next = await writer(prefix, topic, [before]);
     await send(next, topic, 100, 2);
     await next.commitAll(true);
     await next.close();
