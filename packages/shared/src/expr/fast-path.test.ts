@@ -41,6 +41,7 @@ const { int, double, bool, str } = fc.letrec<{ int: string; double: string; bool
     intLit,
     fc.tuple(tie('int'), fc.constantFrom('+', '-', '*', '/', '%'), tie('int')).map(([l, op, r]) => `(${l} ${op} ${r})`),
     tie('int').map((e) => `-(${e})`),
+    tie('double').map((e) => `int(${e})`),
     fc.tuple(tie('bool'), tie('int'), tie('int')).map(([c, l, r]) => `(${c} ? ${l} : ${r})`),
     tie('str').map((e) => `size(${e})`), // not on the fast path: the whole expression runs on cel-js
   ),
@@ -52,6 +53,7 @@ const { int, double, bool, str } = fc.letrec<{ int: string; double: string; bool
     fc.tuple(tie('double'), fc.constantFrom('+', '-', '*', '/'), tie('int')).map(([l, op, r]) => `(${l} ${op} ${r})`),
     fc.tuple(tie('int'), fc.constantFrom('+', '-', '*', '/'), tie('double')).map(([l, op, r]) => `(${l} ${op} ${r})`),
     tie('double').map((e) => `-(${e})`),
+    tie('int').map((e) => `double(${e})`),
   ),
   str: fc.oneof({ depthSize: 'small' }, fc.constantFrom('s', 't'), stringLit),
   bool: fc.oneof(
@@ -112,6 +114,8 @@ describe('expression fast path', () => {
       ['-a % b', -1],
       ['p && !q ? a : b', 7],
       ['x > 100.0 && a < 3', false],
+      ['int(x * 2.0)', 241],
+      ['double(a) / 2.0', 3.5],
     ];
     for (const [expr, want] of cases) {
       const fast = compileFastPath(astOf(expr, SCHEMA), VARS, FAST_PATH_LIMITS);

@@ -60,10 +60,10 @@ export interface FastPathLimits {
 /**
  * Builds a tree of closures from a checked CEL AST for the shapes most pipelines use: fields and
  * literals of scalar types, field selection on maps (`left.price`, `a.b.c`, `has(a.b)`),
- * comparisons, `&&`/`||`/`!`, `?:` and arithmetic on typed operands. Returns undefined
- * when any node is outside that set; the expression then always runs on cel-js. No code is
- * generated from user text: each closure is a fixed function of this file, parameterised by
- * field names and literal values.
+ * `int()`/`double()` of numbers, comparisons, `&&`/`||`/`!`, `?:` and arithmetic on typed
+ * operands. Returns undefined when any node is outside that set; the expression then always runs
+ * on cel-js. No code is generated from user text: each closure is a fixed function of these
+ * files, parameterised by field names and literal values.
  *
  * @example
  * const fast = compileFastPath(ast, new Map([['price', 'double']]), { maxString: 1 << 20, maxElements: 10_000 });
@@ -152,6 +152,7 @@ function compile(n: AstNode, vars: ReadonlyMap<string, FieldType>, fields: Field
     }
     case 'call': {
       const [name, callArgs] = args as [string, AstNode[]];
+      if ((name === 'int' || name === 'double') && callArgs.length === 1) return conversion(name, scalar(sub(callArgs[0])));
       if (name !== 'has' || callArgs.length !== 1 || callArgs[0]!.op !== '.') return undefined;
       const [operand, key] = callArgs[0]!.args as [AstNode, unknown];
       const o = sub(operand);
@@ -184,6 +185,34 @@ function compile(n: AstNode, vars: ReadonlyMap<string, FieldType>, fields: Field
       return l !== undefined && r !== undefined ? binary(n.op, l, r) : undefined;
     }
   }
+}
+
+/**
+ * `int(x)` truncates a double toward zero (`+ 0`: no -0); `double(x)` of an int is the same
+ * number. A string argument (which cel-js parses), another kind, or an int result outside the
+ * safe integers bails.
+ */
+function conversion(name: 'int' | 'double', a: (Compiled & { type: Scalar }) | undefined): Compiled | undefined {
+  if (a === undefined || a.type === 'string' || a.type === 'bool') return undefined;
+  if (name === 'int') return a.type === 'int' ? a : { type: 'int', ev: truncate(a.ev) };
+  if (a.type === 'double') return a;
+  return { type: 'double', ev: a.type === 'int' ? a.ev : numberOnly(a.ev) };
+}
+
+function truncate(a: Node): Node {
+  return (s) => {
+    const x = a(s);
+    if (typeof x !== 'number') return BAIL;
+    const t = Math.trunc(x);
+    return Number.isSafeInteger(t) ? t + 0 : BAIL;
+  };
+}
+
+function numberOnly(a: Node): Node {
+  return (s) => {
+    const x = a(s);
+    return typeof x === 'number' ? x : BAIL;
+  };
 }
 
 function isWhole(c: Compiled | undefined): c is Compiled & { type: Whole } {
