@@ -347,7 +347,13 @@ export function compileExpression(expr: string, schema: RecordSchema, options: C
     fast === undefined
       ? interpret
       : (record: Record<string, unknown>): unknown => {
-          const v = fast(record);
+          let v: unknown;
+          try {
+            v = fast(record);
+          } catch {
+            // Only a record's own accessor can throw here; cel-js reports it as an evaluation error.
+            v = BAIL;
+          }
           return v === BAIL ? interpret(record) : v;
         };
   return { source: expr, type: resultType, evaluate };

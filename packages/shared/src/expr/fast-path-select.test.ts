@@ -146,6 +146,12 @@ describe('expression fast path: selection on map values', () => {
     }
   });
 
+  it('reports a throwing accessor in a row as an evaluation error, as cel-js does', () => {
+    const left = { a: 1 };
+    Object.defineProperty(left, 'b', { enumerable: true, get: () => { throw new Error('getter failed'); } });
+    expect(() => compileExpression('left.a', SCHEMA).evaluate({ left })).toThrow(expect.objectContaining({ name: 'ExpressionEvaluationError', message: 'getter failed' }));
+  });
+
   it('never reads a nested key through the prototype chain', () => {
     const proto = Object.prototype as Record<string, unknown>;
     const e = compileExpression('left.polluted', SCHEMA);
