@@ -2,6 +2,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import type { FieldType, RecordSchema } from '../fields.js';
 import { findAstProblem, ITER_FN, RE2_MATCHES_FN, rewriteForEvaluation } from './ast-guard.js';
 import { BAIL, compileFastPath } from './fast-path.js';
+import { findInputProblem } from './input-size.js';
 import { re2Matches } from './regex.js';
 
 /**
@@ -21,6 +22,12 @@ export const EXPRESSION_LIMITS = {
   maxInputElements: 10_000,
   /** Iterations of all comprehensions (`map`, `filter`, `all`, `exists`, …) in one evaluation. */
   maxComprehensionIterations: 20_000,
+} as const;
+
+/** The input caps as the fast path applies them (a record over them goes to cel-js, which refuses it). */
+export const FAST_PATH_LIMITS = {
+  maxString: EXPRESSION_LIMITS.maxInputStringLength,
+  maxElements: EXPRESSION_LIMITS.maxInputElements,
 } as const;
 
 const CEL_RESERVED = new Set([
@@ -196,20 +203,11 @@ function collectIdentifiers(node: unknown, out: Set<string>): void {
  * `maxInputElements` list elements and map entries across the fields the expression reads.
  */
 function checkInputSize(field: string, value: unknown, left: { elements: number }): void {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'string') {
-      if (v.length > EXPRESSION_LIMITS.maxInputStringLength)
-        throw new Error(`field ${field} holds a string longer than ${EXPRESSION_LIMITS.maxInputStringLength} characters; it is not evaluated`);
-    } else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Date)) {
-      const items = Array.isArray(v) ? v : Object.values(v);
-      left.elements -= items.length;
-      if (left.elements < 0)
-        throw new Error(`the fields this expression reads hold more than ${EXPRESSION_LIMITS.maxInputElements} list elements and map entries; the record is not evaluated`);
-      for (const x of items) stack.push(x);
-    }
-  }
+  const problem = findInputProblem(value, left, EXPRESSION_LIMITS.maxInputStringLength);
+  if (problem === 'string')
+    throw new Error(`field ${field} holds a string longer than ${EXPRESSION_LIMITS.maxInputStringLength} characters; it is not evaluated`);
+  if (problem === 'elements')
+    throw new Error(`the fields this expression reads hold more than ${EXPRESSION_LIMITS.maxInputElements} list elements and map entries; the record is not evaluated`);
 }
 
 /** Converts a JS value from a record into CEL's representation (integers are BigInt there). */
@@ -344,12 +342,18 @@ export function compileExpression(expr: string, schema: RecordSchema, options: C
     }
   };
   // From the checked AST: the evaluation rewrite only touched calls, which never take the fast path.
-  const fast = options.interpretOnly ? undefined : compileFastPath(original, new Map(vars), EXPRESSION_LIMITS.maxInputStringLength);
+  const fast = options.interpretOnly ? undefined : compileFastPath(original, new Map(vars), FAST_PATH_LIMITS);
   const evaluate =
     fast === undefined
       ? interpret
       : (record: Record<string, unknown>): unknown => {
-          const v = fast(record);
+          let v: unknown;
+          try {
+            v = fast(record);
+          } catch {
+            // Only a record's own accessor can throw here; cel-js reports it as an evaluation error.
+            v = BAIL;
+          }
           return v === BAIL ? interpret(record) : v;
         };
   return { source: expr, type: resultType, evaluate };

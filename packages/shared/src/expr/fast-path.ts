@@ -1,38 +1,43 @@
 import type { FieldType } from '../fields.js';
+import { BAIL } from './fast-path-bail.js';
+import { asBool, dynLeaf, equalDyn, hasKey, negateDyn, orderDyn, select, type Node } from './fast-path-select.js';
+import { findInputProblem } from './input-size.js';
 
-/**
- * Returned by a fast evaluator when this record is outside what it handles (a field missing or
- * of another runtime type, an integer result that might overflow, a division by zero, …). The
- * caller then evaluates the record with cel-js, which gives CEL's exact result or error: the fast
- * path never decides an error case itself, so its errors are cel-js's by construction.
- */
-export const BAIL: unique symbol = Symbol('riffle.expr.bail');
+export { BAIL };
 
 /** Evaluates one record to a plain JS value (CEL ints as numbers), or {@link BAIL}. */
 export type FastEvaluator = (record: Record<string, unknown>) => unknown;
 
-/** A node of the closure tree: reads the fields loaded for the current record from `slots`. */
-type Node = (slots: unknown[]) => unknown;
-
-type Scalar = 'int' | 'double' | 'string' | 'bool';
+/** The static types of scalar operands. `dyn` is a value selected from a map: its kind is known per record. */
+type Scalar = 'int' | 'double' | 'string' | 'bool' | 'dyn';
+/** A field read as a whole (a `map` or `dyn` field): it is only selected from, or used as a `dyn` leaf. */
+type Whole = 'map' | 'raw';
+/**
+ * A compiled node and its static type. A closure returns a plain JS value of that type (an int is
+ * a safe-integer number), or BAIL. `map` and `raw` nodes return the record's own value unchanged:
+ * `map` can only be selected from, `raw` (a `dyn` field or a selection) also becomes a `dyn` leaf.
+ */
 interface Compiled {
-  type: Scalar;
+  type: Scalar | Whole;
   ev: Node;
 }
 
 /** A slot of a field the record does not have: reading it bails (cel-js reports the missing field). */
 const MISSING: unique symbol = Symbol('riffle.expr.missing');
 
+/** How a field is loaded: as a scalar of its declared type, or whole (a `map` or `dyn` field). */
+type Load = 'int' | 'double' | 'string' | 'bool' | 'whole';
+
 /** The fields one expression reads, each loaded once per record into a reused slot array. */
 class Fields {
   readonly names: string[] = [];
-  readonly types: Scalar[] = [];
+  readonly loads: Load[] = [];
 
-  slot(name: string, type: Scalar): number {
+  slot(name: string, load: Load): number {
     const i = this.names.indexOf(name);
     if (i >= 0) return i;
     this.names.push(name);
-    this.types.push(type);
+    this.loads.push(load);
     return this.names.length - 1;
   }
 }
@@ -44,37 +49,56 @@ interface AstNode {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** Limits on the input a record may bring (EXPRESSION_LIMITS' input caps). */
+export interface FastPathLimits {
+  /** Strings longer than this (anywhere in a field read) bail, so cel-js raises its input-size error. */
+  maxString: number;
+  /** More list elements and map entries than this across the whole fields read bail, likewise. */
+  maxElements: number;
+}
+
 /**
  * Builds a tree of closures from a checked CEL AST for the shapes most pipelines use: fields and
- * literals of scalar types, comparisons, `&&`/`||`/`!`, `?:` and arithmetic. Returns undefined
- * when any node is outside that set; the expression then always runs on cel-js. No code is
- * generated from user text: each closure is a fixed function of this file, parameterised by
- * field names and literal values.
+ * literals of scalar types, field selection on maps (`left.price`, `a.b.c`, `has(a.b)`),
+ * `int()`/`double()` of numbers, comparisons, `&&`/`||`/`!`, `?:` and arithmetic on typed
+ * operands. Returns undefined when any node is outside that set; the expression then always runs
+ * on cel-js. No code is generated from user text: each closure is a fixed function of these
+ * files, parameterised by field names and literal values.
  *
- * @param maxString strings longer than this (as input) bail, so cel-js raises its input-size error.
  * @example
- * const fast = compileFastPath(ast, new Map([['price', 'double']]), 1 << 20);
+ * const fast = compileFastPath(ast, new Map([['price', 'double']]), { maxString: 1 << 20, maxElements: 10_000 });
  * fast?.({ price: 120 }) // true for `price > 100.0`
  */
-export function compileFastPath(ast: unknown, vars: ReadonlyMap<string, FieldType>, maxString: number): FastEvaluator | undefined {
+export function compileFastPath(ast: unknown, vars: ReadonlyMap<string, FieldType>, limits: FastPathLimits): FastEvaluator | undefined {
   const fields = new Fields();
-  const root = compile(ast as AstNode, vars, fields);
+  const root = scalar(compile(ast as AstNode, vars, fields));
   if (root === undefined) return undefined;
-  const { names, types } = fields;
+  const { names, loads } = fields;
+  const { maxString, maxElements } = limits;
   const slots = new Array<unknown>(names.length).fill(MISSING);
+  const budget = { elements: maxElements };
   const ev = root.ev;
   return (record) => {
     // cel-js converts every field the expression names before evaluating, so a present but
-    // malformed one fails even in a branch not taken: such records all go to cel-js.
+    // malformed one fails even in a branch not taken: such records all go to cel-js. The same
+    // holds for a whole field over the input-size limits, even if only a small part is selected.
+    budget.elements = maxElements;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       if (!hasOwn.call(record, name)) {
         slots[i] = MISSING;
         continue;
       }
-      const v = clean(record[name], types[i]!, maxString);
-      if (v === BAIL) return BAIL;
-      slots[i] = v;
+      const load = loads[i]!;
+      const v = record[name];
+      if (load === 'whole') {
+        if (findInputProblem(v, budget, maxString) !== undefined) return BAIL;
+        slots[i] = v === undefined ? null : v;
+        continue;
+      }
+      const c = clean(v, load, maxString);
+      if (c === BAIL) return BAIL;
+      slots[i] = c;
     }
     return ev(slots);
   };
@@ -85,8 +109,8 @@ export function compileFastPath(ast: unknown, vars: ReadonlyMap<string, FieldTyp
  * arithmetic stays exact; `+ 0` turns -0 into 0 as BigInt does), a string at most `maxString`
  * long (cel-js refuses longer input), and every value of its declared type.
  */
-function clean(v: unknown, type: Scalar, maxString: number): unknown {
-  switch (type) {
+function clean(v: unknown, load: Exclude<Load, 'whole'>, maxString: number): unknown {
+  switch (load) {
     case 'int':
       return Number.isSafeInteger(v) ? (v as number) + 0 : BAIL;
     case 'double':
@@ -98,45 +122,123 @@ function clean(v: unknown, type: Scalar, maxString: number): unknown {
   }
 }
 
+/** An operand as a scalar: a whole `dyn` field or a selection becomes a `dyn` leaf; a whole map cannot. */
+function scalar(c: Compiled | undefined): (Compiled & { type: Scalar }) | undefined {
+  if (c === undefined || c.type === 'map') return undefined;
+  return c.type === 'raw' ? { type: 'dyn', ev: dynLeaf(c.ev) } : (c as Compiled & { type: Scalar });
+}
+
+/** A `bool` operand, or a `dyn` one checked to be a bool per record. */
+function boolean(c: Compiled | undefined): Node | undefined {
+  const s = scalar(c);
+  if (s?.type === 'bool') return s.ev;
+  return s?.type === 'dyn' ? asBool(s.ev) : undefined;
+}
+
 function compile(n: AstNode, vars: ReadonlyMap<string, FieldType>, fields: Fields): Compiled | undefined {
   const sub = (x: unknown): Compiled | undefined => compile(x as AstNode, vars, fields);
+  const args = n.args as unknown[];
   switch (n.op) {
     case 'id':
       return field(n.args as string, vars.get(n.args as string), fields);
     case 'value':
       return literal(n.args);
+    case '.':
+      return selection(sub(args[0]), args[1]);
+    case '[]': {
+      // `m["key"]` with a literal string key is the same lookup as `m.key`.
+      const key = args[1] as AstNode;
+      return key.op === 'value' ? selection(sub(args[0]), key.args) : undefined;
+    }
+    case 'call': {
+      const [name, callArgs] = args as [string, AstNode[]];
+      if ((name === 'int' || name === 'double') && callArgs.length === 1) return conversion(name, scalar(sub(callArgs[0])));
+      if (name !== 'has' || callArgs.length !== 1 || callArgs[0]!.op !== '.') return undefined;
+      const [operand, key] = callArgs[0]!.args as [AstNode, unknown];
+      const o = sub(operand);
+      return typeof key === 'string' && isWhole(o) ? { type: 'bool', ev: hasKey(o.ev, key) } : undefined;
+    }
     case '!_': {
-      const a = sub(n.args);
-      return a?.type === 'bool' ? { type: 'bool', ev: not(a.ev) } : undefined;
+      const a = boolean(sub(n.args));
+      return a === undefined ? undefined : { type: 'bool', ev: not(a) };
     }
     case '-_': {
-      const a = sub(n.args);
+      const a = scalar(sub(n.args));
       if (a?.type === 'double') return { type: 'double', ev: negateDouble(a.ev) };
+      if (a?.type === 'dyn') return { type: 'dyn', ev: negateDyn(a.ev) };
       return a?.type === 'int' ? { type: 'int', ev: negateInt(a.ev) } : undefined;
     }
     case '&&':
     case '||': {
-      const [l, r] = (n.args as unknown[]).map(sub);
-      if (l?.type !== 'bool' || r?.type !== 'bool') return undefined;
-      return { type: 'bool', ev: n.op === '&&' ? and(l.ev, r.ev) : or(l.ev, r.ev) };
+      const [l, r] = args.map((x) => boolean(sub(x)));
+      if (l === undefined || r === undefined) return undefined;
+      return { type: 'bool', ev: n.op === '&&' ? and(l, r) : or(l, r) };
     }
     case '?:': {
-      const [c, a, b] = (n.args as unknown[]).map(sub);
-      if (c?.type !== 'bool' || a === undefined || a.type !== b?.type) return undefined;
-      return { type: a.type, ev: conditional(c.ev, a.ev, b.ev) };
+      const c = boolean(sub(args[0]));
+      const [a, b] = [scalar(sub(args[1])), scalar(sub(args[2]))];
+      const type = a === undefined || b === undefined ? undefined : branchType(a.type, b.type);
+      return c === undefined || type === undefined ? undefined : { type, ev: conditional(c, a!.ev, b!.ev) };
     }
     default: {
-      const [l, r] = Array.isArray(n.args) && n.args.length === 2 ? n.args.map(sub) : [];
+      const [l, r] = Array.isArray(n.args) && n.args.length === 2 ? n.args.map((x) => scalar(sub(x))) : [];
       return l !== undefined && r !== undefined ? binary(n.op, l, r) : undefined;
     }
   }
 }
 
+/**
+ * `int(x)` truncates a double toward zero (`+ 0`: no -0); `double(x)` of an int is the same
+ * number. A string argument (which cel-js parses), another kind, or an int result outside the
+ * safe integers bails.
+ */
+function conversion(name: 'int' | 'double', a: (Compiled & { type: Scalar }) | undefined): Compiled | undefined {
+  if (a === undefined || a.type === 'string' || a.type === 'bool') return undefined;
+  if (name === 'int') return a.type === 'int' ? a : { type: 'int', ev: truncate(a.ev) };
+  if (a.type === 'double') return a;
+  return { type: 'double', ev: a.type === 'int' ? a.ev : numberOnly(a.ev) };
+}
+
+function truncate(a: Node): Node {
+  return (s) => {
+    const x = a(s);
+    if (typeof x !== 'number') return BAIL;
+    const t = Math.trunc(x);
+    return Number.isSafeInteger(t) ? t + 0 : BAIL;
+  };
+}
+
+function numberOnly(a: Node): Node {
+  return (s) => {
+    const x = a(s);
+    return typeof x === 'number' ? x : BAIL;
+  };
+}
+
+function isWhole(c: Compiled | undefined): c is Compiled & { type: Whole } {
+  return c?.type === 'map' || c?.type === 'raw';
+}
+
+function selection(operand: Compiled | undefined, key: unknown): Compiled | undefined {
+  return typeof key === 'string' && isWhole(operand) ? { type: 'raw', ev: select(operand.ev, key) } : undefined;
+}
+
+/**
+ * The type of `c ? a : b`: both the same, or `dyn` when one side is `dyn` and the other's kind is
+ * recognisable from its value (a double can be integral, which a `dyn` leaf would read as an int).
+ */
+function branchType(a: Scalar, b: Scalar): Scalar | undefined {
+  if (a === b) return a;
+  if (a === 'dyn' && b !== 'double') return 'dyn';
+  return b === 'dyn' && a !== 'double' ? 'dyn' : undefined;
+}
+
 function field(name: string, type: FieldType | undefined, fields: Fields): Compiled | undefined {
-  if (type !== 'int' && type !== 'double' && type !== 'string' && type !== 'bool') return undefined;
-  const i = fields.slot(name, type);
+  const whole = type === 'map' || type === 'dyn';
+  if (!whole && type !== 'int' && type !== 'double' && type !== 'string' && type !== 'bool') return undefined;
+  const i = fields.slot(name, whole ? 'whole' : type);
   return {
-    type,
+    type: type === 'map' ? 'map' : type === 'dyn' ? 'raw' : type,
     ev: (s) => {
       const v = s[i];
       return v === MISSING ? BAIL : v;
@@ -153,7 +255,7 @@ function literal(v: unknown): Compiled | undefined {
   if (typeof v === 'number') return { type: 'double', ev: () => v };
   if (typeof v === 'string') return { type: 'string', ev: () => v };
   if (typeof v === 'boolean') return { type: 'bool', ev: () => v };
-  return undefined;
+  return v === null ? { type: 'dyn', ev: () => null } : undefined;
 }
 
 function not(a: Node): Node {
@@ -206,8 +308,11 @@ function conditional(c: Node, a: Node, b: Node): Node {
 const EQUALITY = new Set(['==', '!=']);
 const ORDERING = new Set(['<', '<=', '>', '>=']);
 
-function binary(op: string, l: Compiled, r: Compiled): Compiled | undefined {
+function binary(op: string, l: Compiled & { type: Scalar }, r: Compiled & { type: Scalar }): Compiled | undefined {
   const numeric = isNumber(l.type) && isNumber(r.type);
+  const dyn = l.type === 'dyn' || r.type === 'dyn';
+  if (dyn && EQUALITY.has(op)) return { type: 'bool', ev: equalDyn(l.ev, r.ev, op === '!=') };
+  if (dyn && ORDERING.has(op)) return { type: 'bool', ev: orderDyn(l.ev, r.ev, ORDER_FNS[op]!) };
   if (EQUALITY.has(op)) {
     // int == double type-checks through a dyn overload; it stays on cel-js.
     if (l.type !== r.type) return undefined;
