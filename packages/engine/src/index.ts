@@ -19,5 +19,5 @@ export { SnapshotStorage } from './checkpoint/snapshot-storage.js';
 export type { SnapshotInfo } from './checkpoint/snapshot-storage.js';
 export { ensurePostgresTable } from './connectors/postgres/create-table.js';
 export type { PostgresTableOptions } from './connectors/postgres/create-table.js';
-export { listKafkaTopics, parseBrokers, previewKafkaTopic, MAX_PREVIEW_RECORDS } from './connectors/kafka/inspect.js';
+export { kafkaEndOffsets, listKafkaTopics, parseBrokers, previewKafkaTopic, MAX_PREVIEW_RECORDS } from './connectors/kafka/inspect.js';
 export type { InspectOptions, PreviewedRecord } from './connectors/kafka/inspect.js';

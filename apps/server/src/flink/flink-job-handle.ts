@@ -1,5 +1,6 @@
 import type { CheckpointStats, CompletedSnapshot, JobHandle, JobResult, RestoreReport } from '@riffle/engine';
 import { TERMINAL_STATUSES, type DeadLetter, type JobMetrics, type JobSpec, type JobStatus, type RiffleErrorInfo } from '@riffle/shared';
+import { addKafkaLag, type EndOffsetsReader } from './flink-lag.js';
 import { buildJobMetrics, smoothRates } from './flink-metrics.js';
 import {
   flinkSnapshotId,
@@ -44,6 +45,8 @@ export interface FlinkJobHandleOptions {
   onRunOver?: (over: boolean) => Promise<void>;
   /** A run restored from a snapshot says which. */
   restored?: RestoreReport;
+  /** Reads a topic's log ends, for the Kafka sources' lag per partition; without it only Flink's total (`pendingRecords`) is shown. */
+  endOffsets?: EndOffsetsReader;
   warn?: (msg: string, err: unknown) => void;
 }
 
@@ -266,7 +269,9 @@ export class FlinkJobHandle implements JobHandle {
 
   private async readMetrics(job: FlinkJobDetails, status: JobStatus): Promise<void> {
     const vertices = await readVertexSamples(this.o.rest, this.flinkJobId, job.vertices, this.metricIds);
-    const sample = buildJobMetrics({ jobId: this.id, ts: Date.now(), status, spec: this.spec, plan: this.sqlPlan, nodeVertex: this.nodeVertex ?? {}, vertices, ...(this.rateBase ? { prev: this.rateBase } : {}) });
+    const input = { spec: this.spec, plan: this.sqlPlan, nodeVertex: this.nodeVertex ?? {}, vertices };
+    let sample = buildJobMetrics({ jobId: this.id, ts: Date.now(), status, ...input, ...(this.rateBase ? { prev: this.rateBase } : {}) });
+    if (this.o.endOffsets) sample = await addKafkaLag(sample, input, this.o.endOffsets, this.o.warn);
     const { shown, base } = smoothRates(sample, this.rateBase);
     this.latest = shown;
     this.rateBase = base;

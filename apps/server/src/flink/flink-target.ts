@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EngineOptions, JobHandle } from '@riffle/engine';
+import { kafkaEndOffsets, type EngineOptions, type JobHandle } from '@riffle/engine';
 import { toJsonPath, type JobSpec, type SpecProblem } from '@riffle/shared';
 import type { Logger } from '../logger.js';
 import { FlinkJobHandle } from './flink-job-handle.js';
+import type { EndOffsetsReader } from './flink-lag.js';
 import { FlinkRest, FlinkRestError } from './flink-rest.js';
 import { createPlanTables } from './flink-tables.js';
 import { readFlinkState, writeFlinkState, type FlinkJobState } from './flink-state-file.js';
@@ -18,6 +19,8 @@ export interface FlinkTargetOptions {
   logger: Logger;
   /** How often a running job is read from Flink; default 1000 ms. */
   pollMs?: number;
+  /** Reads a topic's log ends for the Kafka sources' lag; default: from the source's brokers, 3 s budget. */
+  endOffsets?: EndOffsetsReader;
 }
 
 /** The spec cannot run on Flink: the compiler's issues as spec problems (400 with JSON paths). */
@@ -177,6 +180,7 @@ export class FlinkTarget {
       rest: this.rest,
       ...(this.o.pollMs === undefined ? {} : { pollMs: this.o.pollMs }),
       ...(restored ? { restored } : {}),
+      endOffsets: this.o.endOffsets ?? ((brokers, topic) => kafkaEndOffsets(brokers, topic, { timeoutMs: 3000 })),
       onSnapshots: (found, discarded) => {
         Object.assign(state.snapshots, found);
         for (const id of discarded) delete state.snapshots[id];

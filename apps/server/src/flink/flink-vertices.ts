@@ -11,7 +11,7 @@ export interface FlinkVertex {
 }
 
 /** Operator metrics Riffle asks for, by the last segment of their id. */
-const WANTED = /\.(numRecordsIn|numRecordsOut|currentOutputWatermark|pendingRecords)$/;
+const WANTED = /\.(numRecordsIn|numRecordsOut|currentOutputWatermark|pendingRecords|currentOffset)$/;
 
 /** A vertex's metric ids as last listed, and when. */
 export type MetricIdCache = Map<string, { ids: string[]; at: number }>;

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useEditor } from '../hooks/useEditor';
 import { useNodeSample } from '../hooks/useNodeSample';
 import { formatCell } from '../lib/format';
+import { previewEmptyMessage } from '../lib/preview-message';
 
 const MAX_ROWS = 200;
 const EMPTY: readonly unknown[] = [];
@@ -27,6 +28,7 @@ const cellOf = (r: unknown, c: string) => (isRecord(r) ? r[c] : c === 'value' ? 
 export function PreviewTable() {
   const nodes = useEditor((s) => s.graph.nodes);
   const previews = useEditor((s) => s.job.previews);
+  const target = useEditor((s) => s.graph.config?.target ?? 'embedded');
   const sinks = useMemo(() => {
     const ids = new Set(nodes.filter((n) => n.kind === 'sink.collect').map((n) => n.id));
     for (const id of Object.keys(previews)) ids.add(id);
@@ -78,7 +80,11 @@ export function PreviewTable() {
           </tbody>
         </table>
         {rows.length === 0 && sample && <p className="muted empty">{sample.error ?? `Waiting for records from ${sample.nodeId}…`}</p>}
-        {rows.length === 0 && !sample && <p className="muted empty">{sinks.length === 0 ? 'Add a Preview sink to see records here.' : 'Records reaching the preview sink appear here while the job runs.'}</p>}
+        {rows.length === 0 && !sample && (
+          <p className="muted empty" data-testid="preview-empty">
+            {previewEmptyMessage({ target, sinkCount: sinks.length })}
+          </p>
+        )}
       </div>
     </section>
   );

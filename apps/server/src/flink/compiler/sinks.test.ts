@@ -61,6 +61,12 @@ describe('sinks → tables and one statement set', () => {
     expect(JSON.stringify(created.plan.tables)).not.toContain('secret');
   });
 
+  it('sink.file: the plan says a savepoint restores at the same parallelism only', () => {
+    const r = withSink({ id: 'files', kind: 'sink.file', params: { path: '/data/out' } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.plan.notes).toContainEqual(expect.stringMatching(/^files: on Flink a savepoint of a job with a file sink restores at the same parallelism only/));
+  });
+
   it('sink.collect becomes a blackhole table, and the plan says the preview stays empty', () => {
     const r = withSink({ id: 'preview', kind: 'sink.collect', params: {} });
     if (!r.ok) throw new Error(JSON.stringify(r.issues));

@@ -84,6 +84,21 @@ export async function previewKafkaTopic(brokers: readonly string[], topic: strin
   });
 }
 
+/**
+ * The log end of each partition of `topic` (the high watermark: the offset the next record gets,
+ * records of open transactions included), for consumer lag read from outside a job (e.g. a Flink
+ * run's, whose positions Flink reports). Bounded in time like the other inspections:
+ * `kafka_unreachable` when the brokers do not answer.
+ * @example
+ * const ends = await kafkaEndOffsets(['localhost:9092'], 'clicks'); // Map { 0 => 1200, 1 => 1187 }
+ */
+export async function kafkaEndOffsets(brokers: readonly string[], topic: string, opts: InspectOptions = {}): Promise<Map<number, number>> {
+  return withClient(brokers, opts, async (client, track) => {
+    const admin = track(await client.admin());
+    return new Map((await admin.offsets(topic)).map((o) => [o.partition, o.high]));
+  });
+}
+
 function previewed(partition: number, r: { offset: number; timestamp: number; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | undefined> }): PreviewedRecord {
   let truncated = false;
   const cut = (b: Buffer | null) => {
