@@ -34,7 +34,7 @@ const doubleLit = fc
 const stringLit = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('', 'a', 'é', '😀', 'Z')).map((v) => JSON.stringify(v));
 
 /** CEL text of a random expression of each type, built from fields, literals and operators. */
-const { int, double, bool, str } = fc.letrec<{ int: string; double: string; bool: string; str: string }>((tie) => ({
+const { int, double, bool } = fc.letrec<{ int: string; double: string; bool: string; str: string }>((tie) => ({
   int: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.constantFrom('a', 'b'),
