@@ -50,12 +50,14 @@ describe('a slow sink against a fast source (T9)', () => {
         code: 'checkpoints_failing',
         message: expect.stringMatching(new RegExp(`${TOLERABLE + 1} consecutive checkpoints failed .*tolerableFailures is ${TOLERABLE}.*timed out`)),
       });
-      // The restarted run processes records again (counters are per run).
+      // A restarted run processes records again (counters are per run). Any record will do: on a
+      // loaded machine (CI runs other suites beside this one) a run's workers may take most of its
+      // few seconds before the checkpoints fail it again to start, so a run may see only a few.
       const sink = () => job.metrics().operators.find((o) => o.nodeId === 'out')?.recordsIn ?? 0;
-      await until(() => (job.status === 'running' || job.status === 'checkpointing') && sink() > 20, 60_000);
+      await until(() => (job.status === 'running' || job.status === 'checkpointing') && sink() > 0, 90_000);
     } finally {
       await job.stop();
     }
     expect((await job.done).status).toBe('stopped');
-  }, 120_000);
+  }, 180_000);
 });
