@@ -64,11 +64,21 @@ export function offlineCounts(seed: number, count: number, ratePerSec: number, k
   return m;
 }
 
-/** Polls `cond` (which may be async) every 50 ms until it holds; fails naming `what` after `timeoutMs`. */
-export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/**
+ * Polls `probe` (which may be async) every 50 ms until it returns a value (not undefined or false)
+ * and returns it; after `timeoutMs` fails naming `what`, with `detail()` appended when given.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  detail?: () => string,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${detail?.() ?? ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

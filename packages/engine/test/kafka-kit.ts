@@ -11,6 +11,10 @@ import { startKafka, type KafkaBroker, type StartKafkaOptions } from '../../../s
 import type { JobHandle } from '../src/api.js';
 import { SnapshotStorage } from '../src/checkpoint/snapshot-storage.js';
 import { kafkajsClient } from '../src/connectors/kafka/kafkajs-client.js';
+import { waitFor } from './helpers.js';
+
+/** Polls until a condition holds (the engine tests' one helper for it; kept importable from here). */
+export { waitFor };
 
 export const uniq = (name: string): string => `${name}-${randomUUID().slice(0, 8)}`;
 
@@ -149,17 +153,8 @@ export class KafkaKit {
 }
 
 /** Polls `probe` until it returns a value; on timeout the error includes the job's state. */
-export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000, job?: JobHandle): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) {
-      const state = job === undefined ? '' : `; job ${job.status} ${JSON.stringify(job.error ?? job.metrics().operators)}`;
-      throw new Error(`timed out waiting for ${what}${state}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000, job?: JobHandle): Promise<T> {
+  return waitFor(what, probe, timeoutMs, job === undefined ? undefined : () => `; job ${job.status} ${JSON.stringify(job.error ?? job.metrics().operators)}`);
 }
 
 export function nodeMetrics(job: JobHandle, nodeId: string) {
@@ -247,15 +242,6 @@ export function runChild(o: { spec: unknown; dir: string; jobId: string; restore
 /** The newest checkpoint with valid `_metadata` (what a restart restores), or undefined. */
 export async function latestCheckpoint(dir: string, jobId: string): Promise<string | undefined> {
   return (await new SnapshotStorage(dir, jobId).loadLatestCheckpoint((skipped) => console.log(`checkpoint ${skipped.id} skipped: ${JSON.stringify(skipped)}`)))?.id;
-}
-
-/** Waits (polling, generous timeout) for a condition that a child process makes true. */
-export async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /**

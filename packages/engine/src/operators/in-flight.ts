@@ -22,10 +22,6 @@ export class InFlightWrites {
     const n = this.writes.length;
     return n < this.max ? undefined : this.writes[n - this.max];
   }
-
-  get size(): number {
-    return this.writes.length;
-  }
 }
 
 function noop(): void {}
