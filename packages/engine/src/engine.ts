@@ -7,6 +7,7 @@ import { LATEST, resolveRestore, type RestoreFrom } from './checkpoint/restore-l
 import { SnapshotStorage } from './checkpoint/snapshot-storage.js';
 import type { EngineLogger, EngineOptions, JobHandle } from './api.js';
 import { InvalidSpecError } from './errors.js';
+import { loadJobModules } from './job-modules.js';
 import { OPERATORS } from './operators/registry.js';
 import { buildLogicalGraph } from './plan/logical-graph.js';
 import { buildPhysicalPlan } from './plan/physical-plan.js';
@@ -102,6 +103,8 @@ async function launchRun(
     };
   }
   const state = await stateBackendOf(valid.config.stateBackend, options.checkpointDir, options.stateDir, options.stateCacheKeys);
+  // Worker threads load them themselves; in-process runs build their operators here.
+  if (!threads) await loadJobModules(valid.nodes.map((n) => n.kind), state?.kind);
   const job = threads
     ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing, state)
     : new Job(jobId, valid, plan, baseDir, logger, checkpointing, options.stateClock === undefined ? state : { ...(state ?? { kind: 'heap' }), now: options.stateClock });

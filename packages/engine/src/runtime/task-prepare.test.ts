@@ -1,13 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { harness } from '../../test/harness.js';
+import { loadJobModules } from '../job-modules.js';
 import { ReduceOperator } from '../operators/reduce.js';
 import type { DiskKeyedStateBackend } from '../state/disk-backend.js';
 import type { Batch } from './batch.js';
 import { OperatorInput } from './chain-collectors.js';
 import { Task } from './task.js';
+
+// A run loads the disk backend before building operators; these tests build one themselves.
+beforeAll(() => loadJobModules([], 'disk'));
 
 const closing: Array<() => Promise<void>> = [];
 afterEach(async () => {

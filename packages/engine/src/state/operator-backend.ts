@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { keyGroupRange } from '../key-groups.js';
+import { jobModule } from '../job-modules.js';
 import type { OperatorContext } from '../operator.js';
-import { DiskKeyedStateBackend } from './disk-backend.js';
 import { HeapKeyedStateBackend } from './heap-backend.js';
 import type { KeyedStateBackend } from './keyed-state-backend.js';
 
@@ -27,5 +27,5 @@ export function keyedBackendFor(ctx: OperatorContext, now?: () => number): Keyed
   if (config?.kind !== 'disk') return new HeapKeyedStateBackend(options);
   // Node ids are folder-safe (NODE_ID_RE); the subtask index keeps parallel instances apart.
   const dir = join(config.dir, `${ctx.nodeId}-${ctx.subtaskIndex}`);
-  return new DiskKeyedStateBackend({ ...options, dir, ...(config.cacheKeys !== undefined ? { cacheKeys: config.cacheKeys } : {}) });
+  return new (jobModule('diskBackend').DiskKeyedStateBackend)({ ...options, dir, ...(config.cacheKeys !== undefined ? { cacheKeys: config.cacheKeys } : {}) });
 }
