@@ -34,3 +34,26 @@ describe('FlinkJobHandle.stop with Flink unreachable', () => {
     h.detach();
   });
 });
+
+describe('FlinkJobHandle polling an unreachable Flink', () => {
+  it('writes "could not read the Flink job" once, not once per poll', async () => {
+    const rest = new FlinkRest(`http://127.0.0.1:${await closedPort()}`);
+    let reads = 0;
+    const get = rest.get.bind(rest);
+    rest.get = ((path: string) => (reads++, get(path))) as typeof rest.get;
+    const warned: string[] = [];
+    const h = new FlinkJobHandle({
+      id: 'j2',
+      spec: { specVersion: 1, name: 'x', nodes: [], edges: [] } as unknown as JobSpec,
+      flinkJobId: 'b'.repeat(32),
+      plan: {} as FlinkSqlPlan,
+      rest,
+      pollMs: 10,
+      warn: (msg) => void warned.push(msg),
+    });
+    await h.start();
+    while (reads < 6) await new Promise((r) => setTimeout(r, 10));
+    h.detach();
+    expect(warned).toEqual(['could not read the Flink job']);
+  });
+});

@@ -1,6 +1,7 @@
 import type { CheckpointStats, CompletedSnapshot, JobHandle, JobResult, RestoreReport } from '@riffle/engine';
 import { TERMINAL_STATUSES, type DeadLetter, type JobMetrics, type JobSpec, type JobStatus, type RiffleErrorInfo } from '@riffle/shared';
 import { addKafkaLag, type EndOffsetsReader } from './flink-lag.js';
+import { quietRepeats, type Warn } from './repeated-warnings.js';
 import { buildJobMetrics, smoothRates } from './flink-metrics.js';
 import {
   flinkSnapshotId,
@@ -47,7 +48,7 @@ export interface FlinkJobHandleOptions {
   restored?: RestoreReport;
   /** Reads a topic's log ends, for the Kafka sources' lag per partition; without it only Flink's total (`pendingRecords`) is shown. */
   endOffsets?: EndOffsetsReader;
-  warn?: (msg: string, err: unknown) => void;
+  warn?: Warn;
 }
 
 /**
@@ -85,8 +86,11 @@ export class FlinkJobHandle implements JobHandle {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private ended = false;
+  /** `o.warn` with repeats of a message kept quiet for a while (the reads repeat every second). */
+  private readonly warn: Warn | undefined;
 
   constructor(private readonly o: FlinkJobHandleOptions) {
+    this.warn = o.warn === undefined ? undefined : quietRepeats(o.warn);
     this.id = o.id;
     this.spec = o.spec;
     this.flinkJobId = o.flinkJobId;
@@ -201,7 +205,7 @@ export class FlinkJobHandle implements JobHandle {
         await this.readCheckpoints();
       } catch (err) {
         // The snapshot completed; a failed read of the statistics only costs the size in the answer.
-        this.o.warn?.('could not read the Flink checkpoint statistics', err);
+        this.warn?.('could not read the Flink checkpoint statistics', err);
       }
       const c = this.history.find((h) => match(h) && h.status !== 'in_progress');
       if (c || Date.now() > deadline) return c;
@@ -246,7 +250,7 @@ export class FlinkJobHandle implements JobHandle {
     } catch (err) {
       if (err instanceof FlinkRestError && err.code === 'flink_not_found') {
         this.end('failed', { code: 'flink_job_lost', message: `the Flink cluster no longer knows job ${this.flinkJobId} (was it restarted?); restore the job from a savepoint or submit it again`, domain: 'external', retryable: false });
-      } else this.o.warn?.('could not read the Flink job', err);
+      } else this.warn?.('could not read the Flink job', err);
       return;
     }
     const status = riffleStatus(job.state, job.vertices.map((v) => v.status), { stopping: this.stopping });
@@ -256,7 +260,7 @@ export class FlinkJobHandle implements JobHandle {
       if (status === 'running' || (status === 'stopping' && !FLINK_TERMINAL.has(job.state))) await this.readMetrics(job, status);
       await this.readCheckpoints();
     } catch (err) {
-      this.o.warn?.('could not read the Flink job metrics', err);
+      this.warn?.('could not read the Flink job metrics', err);
     }
     if (FLINK_TERMINAL.has(job.state)) this.end(status, job.state === 'FAILED' || job.state === 'SUSPENDED' ? await this.failureOf(job.state) : undefined);
     else this.setStatus(status);
@@ -271,7 +275,7 @@ export class FlinkJobHandle implements JobHandle {
     const vertices = await readVertexSamples(this.o.rest, this.flinkJobId, job.vertices, this.metricIds);
     const input = { spec: this.spec, plan: this.sqlPlan, nodeVertex: this.nodeVertex ?? {}, vertices };
     let sample = buildJobMetrics({ jobId: this.id, ts: Date.now(), status, ...input, ...(this.rateBase ? { prev: this.rateBase } : {}) });
-    if (this.o.endOffsets) sample = await addKafkaLag(sample, input, this.o.endOffsets, this.o.warn);
+    if (this.o.endOffsets) sample = await addKafkaLag(sample, input, this.o.endOffsets, this.warn);
     const { shown, base } = smoothRates(sample, this.rateBase);
     this.latest = shown;
     this.rateBase = base;
@@ -317,7 +321,7 @@ export class FlinkJobHandle implements JobHandle {
       }
       c.alignmentMs = alignmentMs;
     } catch (err) {
-      this.o.warn?.(`could not read the details of Flink checkpoint ${c.id}`, err);
+      this.warn?.(`could not read the details of Flink checkpoint ${c.id}`, err);
     }
   }
 
