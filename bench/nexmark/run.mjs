@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventLine, NexmarkGenerator } from '../../packages/engine/dist/nexmark/generator.js';
 import { rowsHash, UPSERT_KEYS } from './rows-hash.mjs';
@@ -137,7 +137,8 @@ for (const r of results) {
       `${pad(latencyText(r.riffle), 13)}${pad(latencyText(r.flink), 13)}${pad(ms(r.riffle.peakRssMb), 15)}${pad(ms(r.flink.peakRssMb), 14)}  ${r.outputsEqual ? 'equal' : 'DIFFER'}`,
   );
 }
-const resultsFile = join(ROOT, opt.results);
+// Relative to the repository root; an absolute path stays as it is.
+const resultsFile = resolve(ROOT, opt.results);
 mkdirSync(dirname(resultsFile), { recursive: true });
 const report = { date: new Date().toISOString(), machine: { cores: cpus().length, cpu: cpus()[0]?.model, load: readFileSync('/proc/loadavg', 'utf8').trim() }, events, rate, rounds, generator, results, failures };
 writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
