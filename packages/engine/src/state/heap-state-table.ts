@@ -114,6 +114,23 @@ export class HeapStateTable implements StateTable {
     }
   }
 
+  forEachEntry(keyGroup: number, fn: (key: unknown, ns: Namespace, value: unknown, writtenAt: number | undefined) => void): void {
+    const ids = this.groups[keyGroup - this.firstKeyGroup];
+    if (ids === undefined) return;
+    const ttlMs = this.ttl?.ttlMs;
+    const now = ttlMs === undefined ? 0 : this.now();
+    const each = (key: unknown, ns: Namespace, v: unknown): void => {
+      if (ttlMs === undefined) fn(key, ns, v, undefined);
+      else if (now - (v as Stamped).t < ttlMs) fn(key, ns, (v as Stamped).v, (v as Stamped).t);
+    };
+    for (const id of ids) {
+      const e = this.entries_[id]!;
+      const key = this.keys.keyOf(id);
+      if (!e.empty) each(key, e.ns, e.v);
+      if (e.more !== undefined) for (const [ns, v] of e.more) each(key, ns, v);
+    }
+  }
+
   private *live(key: unknown, ns: Namespace, v: unknown, now: number): Iterable<TableEntry> {
     if (this.ttl === undefined) yield [key, ns, v, undefined];
     else if (now - (v as Stamped).t < this.ttl.ttlMs) yield [key, ns, (v as Stamped).v, (v as Stamped).t];

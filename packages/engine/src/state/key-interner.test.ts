@@ -55,6 +55,26 @@ describe('KeyInterner', () => {
 });
 
 describe('HeapStateTable by key id', () => {
+  it('forEachEntry visits what entries yields: every namespace, expired entries left out, write times kept', () => {
+    let now = 1000;
+    const t = new HeapStateTable(0, 4, { ttlMs: 100, updateOnRead: false }, () => now);
+    for (const ns of [1, 2, null]) t.put(1, 'a', ns, `a${String(ns)}`);
+    now = 1050;
+    t.put(1, 'b', 'w', 'bw');
+    t.put(3, 'c', null, 'c'); // another key group
+    t.remove(1, 'a', 1);
+    now = 1120; // a's entries (written at 1000) have expired, b's (1050) have not
+    const visited: unknown[] = [];
+    t.forEachEntry(1, (...e) => visited.push(e));
+    expect(visited).toEqual([...t.entries(1)]);
+    expect(visited).toEqual([['b', 'w', 'bw', 1050]]);
+    now = 1060;
+    const all: unknown[] = [];
+    t.forEachEntry(1, (...e) => all.push(e));
+    expect(all).toEqual([...t.entries(1)]);
+    expect(all).toHaveLength(3);
+  });
+
   it('keeps several namespaces per key, inline and spilled, and lists them for snapshots', () => {
     const keys = new KeyInterner();
     const t = new HeapStateTable(0, 4, undefined, () => 0, keys);

@@ -11,7 +11,7 @@ import { KeyInterner } from './key-interner.js';
 import type { KeyGroupSnapshot, StateMetrics } from './snapshot-format.js';
 import { estimateBytes } from './size-estimate.js';
 import { AggregatingState, ListState, MapState, ReducingState, ValueState, type KeyContext } from './state-handles.js';
-import type { StateTable, TableEntry } from './state-table.js';
+import type { Namespace, StateTable, TableEntry } from './state-table.js';
 
 export interface KeyedStateBackendOptions {
   maxParallelism: number;
@@ -133,10 +133,12 @@ export abstract class KeyedStateBackend implements KeyContext {
     const states: KeyGroupSnapshot['states'] = {};
     for (const [name, { d, table }] of this.tables) {
       const rows: KeyGroupSnapshot['states'][string] = [];
-      for (const [key, ns, value, writtenAt] of table.entries(keyGroup)) {
+      const add = (key: unknown, ns: Namespace, value: unknown, writtenAt: number | undefined): void => {
         const plain = d.kind === 'map' ? [...(value as Map<unknown, unknown>)] : d.serializer ? d.serializer.toPlain(value) : value;
         rows.push(writtenAt === undefined ? [key, ns, plain] : [key, ns, plain, writtenAt]);
-      }
+      };
+      if (table.forEachEntry !== undefined) table.forEachEntry(keyGroup, add);
+      else for (const [key, ns, value, writtenAt] of table.entries(keyGroup)) add(key, ns, value, writtenAt);
       if (rows.length > 0) states[name] = rows;
     }
     return { keyGroup, states };

@@ -25,6 +25,12 @@ export interface StateTable {
   remove(keyGroup: number, key: unknown, ns: Namespace, keyId?: number): void;
   /** Every live entry of one key group. */
   entries(keyGroup: number): Iterable<TableEntry>;
+  /**
+   * Optional: {@link entries} as a callback per entry, with no iterator or entry array per entry.
+   * A checkpoint of the heap walks every entry while the task waits at the barrier: 1M entries
+   * through nested generators took ~1.3 s of it.
+   */
+  forEachEntry?(keyGroup: number, fn: (key: unknown, ns: Namespace, value: unknown, writtenAt: number | undefined) => void): void;
   /** Namespaces holding state for a key (e.g. the open windows of a key). */
   namespaces(keyGroup: number, key: unknown, keyId?: number): Namespace[];
   /** Puts a restored entry back, keeping its write time. */
