@@ -81,7 +81,7 @@ export class BatchChannel<P = Uint8Array> implements OutputChannel {
     if (i === 0 && this.marks.length === 0) this.openedAt = performance.now();
     this.values[i] = value;
     this.timestamps[i] = timestamp;
-    if (this.keys !== null) this.keys.push(key);
+    if (this.keys !== null) this.keys[i] = key;
     else if (typeof key === 'number' && (this.hasKeys || i === 0)) {
       this.numberKeys[i] = key;
       this.hasKeys = true;
@@ -95,7 +95,7 @@ export class BatchChannel<P = Uint8Array> implements OutputChannel {
    * to a plain array (before the first defined key they were all undefined).
    */
   private keysToArray(i: number, key: unknown): void {
-    const keys = new Array<unknown>(i + 1);
+    const keys = new Array<unknown>(this.batchRecords);
     for (let j = 0; j < i; j++) keys[j] = this.hasKeys ? this.numberKeys[j] : undefined;
     keys[i] = key;
     this.keys = keys;
@@ -146,8 +146,10 @@ export class BatchChannel<P = Uint8Array> implements OutputChannel {
     // A batch sealed early (linger, barrier, end) keeps only its records.
     if (n < values.length) values.length = n;
     let keys: ArrayLike<unknown> | null = null;
-    if (this.keys !== null) keys = this.keys;
-    else if (this.hasKeys) keys = this.numberKeys.subarray(0, n);
+    if (this.keys !== null) {
+      if (n < this.keys.length) this.keys.length = n;
+      keys = this.keys;
+    } else if (this.hasKeys) keys = this.numberKeys.subarray(0, n);
     const batch: Batch = { values, timestamps: this.timestamps.subarray(0, n), keys, marks: this.marks, end };
     if (barrier !== undefined) batch.barrier = barrier;
     const payload = this.pack(batch);
