@@ -27,7 +27,7 @@ describe('batch channel', () => {
   it('sends only against credit, holds sealed batches and reports blocked until credit returns', () => {
     const sent: Batch[] = [];
     const ch = new BatchChannel(encodeBatch, (bytes) => sent.push(decodeBatch(bytes)), 2, 2);
-    for (let i = 0; i < 8; i++) ch.writeRecord({ i }, 0, undefined);
+    for (let i = 0; i < 8; i++) ch.writeRecord({ i }, 100 + i, i < 6 ? undefined : i);
     expect(sent).toHaveLength(2);
     expect(ch.blocked).toBe(true);
     expect(ch.bufferedRecords).toBe(8);
@@ -39,7 +39,10 @@ describe('batch channel', () => {
     expect(sent).toHaveLength(4);
     expect(ch.blocked).toBe(false);
     expect(sent.flatMap((b) => b.values.map((v) => v.i))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Batches that waited for credit kept their own timestamps and keys (they were encoded when sealed).
+    expect(sent.flatMap((b) => Array.from(b.timestamps))).toEqual([100, 101, 102, 103, 104, 105, 106, 107]);
     expect(sent[0]!.keys).toBeNull();
+    expect(Array.from(sent[3]!.keys!)).toEqual([6, 7]);
   });
 
   it('gives each batch its own keys and timestamps although the channel reuses their arrays: numbers, strings, missing keys, -0', () => {
