@@ -5,11 +5,14 @@
 // nothing is late and p=1 and p=2 must emit the same windows: the bench compares them.
 // A "map (previewed)" row runs the map scenario with the live preview of its map node on
 // (`job.sample`), to show what watching a node costs (an unwatched node costs nothing).
+// Rows on worker threads also print where their CPU went (worker threads, V8's compiler and GC
+// helper threads, main thread; Linux only), to read against the in-process row.
 // Then latency runs (window-latency.js): the 100k-key sliding window at a fixed offered rate below
 // capacity (p=1) on the heap and on the disk backend, p50/p99 end-to-end latency, state bytes per key.
 // The 100k-key sliding window runs again on the disk state backend (LevelDB, 16k keys per
 // subtask cached on the heap): its events/s next to the heap's, its output compared with the
 // heap's, and its state bytes per key (heap-equivalent estimate and LevelDB's folder on disk).
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -105,6 +108,7 @@ async function measure(name, steps, run, stateBackend = 'heap', previewNode = un
   const t0 = performance.now();
   // CPU time of the whole process (every thread): on a loaded machine steadier than wall time.
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
   // Peak state while it runs: keys and heap-equivalent bytes from the metrics, LevelDB's folder size.
   const peak = { keys: 0, bytes: 0, diskBytes: 0 };
   let sampling = Promise.resolve();
@@ -118,6 +122,7 @@ async function measure(name, steps, run, stateBackend = 'heap', previewNode = un
   const result = await job.done;
   const secs = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const split = cpuSplit(threads0, threadCpu(), (cpu.user + cpu.system) * 1000);
   clearInterval(sampler);
   await sampling;
   if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
@@ -142,10 +147,41 @@ async function measure(name, steps, run, stateBackend = 'heap', previewNode = un
     seconds: Number(secs.toFixed(3)),
     eventsPerSec: Math.round(N / secs),
     cpuNsPerEvent: Math.round(((cpu.user + cpu.system) * 1000) / N),
+    ...(split === undefined ? {} : { cpuNsPerEventByThread: Object.fromEntries(Object.entries(split).map(([k, ns]) => [k, Math.round(ns / N)])) }),
     recordsOut: out,
     lateRecordsDropped: late,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
+}
+
+/** CPU nanoseconds of each thread of this process (Linux; undefined elsewhere). */
+function threadCpu() {
+  try {
+    const m = new Map();
+    for (const t of readdirSync('/proc/self/task')) {
+      try {
+        m.set(Number(t), Number(readFileSync(`/proc/self/task/${t}/schedstat`, 'utf8').split(' ')[0]));
+      } catch {
+        // The thread exited between the listing and the read.
+      }
+    }
+    return m;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a run's CPU went: this (main) thread, the threads that outlive the run (V8's compiler and
+ * GC helper threads, libuv's pool), and the rest, which is the job's worker threads (gone by the
+ * end, so counted as what remains of the process total).
+ */
+function cpuSplit(start, end, totalNs) {
+  if (start === undefined || end === undefined) return undefined;
+  const main = end.get(process.pid) - start.get(process.pid);
+  let helpers = 0;
+  for (const [tid, ns] of end) if (tid !== process.pid) helpers += ns - (start.get(tid) ?? 0);
+  return { main, helpers, workers: Math.max(0, totalNs - main - helpers) };
 }
 
 /**
@@ -194,6 +230,11 @@ for (const r of rows) {
   console.log(
     `${r.scenario.padEnd(32)} ${String(r.parallelism).padStart(1)}  ${r.runtime.padEnd(11)} ${r.eventsPerSec.toLocaleString('en-US').padStart(11)}  ${r.seconds.toFixed(2).padStart(8)}  ${String(r.cpuNsPerEvent).padStart(12)}  ${r.recordsOut.toLocaleString('en-US').padStart(15)}  ${String(r.peakRssMB).padStart(11)}`,
   );
+}
+// Where the CPU of each worker-thread row went (compare with the in-process row of the same scenario).
+for (const r of rows.filter((x) => x.runtime === 'threads' && x.cpuNsPerEventByThread !== undefined)) {
+  const { workers, helpers, main } = r.cpuNsPerEventByThread;
+  console.log(`cpu ${r.scenario} p=${r.parallelism} threads: ${workers} ns/event in worker threads, ${helpers} in V8/libuv helper threads (JIT compilation, GC), ${main} on the main thread`);
 }
 // Skew and scaling of each keyed scenario: p=2 can at best divide the busiest subtask's share.
 for (const r of rows.filter((x) => x.recordsPerSubtask !== undefined)) {

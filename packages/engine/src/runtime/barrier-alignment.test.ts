@@ -129,7 +129,7 @@ describe('barrier alignment', () => {
 describe('barriers in worker batches', () => {
   it('a barrier seals the open batch (even an empty one), survives encoding, and reaches the task after the batch records', () => {
     const sent: Batch[] = [];
-    const ch = new BatchChannel((b) => void sent.push(decodeBatch(encodeBatch(b))), 1);
+    const ch = new BatchChannel(encodeBatch, (bytes) => void sent.push(decodeBatch(bytes)), 1);
     ch.writeRecord({ v: 1 }, 1, undefined);
     ch.writeWatermark(5);
     ch.writeBarrier(7); // sent at once (one credit)

@@ -12,7 +12,7 @@ function elements(b: Batch): unknown[] {
 describe('batch channel', () => {
   it('keeps watermarks and end-of-input in order with the records, across encoding', () => {
     const sent: Batch[] = [];
-    const ch = new BatchChannel((b) => sent.push(decodeBatch(encodeBatch(b))), 4, 3);
+    const ch = new BatchChannel(encodeBatch, (bytes) => sent.push(decodeBatch(bytes)), 4, 3);
     ch.writeWatermark(1);
     ch.writeRecord({ a: 1 }, 10, 'x');
     ch.writeWatermark(2);
@@ -26,8 +26,8 @@ describe('batch channel', () => {
 
   it('sends only against credit, holds sealed batches and reports blocked until credit returns', () => {
     const sent: Batch[] = [];
-    const ch = new BatchChannel((b) => sent.push(b), 2, 2);
-    for (let i = 0; i < 8; i++) ch.writeRecord({ i }, 0, undefined);
+    const ch = new BatchChannel(encodeBatch, (bytes) => sent.push(decodeBatch(bytes)), 2, 2);
+    for (let i = 0; i < 8; i++) ch.writeRecord({ i }, 100 + i, i < 6 ? undefined : i);
     expect(sent).toHaveLength(2);
     expect(ch.blocked).toBe(true);
     expect(ch.bufferedRecords).toBe(8);
@@ -39,7 +39,37 @@ describe('batch channel', () => {
     expect(sent).toHaveLength(4);
     expect(ch.blocked).toBe(false);
     expect(sent.flatMap((b) => b.values.map((v) => v.i))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Batches that waited for credit kept their own timestamps and keys (they were encoded when sealed).
+    expect(sent.flatMap((b) => Array.from(b.timestamps))).toEqual([100, 101, 102, 103, 104, 105, 106, 107]);
     expect(sent[0]!.keys).toBeNull();
+    expect(Array.from(sent[3]!.keys!)).toEqual([6, 7]);
+  });
+
+  it('gives each batch its own keys and timestamps although the channel reuses their arrays: numbers, strings, missing keys, -0', () => {
+    const sent: Batch[] = [];
+    const ch = new BatchChannel(encodeBatch, (bytes) => sent.push(decodeBatch(bytes)), 100, 3);
+    const keysOf = (b: Batch) => (b.keys === null ? null : Array.from(b.keys));
+    // Full batches: numbers (one of them -0), then a string after numbers.
+    ch.writeRecord({ i: 0 }, 10, 1);
+    ch.writeRecord({ i: 1 }, 11, -0);
+    ch.writeRecord({ i: 2 }, 12, 3);
+    ch.writeRecord({ i: 3 }, 13, 4);
+    ch.writeRecord({ i: 4 }, 14, 'five');
+    ch.writeRecord({ i: 5 }, 15, true);
+    // Undefined keys only (a non-keyed stream), then a number after an undefined one.
+    ch.writeRecord({ i: 6 }, 16, undefined);
+    ch.writeRecord({ i: 7 }, 17, undefined);
+    ch.writeRecord({ i: 8 }, 18, undefined);
+    ch.writeRecord({ i: 9 }, 19, undefined);
+    ch.writeRecord({ i: 10 }, 20, 7);
+    ch.writeRecord({ i: 11 }, 21, undefined);
+    // A barrier seals a batch early: one record, nothing left over from the full batches before.
+    ch.writeRecord({ i: 12 }, 22, 8);
+    ch.writeBarrier(1);
+    expect(sent.map((b) => b.values.map((v) => v.i))).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [12]]);
+    expect(sent.map((b) => Array.from(b.timestamps))).toEqual([[10, 11, 12], [13, 14, 15], [16, 17, 18], [19, 20, 21], [22]]);
+    expect(sent.map(keysOf)).toEqual([[1, -0, 3], [4, 'five', true], null, [undefined, 7, undefined], [8]]);
+    expect(Object.is(sent[0]!.keys![1], -0)).toBe(true);
   });
 });
 

@@ -77,6 +77,11 @@ export class ColumnWriter {
     this.ensure(start + 8 * n);
     const f64 = this.f64;
     const base = start >>> 3;
+    if (values instanceof Float64Array) {
+      f64.set(values.length === n ? values : values.subarray(0, n), base);
+      this.length = start + 8 * n;
+      return [F64, start];
+    }
     let i = 0;
     for (; i < n; i++) {
       const v = values[i];

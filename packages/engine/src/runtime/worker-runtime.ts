@@ -120,8 +120,7 @@ export class WorkerRuntime {
           const id = taskIndex(down, to) * GATE_SPAN + gate;
           if (local !== undefined) return new DirectTaskChannel(local, gate, this.running, taskIndex(down, to) + 1);
           const peer = to % init.workers;
-          const ch = new BatchChannel((batch) => {
-            const buf = encodeBatch(batch);
+          const ch = new BatchChannel(encodeBatch, (buf) => {
             this.ports.get(peer)!.postMessage({ t: 'b', id, buf } satisfies PeerMessage, [buf.buffer as ArrayBuffer]);
           });
           this.remoteChannels.set(id, ch);
