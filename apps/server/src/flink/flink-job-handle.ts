@@ -44,12 +44,12 @@ export interface FlinkJobHandleOptions {
    * stop with savepoint failed and the job runs on; resolves once kept.
    */
   onRunOver?: (over: boolean) => Promise<void>;
+  /** The rows of the run's preview sinks (read from their Kafka topics); without it previews stay empty. */
+  previews?: FlinkPreviewSource;
   /** A run restored from a snapshot says which. */
   restored?: RestoreReport;
   /** Reads a topic's log ends, for the Kafka sources' lag per partition; without it only Flink's total (`pendingRecords`) is shown. */
   endOffsets?: EndOffsetsReader;
-  /** The rows of the run's preview sinks (read from their Kafka topics); without it previews stay empty. */
-  previews?: FlinkPreviewSource;
   warn?: (msg: string, err: unknown) => void;
 }
 
@@ -85,11 +85,11 @@ export class FlinkJobHandle implements JobHandle {
   private readonly metricIds: MetricIdCache = new Map();
   private nodeVertex: Record<string, string> | undefined;
   private stopping = false;
+  /** Settles once an ended run has been reported (its preview read to the end first). */
+  private ending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private ended = false;
-  /** Settles once an ended run has been reported (its preview read to the end first). */
-  private ending: Promise<void> | undefined;
 
   constructor(private readonly o: FlinkJobHandleOptions) {
     this.id = o.id;
