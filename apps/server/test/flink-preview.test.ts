@@ -114,6 +114,9 @@ describe('previews of jobs on Flink', () => {
     // the topic (nothing new was written meanwhile).
     s = await restartServer();
     await shows([7, 8, 9], 'the same rows read again after the restart');
+    await waitFor(async () => (await api(s, `/api/jobs/${id}`)).body.status === 'running', 'the re-attached job to run', 60_000).catch(async (err: Error) => {
+      throw new Error(`${err.message}; job: ${JSON.stringify((await api(s, `/api/jobs/${id}`)).body)}`);
+    });
     await kit.produce(input, ids(10, 2));
     await shows([9, 10, 11], 'the new rows');
 
