@@ -1,7 +1,9 @@
 // Journey on the `flink` target (#10): build a pipeline on the canvas, run it on a real Flink 2.2
-// session cluster, watch its dashboard move, take a savepoint, stop, restore from it, stop.
-// The config's web server has no Flink cluster, so this file starts its own cluster and a second
-// Riffle server pointed at it, and drives that one.
+// session cluster, see its records in the preview panel, watch its dashboard move, take a
+// savepoint, stop, restore from it, stop.
+// The config's web server has no Flink cluster, so this file starts its own cluster, a Kafka
+// broker for previews (FLINK_PREVIEW_BROKERS) and a second Riffle server pointed at both, and
+// drives that one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -9,11 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startFlink, type FlinkCluster } from '../scripts/flink/cluster.mjs';
+import { startKafka, type KafkaBroker } from '../scripts/kafka/broker.mjs';
 import { connect, dropOperator, select } from './support/canvas';
 import { expectChartGrows } from './support/console';
 
 const TOKEN = 'e2e-flink-token-0123456789abcdef';
 let flink: FlinkCluster | undefined;
+let broker: KafkaBroker | undefined;
 let server: ChildProcess | undefined;
 let serverLog = '';
 let dataDir: string | undefined;
@@ -35,12 +39,12 @@ test.beforeAll(async () => {
   test.setTimeout(240_000);
   // Metrics reach Flink's REST API through a store refreshed this often (default 10 s): the
   // dashboard should move every second, as it does for an embedded job.
-  flink = await startFlink({ quiet: true, config: { 'metrics.fetcher.update-interval': 1000 } });
+  [flink, broker] = await Promise.all([startFlink({ quiet: true, config: { 'metrics.fetcher.update-interval': 1000 } }), startKafka({ quiet: true })]);
   dataDir = await mkdtemp(join(tmpdir(), 'riffle-e2e-flink-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['apps/server/bin/riffle-server.js', '--port', String(port), '--data-dir', join(dataDir, 'data'), '--base-dir', dataDir], {
-    env: { ...process.env, RIFFLE_TOKEN: TOKEN, FLINK_REST_URL: flink.restUrl, FLINK_SQL_GATEWAY_URL: flink.sqlGatewayUrl },
+    env: { ...process.env, RIFFLE_TOKEN: TOKEN, FLINK_REST_URL: flink.restUrl, FLINK_SQL_GATEWAY_URL: flink.sqlGatewayUrl, FLINK_PREVIEW_BROKERS: broker.brokers.join(',') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout?.on('data', (b: Buffer) => (serverLog += b.toString()));
@@ -62,7 +66,7 @@ test.afterAll(async () => {
     server.kill('SIGTERM');
     await exited;
   }
-  await flink?.stop();
+  await Promise.all([flink?.stop(), broker?.stop()]);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -85,18 +89,20 @@ async function sourceRate(page: Page, nodeId: string): Promise<number> {
   return m ? Number(m[1]) * (m[2] ? 1000 : 1) : 0;
 }
 
-test('build a pipeline, run it on Flink, watch its dashboard, savepoint, stop, restore from the savepoint, stop', async ({ page }) => {
+test('build a pipeline, run it on Flink, see its preview, watch its dashboard, savepoint, stop, restore from the savepoint, stop', async ({ page }) => {
   test.setTimeout(420_000);
   await page.goto(`${base}/?token=${TOKEN}`);
   await page.getByTestId('new-button').click();
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
 
-  // Generator → keep the even user ids → NDJSON files (all three compile to Flink SQL).
+  // Generator → keep the even user ids → NDJSON files and a Preview (all compile to Flink SQL).
   const source = await dropOperator(page, 'source.datagen', 120, 160);
   const filter = await dropOperator(page, 'filter', 400, 160);
   const sink = await dropOperator(page, 'sink.file', 680, 160);
+  const preview = await dropOperator(page, 'sink.collect', 680, 320);
   await connect(page, source, filter);
   await connect(page, filter, sink);
+  await connect(page, filter, preview);
   let inspector = await select(page, filter);
   await inspector.getByTestId('param-expr').fill('user_id % 2 == 0');
   inspector = await select(page, source);
@@ -111,8 +117,18 @@ test('build a pipeline, run it on Flink, watch its dashboard, savepoint, stop, r
   await expect(target).toBeVisible();
   await target.selectOption('flink');
   await expect(page.getByTestId('run-button')).toHaveAttribute('title', /Flink cluster/);
+  // The server reads Flink previews: the panel promises records instead of explaining their absence.
+  await expect(page.getByTestId('preview-empty')).toHaveText('Records reaching the preview sink appear here while the job runs.');
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('job-status')).toHaveText(/running/i, { timeout: 120_000 });
+  // Records from the Flink job (through its preview topic) fill the preview table: even user ids only.
+  const previewRows = page.getByTestId('preview-table').locator('tbody tr');
+  await expect(previewRows.first()).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('preview-table').locator('thead')).toContainText('user_id');
+  const userIdColumn = (await page.getByTestId('preview-table').locator('thead th').allTextContents()).indexOf('user_id');
+  const ids = await previewRows.locator(`td:nth-child(${userIdColumn + 1})`).allTextContents();
+  expect(ids.length).toBeGreaterThan(0);
+  expect(ids.every((t) => /^\d+$/.test(t) && Number(t) % 2 === 0)).toBe(true);
   await page.screenshot({ path: 'test-results/flink-builder-running.png' });
 
   // The job page, through the jobs list as a user gets there.

@@ -54,7 +54,7 @@ export function createApp({ jobs, pipelines, logger, webDir, access, hosts, base
   app.use('/api', requireToken(access));
   const snapshots = new SnapshotService(jobs);
   app.get('/api/capabilities', (_req, res) => {
-    const body: ServerCapabilities = { targets: flink ? ['embedded', 'flink'] : ['embedded'] };
+    const body: ServerCapabilities = { targets: flink ? ['embedded', 'flink'] : ['embedded'], ...(flink?.previews ? { flinkPreview: true } : {}) };
     res.json(body);
   });
   app.use('/api/jobs', jobsRouter(jobs, baseDir, snapshots, flink));

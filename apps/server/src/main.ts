@@ -10,6 +10,14 @@ function parsePort(value: string): number {
   return n;
 }
 
+/** After the options in `--help`: the variables that have no flag. */
+const ENV_HELP = `
+Environment (see apps/server/README.md):
+  FLINK_REST_URL, FLINK_SQL_GATEWAY_URL  a Flink session cluster for jobs with target "flink"
+  FLINK_PREVIEW_BROKERS                  host:port,... of a Kafka cluster that both Flink and this server
+                                         reach: Preview sinks of Flink jobs write there and show records
+  RIFFLE_TOKEN, ALLOWED_HOSTS, CORS_ORIGINS, RATE_LIMIT_PER_MIN, LOG_LEVEL`;
+
 interface CliOptions {
   port?: number;
   host?: string;
@@ -32,6 +40,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--web-dir <dir>', 'built web app to serve (default: apps/web/dist)')
     .option('--demo', 'submit the demo pipeline at start unless it is already running')
     .option('--open', 'no access token (env RIFFLE_OPEN=1); only for local use on a machine you trust')
+    .addHelpText('after', ENV_HELP)
     .parse(argv);
   const o = program.opts<CliOptions>();
 

@@ -61,4 +61,10 @@ describe('riffle-server command', () => {
     const rec = JSON.parse(await readFile(join(dataDir, 'jobs', id!, 'job.json'), 'utf8'));
     expect(rec).toMatchObject({ id: jobs[0]!.id, status: 'running' });
   }, 30_000);
+
+  it('--help lists the environment variables, FLINK_PREVIEW_BROKERS among them', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(pkg, 'bin/riffle-server.js'), '--help']);
+    expect(stdout).toMatch(/FLINK_REST_URL, FLINK_SQL_GATEWAY_URL/);
+    expect(stdout).toMatch(/FLINK_PREVIEW_BROKERS +host:port,\.\.\. of a Kafka cluster/);
+  });
 });

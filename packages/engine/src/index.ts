@@ -21,3 +21,7 @@ export { ensurePostgresTable } from './connectors/postgres/create-table.js';
 export type { PostgresTableOptions } from './connectors/postgres/create-table.js';
 export { kafkaEndOffsets, listKafkaTopics, parseBrokers, previewKafkaTopic, MAX_PREVIEW_RECORDS } from './connectors/kafka/inspect.js';
 export type { InspectOptions, PreviewedRecord } from './connectors/kafka/inspect.js';
+export { createKafkaTopic, deleteKafkaTopics } from './connectors/kafka/topic-admin.js';
+export { KafkaTopicTail } from './connectors/kafka/topic-tail.js';
+export type { TopicTailOptions } from './connectors/kafka/topic-tail.js';
+export type { FetchedRecord } from './connectors/kafka/client.js';

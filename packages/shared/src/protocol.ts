@@ -183,6 +183,8 @@ export type JobTarget = 'embedded' | 'flink';
 export interface ServerCapabilities {
   /** Targets `POST /api/jobs` accepts; `flink` only when a Flink cluster is configured. */
   targets: JobTarget[];
+  /** Preview sinks of jobs on Flink show records (the server has a Kafka cluster for previews, `FLINK_PREVIEW_BROKERS`). */
+  flinkPreview?: boolean;
 }
 
 /** Latest records reaching a `sink.collect` node. */

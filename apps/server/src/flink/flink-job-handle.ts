@@ -15,6 +15,7 @@ import { FlinkRestError, type FlinkRest } from './flink-rest.js';
 import { FLINK_TERMINAL, riffleStatus } from './flink-status.js';
 import { FlinkSnapshotError, FlinkTriggers } from './flink-triggers.js';
 import { readVertexSamples, type FlinkVertex, type MetricIdCache } from './flink-vertices.js';
+import type { FlinkPreviewSource } from './flink-previews.js';
 import type { FlinkSqlPlan } from './plan-types.js';
 import { mapNodesToVertices } from './vertex-map.js';
 
@@ -44,6 +45,8 @@ export interface FlinkJobHandleOptions {
    * stop with savepoint failed and the job runs on; resolves once kept.
    */
   onRunOver?: (over: boolean) => Promise<void>;
+  /** The rows of the run's preview sinks (read from their Kafka topics); without it previews stay empty. */
+  previews?: FlinkPreviewSource;
   /** A run restored from a snapshot says which. */
   restored?: RestoreReport;
   /** Reads a topic's log ends, for the Kafka sources' lag per partition; without it only Flink's total (`pendingRecords`) is shown. */
@@ -83,6 +86,8 @@ export class FlinkJobHandle implements JobHandle {
   private readonly metricIds: MetricIdCache = new Map();
   private nodeVertex: Record<string, string> | undefined;
   private stopping = false;
+  /** Settles once an ended run has been reported (its preview read to the end first). */
+  private ending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private ended = false;
@@ -106,19 +111,23 @@ export class FlinkJobHandle implements JobHandle {
     this.schedule();
   }
 
-  /** Stops reading Flink; the Flink job is left as it is. */
+  /** Stops reading Flink; the Flink job is left as it is (and its preview topics with it). */
   detach(): void {
     this.ended = true;
     clearTimeout(this.timer);
+    void this.o.previews?.close();
   }
 
   metrics(): JobMetrics {
     return this.latest ? { ...this.latest, status: this.status } : { jobId: this.id, ts: Date.now(), status: this.status, operators: [], deadLetters: 0 };
   }
 
-  /** Flink's sinks write to their systems; the server sees no records. */
-  preview(): unknown[] {
-    return [];
+  /**
+   * The latest rows of a `sink.collect` node: Flink writes them to the node's preview topic, which
+   * the server reads (`FlinkPreviews`); empty without a preview Kafka cluster (they go to a blackhole).
+   */
+  preview(nodeId: string): unknown[] {
+    return this.o.previews?.records(nodeId) ?? [];
   }
 
   deadLetters(): DeadLetter[] {
@@ -137,6 +146,8 @@ export class FlinkJobHandle implements JobHandle {
   /** Cancels the Flink job (`PATCH /jobs/:jid?mode=cancel`); resolves once Flink says it ended. */
   async stop(): Promise<void> {
     if (TERMINAL_STATUSES.has(this.status)) return;
+    // Ended already, being reported (its preview read to the end).
+    if (this.ending) return this.ending;
     const before = this.status;
     this.stopping = true;
     this.setStatus('stopping');
@@ -228,6 +239,7 @@ export class FlinkJobHandle implements JobHandle {
       await this.poll();
       if (!this.ended) await new Promise((r) => setTimeout(r, 200));
     }
+    await this.ending;
   }
 
   private schedule(): void {
@@ -352,10 +364,19 @@ export class FlinkJobHandle implements JobHandle {
 
   private end(status: JobStatus, error?: RiffleErrorInfo): void {
     if (this.ended) return;
-    const final = TERMINAL_STATUSES.has(status) ? (status as JobResult['status']) : 'failed';
-    this.setStatus(final, error);
     this.ended = true;
     clearTimeout(this.timer);
+    this.ending = this.report(TERMINAL_STATUSES.has(status) ? (status as JobResult['status']) : 'failed', error);
+  }
+
+  /**
+   * Reports the end once the preview has read the rows Flink wrote last (bounded in time), so a
+   * finished job's preview is complete when its status says it ended; the run's preview topics
+   * are deleted before, so a restore right after creates them afresh.
+   */
+  private async report(final: JobResult['status'], error?: RiffleErrorInfo): Promise<void> {
+    await this.o.previews?.finish().catch((err: unknown) => this.o.warn?.('could not finish the preview of the Flink job', err));
+    this.setStatus(final, error);
     void this.o.onRunOver?.(true);
     this.settle({ status: final, ...(error ? { error } : {}) });
   }

@@ -26,6 +26,11 @@ export interface FlinkJobState {
    * start and re-attaches to it instead of submitting a second one.
    */
   submitting?: string;
+  /**
+   * Where the run's rows begin in each preview topic (`plan.preview`; node id → offset), read
+   * before the submit: a server that re-attaches reads the preview from there.
+   */
+  previewFrom?: Record<string, number>;
 }
 
 /** Reads the job's Flink state; undefined when it has none (never submitted) or it is unreadable. */

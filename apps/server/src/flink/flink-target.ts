@@ -3,6 +3,7 @@ import { kafkaEndOffsets, type EngineOptions, type JobHandle } from '@riffle/eng
 import { toJsonPath, type JobSpec, type SpecProblem } from '@riffle/shared';
 import type { Logger } from '../logger.js';
 import { FlinkJobHandle } from './flink-job-handle.js';
+import { FlinkPreviews, preparePreviewTopics } from './flink-previews.js';
 import type { EndOffsetsReader } from './flink-lag.js';
 import { FlinkRest, FlinkRestError } from './flink-rest.js';
 import { createPlanTables } from './flink-tables.js';
@@ -21,6 +22,11 @@ export interface FlinkTargetOptions {
   pollMs?: number;
   /** Reads a topic's log ends for the Kafka sources' lag; default: from the source's brokers, 3 s budget. */
   endOffsets?: EndOffsetsReader;
+  /**
+   * A Kafka cluster both Flink and the server reach (`FLINK_PREVIEW_BROKERS`): preview sinks then
+   * write to a topic per job and node there, which the server reads for the preview.
+   */
+  previewBrokers?: string[];
 }
 
 /** The spec cannot run on Flink: the compiler's issues as spec problems (400 with JSON paths). */
@@ -53,6 +59,8 @@ class FlinkSnapshotNotFound extends Error {
 export class FlinkTarget {
   readonly rest: FlinkRest;
   private readonly gateway: SqlGateway;
+  /** Riffle job id → its newest run: only that run's end deletes the job's preview topics. */
+  private readonly currentRun = new Map<string, symbol>();
 
   constructor(private readonly o: FlinkTargetOptions) {
     this.rest = new FlinkRest(o.restUrl);
@@ -83,14 +91,15 @@ export class FlinkTarget {
     if (prev?.submitting !== undefined) {
       const found = await this.jobNamed(prev.submitting);
       if (found !== undefined) {
-        const adopted: FlinkJobState = { version: 1, flinkJobId: found, plan: prev.plan, snapshots: prev.snapshots };
+        const adopted: FlinkJobState = { version: 1, flinkJobId: found, plan: prev.plan, snapshots: prev.snapshots, ...(prev.previewFrom ? { previewFrom: prev.previewFrom } : {}) };
         await writeFlinkState(jobDir, adopted);
         this.o.logger.info({ jobId, flinkJobId: found }, 're-attached to the Flink job submitted before the server stopped');
         return this.handle(jobId, spec, jobDir, adopted);
       }
     }
     const from = this.restorePath(prev, opts.restoreFrom);
-    const compiled = this.o.compiler(spec, { jobName: spec.name, ...(opts.baseDir === undefined ? {} : { baseDir: opts.baseDir }) });
+    const preview = this.o.previewBrokers === undefined ? {} : { preview: { brokers: this.o.previewBrokers, jobId } };
+    const compiled = this.o.compiler(spec, { jobName: spec.name, ...(opts.baseDir === undefined ? {} : { baseDir: opts.baseDir }), ...preview });
     if (!compiled.ok) {
       throw new FlinkCompileError(
         compiled.issues.map((i) => ({
@@ -104,16 +113,24 @@ export class FlinkTarget {
     }
     const plan = compiled.plan;
     await createPlanTables(spec, plan);
+    // From here on this run owns the preview topics (an older run's late end leaves them alone).
+    this.currentRun.set(jobId, Symbol(jobId));
+    const previewFrom = plan.preview ? { previewFrom: await preparePreviewTopics(plan.preview) } : {};
     const snapshots = prev?.snapshots ?? {};
     // A name no other Flink job has, written down before the submit (see FlinkJobState.submitting).
     const pipelineName = `${spec.name} [riffle ${jobId} ${randomUUID().slice(0, 8)}]`;
-    await writeFlinkState(jobDir, { version: 1, flinkJobId: prev?.flinkJobId ?? '', plan, snapshots, runOver: true, submitting: pipelineName });
+    await writeFlinkState(jobDir, { version: 1, flinkJobId: prev?.flinkJobId ?? '', plan, snapshots, runOver: true, submitting: pipelineName, ...previewFrom });
     const settings = [...plan.setup, ...this.operatingSettings(), `SET 'pipeline.name' = ${sqlString(pipelineName)}`];
     const flinkJobId = await this.gateway.submit([...settings, ...(from ? [`SET 'execution.savepoint.path' = ${sqlString(from.path)}`] : [])], plan.insert);
-    const state: FlinkJobState = { version: 1, flinkJobId, plan, snapshots };
+    const state: FlinkJobState = { version: 1, flinkJobId, plan, snapshots, ...previewFrom };
     await writeFlinkState(jobDir, state);
     this.o.logger.info({ jobId, flinkJobId, from: from?.id }, 'submitted the job to Flink');
     return this.handle(jobId, spec, jobDir, state, from ? { snapshotId: from.id, skipped: [] } : undefined);
+  }
+
+  /** Whether preview sinks show records (the server has a Kafka cluster for previews). */
+  get previews(): boolean {
+    return this.o.previewBrokers !== undefined;
   }
 
   /** The plan of the job's current (or last) Flink run; undefined when it never ran on Flink. */
@@ -169,6 +186,7 @@ export class FlinkTarget {
 
   private async handle(jobId: string, spec: JobSpec, jobDir: string, state: FlinkJobState, restored?: { snapshotId: string; skipped: [] }): Promise<FlinkJobHandle> {
     const log = this.o.logger.child({ jobId, flinkJobId: state.flinkJobId });
+    const previews = this.previewsOf(jobId, state, (msg, err) => log.warn({ err: String(err) }, msg));
     // Writes of the state file are chained, so a slow older one never lands after a newer one.
     let saving = Promise.resolve();
     const save = () => (saving = saving.then(() => writeFlinkState(jobDir, state)).catch((err: unknown) => log.warn({ err: String(err) }, 'could not save the Flink job state')));
@@ -192,9 +210,18 @@ export class FlinkTarget {
         else delete state.runOver;
         return save();
       },
+      ...(previews ? { previews } : {}),
       warn: (msg, err) => log.warn({ err: String(err) }, msg),
     });
     await h.start();
     return h;
+  }
+
+  /** The run's preview reader, when its plan writes previews to Kafka; the run becomes the job's current one. */
+  private previewsOf(jobId: string, state: FlinkJobState, warn: (msg: string, err: unknown) => void): FlinkPreviews | undefined {
+    const run = this.currentRun.get(jobId) ?? Symbol(jobId);
+    this.currentRun.set(jobId, run);
+    if (state.plan.preview === undefined) return undefined;
+    return new FlinkPreviews(state.plan.preview, state.previewFrom ?? {}, { isCurrent: () => this.currentRun.get(jobId) === run, warn });
   }
 }

@@ -22,6 +22,25 @@ export interface FlinkSqlPlan {
    * no password is kept here). Created as Riffle's sink would, only when missing.
    */
   tables?: FlinkPrepareTable[];
+  /**
+   * The preview (`sink.collect`) tables, when the server has a Kafka cluster for previews: each
+   * writes its rows to its own topic, which the server creates before the submit and reads for
+   * the job's preview (the same REST and socket path as an embedded job's).
+   */
+  preview?: FlinkPreviewPlan;
+}
+
+/** Where a Flink run's preview sinks write: the preview Kafka cluster and one topic per `sink.collect` node. */
+export interface FlinkPreviewPlan {
+  brokers: string[];
+  sinks: FlinkPreviewSink[];
+}
+
+/** One `sink.collect` node on Flink: its topic (one partition) and how many of the latest rows the preview keeps. */
+export interface FlinkPreviewSink {
+  nodeId: string;
+  topic: string;
+  limit: number;
 }
 
 /** A PostgreSQL table a Flink job's JDBC sink needs: the sink node, its table, columns and upsert key. */
@@ -52,6 +71,12 @@ export interface FlinkCompileOptions {
    * engine's `baseDir`; with it, a path resolving outside it is refused. Without it paths must be absolute.
    */
   baseDir?: string;
+  /**
+   * A Kafka cluster that both Flink and the server reach (`FLINK_PREVIEW_BROKERS`) and the Riffle
+   * job's id: with it a `sink.collect` writes to the topic `riffle-preview-<jobId>-<nodeId>`;
+   * without it to a blackhole (no preview).
+   */
+  preview?: { brokers: string[]; jobId: string };
 }
 
 export type FlinkCompiler = (spec: JobSpec, opts: FlinkCompileOptions) => FlinkCompileResult;

@@ -4,9 +4,11 @@ import { request } from './http';
 /** What a server without the endpoint (or out of reach) can do: the embedded engine only. */
 export const EMBEDDED_ONLY: ServerCapabilities = { targets: ['embedded'] };
 
-/** GET /api/capabilities: the targets jobs can run on (`flink` when a cluster is configured). */
+/** GET /api/capabilities: the targets jobs can run on (`flink` when a cluster is configured), and whether Flink runs show previews. */
 export async function fetchCapabilities(): Promise<ServerCapabilities> {
   const a = await request('GET', '/api/capabilities');
-  const targets = (a?.body as Partial<ServerCapabilities> | undefined)?.targets;
-  return a?.res.ok && Array.isArray(targets) ? { targets } : EMBEDDED_ONLY;
+  const body = a?.body as Partial<ServerCapabilities> | undefined;
+  const targets = body?.targets;
+  if (!a?.res.ok || !Array.isArray(targets)) return EMBEDDED_ONLY;
+  return body?.flinkPreview === true ? { targets, flinkPreview: true } : { targets };
 }

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useCapabilities } from '../hooks/useCapabilities';
 import { useEditor } from '../hooks/useEditor';
 import { useNodeSample } from '../hooks/useNodeSample';
 import { formatCell } from '../lib/format';
@@ -29,6 +30,7 @@ export function PreviewTable() {
   const nodes = useEditor((s) => s.graph.nodes);
   const previews = useEditor((s) => s.job.previews);
   const target = useEditor((s) => s.graph.config?.target ?? 'embedded');
+  const { flinkPreview } = useCapabilities();
   const sinks = useMemo(() => {
     const ids = new Set(nodes.filter((n) => n.kind === 'sink.collect').map((n) => n.id));
     for (const id of Object.keys(previews)) ids.add(id);
@@ -82,7 +84,7 @@ export function PreviewTable() {
         {rows.length === 0 && sample && <p className="muted empty">{sample.error ?? `Waiting for records from ${sample.nodeId}…`}</p>}
         {rows.length === 0 && !sample && (
           <p className="muted empty" data-testid="preview-empty">
-            {previewEmptyMessage({ target, sinkCount: sinks.length })}
+            {previewEmptyMessage({ target, sinkCount: sinks.length, flinkPreview: flinkPreview === true })}
           </p>
         )}
       </div>

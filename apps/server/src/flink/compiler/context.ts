@@ -1,5 +1,5 @@
 import { celToSql, type Field, type FieldType, type JobSpec, type NodeSpec, type NodeTypeInfo } from '@riffle/shared';
-import type { FlinkCompileIssue, FlinkCompileOptions, FlinkSqlPlan } from '../plan-types.js';
+import type { FlinkCompileIssue, FlinkCompileOptions, FlinkPreviewSink, FlinkSqlPlan } from '../plan-types.js';
 import { q } from './sql.js';
 
 /**
@@ -44,6 +44,8 @@ export class Compilation {
   readonly issues: FlinkCompileIssue[] = [];
   readonly nodes: FlinkSqlPlan['nodes'] = {};
   readonly tables: NonNullable<FlinkSqlPlan['tables']> = [];
+  /** The preview sinks writing to Kafka (see `sink-preview.ts`). */
+  readonly previews: FlinkPreviewSink[] = [];
 
   constructor(
     readonly spec: JobSpec,

@@ -83,7 +83,8 @@ function portStream(c: Compilation, at: { node: JobSpec['nodes'][number]; index:
 function finish(c: Compilation): FlinkCompileResult {
   if (c.issues.length > 0) return { ok: false, issues: c.issues };
   const insert = `EXECUTE STATEMENT SET\nBEGIN\n${c.inserts.map((i) => `${i};\n`).join('')}END`;
-  return { ok: true, plan: { setup: c.setup, insert, nodes: c.nodes, notes: c.notes, ...(c.tables.length > 0 ? { tables: c.tables } : {}) } };
+  const preview = c.opts.preview && c.previews.length > 0 ? { preview: { brokers: [...c.opts.preview.brokers], sinks: c.previews } } : {};
+  return { ok: true, plan: { setup: c.setup, insert, nodes: c.nodes, notes: c.notes, ...(c.tables.length > 0 ? { tables: c.tables } : {}), ...preview } };
 }
 
 /** `$.nodes[2].params["a b"]` → `['nodes', 2, 'params', 'a b']` (the inverse of the validator's toJsonPath). */

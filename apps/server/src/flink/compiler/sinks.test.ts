@@ -67,10 +67,26 @@ describe('sinks → tables and one statement set', () => {
     expect(r.plan.notes).toContainEqual(expect.stringMatching(/^files: on Flink a savepoint of a job with a file sink restores at the same parallelism only/));
   });
 
-  it('sink.collect becomes a blackhole table, and the plan says the preview stays empty', () => {
+  it('sink.collect without preview brokers becomes a blackhole table, and the plan says the preview stays empty', () => {
     const r = withSink({ id: 'preview', kind: 'sink.collect', params: {} });
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     expect(table(r.plan.setup, 'preview')).toContain("WITH ('connector' = 'blackhole')");
-    expect(r.plan.notes).toContain('preview: the preview shows no records on Flink (its rows go to a blackhole table)');
+    expect(r.plan.notes).toContainEqual(expect.stringMatching(/^preview: the preview shows no records on Flink \(its rows go to a blackhole table; .*FLINK_PREVIEW_BROKERS/));
+    expect(r.plan.preview).toBeUndefined();
+  });
+
+  it('sink.collect with preview brokers: an at-least-once JSON Kafka table on the job and node topic, listed in plan.preview with its limit', () => {
+    const spec = linePipeline('k', [], { sink: { id: 'peek', kind: 'sink.collect', params: { limit: 7 } } });
+    const r = compileToFlinkSql(spec, { jobName: 'k', preview: { brokers: ['10.0.0.5:9092', 'b2:9093'], jobId: 'mfx1a2b3-0123456789' } });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(table(r.plan.setup, 'peek')).toBe(
+      "CREATE TEMPORARY TABLE `peek` (\n  `user` STRING,\n  `item` BIGINT,\n  `qty` BIGINT,\n  `price` DOUBLE,\n  `ts` BIGINT\n) WITH ('connector' = 'kafka', 'topic' = 'riffle-preview-mfx1a2b3-0123456789-peek', 'properties.bootstrap.servers' = '10.0.0.5:9092,b2:9093', 'format' = 'json', 'sink.delivery-guarantee' = 'at-least-once')",
+    );
+    expect(r.plan.insert).toContain('INSERT INTO `peek` SELECT `user`, `item`, `qty`, `price`, `ts` FROM `src`');
+    expect(r.plan.preview).toEqual({ brokers: ['10.0.0.5:9092', 'b2:9093'], sinks: [{ nodeId: 'peek', topic: 'riffle-preview-mfx1a2b3-0123456789-peek', limit: 7 }] });
+    expect(r.plan.notes?.join('\n') ?? '').not.toMatch(/blackhole/);
+    // Without a preview sink there is nothing to create or read.
+    const none = compileToFlinkSql(linePipeline('k', []), { jobName: 'k', preview: { brokers: ['b:1'], jobId: 'mfx1a2b3-0123456789' } });
+    expect(none.ok && none.plan.preview).toBeUndefined();
   });
 });

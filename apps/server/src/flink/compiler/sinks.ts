@@ -1,4 +1,4 @@
-import { parseDuration, type CollectParams, type FileSinkParams, type KafkaSinkParams, type PostgresSinkParams } from '@riffle/shared';
+import { parseDuration, type FileSinkParams, type KafkaSinkParams, type PostgresSinkParams } from '@riffle/shared';
 import type { Compilation, NodeCompiler, NodeInput } from './context.js';
 import { fileUri } from './file-path.js';
 import { sinkTable } from './sink-table.js';
@@ -91,15 +91,5 @@ export const compilePostgresSink: NodeCompiler<PostgresSinkParams> = (c, n) => {
   );
   // sinkTable took only int, double, string and bool columns.
   if (ok && p.createTable) c.tables.push({ nodeId: n.node.id, table: p.table, columns: n.inputs[0]!.fields.map((f) => ({ name: f.name, type: f.type as 'int' })), keyColumns: [...p.keyColumns] });
-  return undefined;
-};
-
-/**
- * `sink.collect` (the builder's preview) → the `blackhole` connector: the job runs as designed,
- * but Flink keeps no records for the preview (the plan says so). Refusing it would stop almost
- * every pipeline from the builder, which ends in a preview.
- */
-export const compileCollectSink: NodeCompiler<CollectParams> = (c, n) => {
-  if (sinkTable(c, n, { connector: 'blackhole' })) c.notes.push(`${n.node.id}: the preview shows no records on Flink (its rows go to a blackhole table)`);
   return undefined;
 };

@@ -116,4 +116,16 @@ describe('sources → tables with their watermark strategy', () => {
     expect(t).toContain('CAST(CURRENT_ROW_TIMESTAMP() AS TIMESTAMP(3))');
     expect(r.plan.notes?.join('\n')).toContain('follows the wall clock');
   });
+
+  it('source.nexmark is refused with why (no Flink connector for it), on its kind', () => {
+    const r = compiled({ id: 'src', kind: 'source.nexmark', params: { maxEvents: 10 } });
+    expect(r.ok || r.issues).toEqual([
+      {
+        code: 'flink_unsupported_kind',
+        nodeId: 'src',
+        path: ['nodes', 0, 'kind'],
+        message: expect.stringMatching(/^src: source\.nexmark does not run on Flink: Flink has no Nexmark source connector .*read them with a Kafka source$/),
+      },
+    ]);
+  });
 });

@@ -62,6 +62,13 @@ export interface KafkaAdmin {
   commitOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<void>;
   /** The topic's `max.message.bytes`. */
   maxMessageBytes(topic: string): Promise<number>;
+  /**
+   * Creates a topic (the cluster's default replication) and waits until its partitions have
+   * leaders; false when it already existed (then untouched, whatever its settings).
+   */
+  createTopic(topic: string, o: { partitions: number; configs?: Record<string, string> }): Promise<boolean>;
+  /** Deletes those of `topics` that exist. */
+  deleteTopics(topics: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

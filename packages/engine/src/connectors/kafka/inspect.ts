@@ -122,8 +122,8 @@ function previewed(partition: number, r: { offset: number; timestamp: number; ke
 
 type Closable = KafkaAdmin | PartitionReader;
 
-/** Runs `work` with a fail-fast client, within the time budget; closes whatever it opened. */
-async function withClient<T>(brokers: readonly string[], opts: InspectOptions, work: (client: KafkaClient, track: <C extends Closable>(c: C) => C) => Promise<T>): Promise<T> {
+/** Runs `work` with a fail-fast client, within the time budget; closes whatever it opened (also used by `topic-admin.ts`). */
+export async function withClient<T>(brokers: readonly string[], opts: InspectOptions, work: (client: KafkaClient, track: <C extends Closable>(c: C) => C) => Promise<T>): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const list = parseBrokers(brokers);
   const client = createKafkaClient({ brokers: list, clientId: 'riffle-inspector', connectionTimeoutMs: Math.min(3000, timeoutMs), retries: 1 });

@@ -219,6 +219,30 @@ class KafkajsAdmin implements KafkaAdmin {
     return n;
   }
 
+  async createTopic(topic: string, o: { partitions: number; configs?: Record<string, string> }): Promise<boolean> {
+    const configEntries = Object.entries(o.configs ?? {}).map(([name, value]) => ({ name, value }));
+    // kafkajs' waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION while the new topic's
+    // metadata spreads (seen on a loaded machine): the metadata is polled instead.
+    const created = await this.admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: o.partitions, configEntries }] });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+        const parts = meta.topics[0]?.partitions ?? [];
+        if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return created;
+      } catch (e) {
+        if (attempt >= 100) throw e;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    // kafkajs retries a delete of a missing topic (UNKNOWN_TOPIC_OR_PARTITION) until it gives up.
+    const existing = new Set(await this.admin.listTopics());
+    const gone = topics.filter((t) => existing.has(t));
+    if (gone.length > 0) await this.admin.deleteTopics({ topics: gone });
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.admin.disconnect(), this.cluster?.disconnect()]);
   }
