@@ -121,6 +121,17 @@ test('build a pipeline, run it on Flink, see its preview, watch its dashboard, s
   await expect(page.getByTestId('preview-empty')).toHaveText('Records reaching the preview sink appear here while the job runs.');
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('job-status')).toHaveText(/running/i, { timeout: 120_000 });
+  // The header's fullest state (a job attached, the target choice shown) on a laptop-wide window:
+  // the target, Run, Stop and the status stay in view, the target readable (they once overflowed
+  // the header at 1366 px, the choice squeezed to its arrow).
+  await page.setViewportSize({ width: 1366, height: 900 });
+  for (const id of ['run-target', 'run-button', 'stop-button', 'job-status']) {
+    const box = await page.getByTestId(id).boundingBox();
+    expect(box, id).not.toBeNull();
+    expect(box!.x + box!.width, id).toBeLessThanOrEqual(1366);
+  }
+  expect(await target.evaluate((e) => e.getBoundingClientRect().width)).toBeGreaterThanOrEqual(70);
+  await page.setViewportSize({ width: 1440, height: 900 });
   // Records from the Flink job (through its preview topic) fill the preview table: even user ids only.
   const previewRows = page.getByTestId('preview-table').locator('tbody tr');
   await expect(previewRows.first()).toBeVisible({ timeout: 120_000 });
