@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { Engine, type EngineOptions, type JobHandle } from '@riffle/engine';
+import { Engine, WorkerPool, type EngineOptions, type JobHandle } from '@riffle/engine';
 import {
   TERMINAL_STATUSES,
   type CheckpointInfo,
@@ -50,6 +50,11 @@ export interface JobManagerOptions {
   historySize?: number;
   /** How long `stop()` and `close()` wait for the engine; default 10 s. */
   stopTimeoutMs?: number;
+  /**
+   * Worker threads the jobs share (each job leases its own threads; ended jobs leave them warm
+   * for the next). Default: a pool of the manager's own, ended by `close()`.
+   */
+  workerPool?: WorkerPool;
 }
 
 export interface ManagerEvents {
@@ -135,12 +140,16 @@ export class JobManager extends Emitter<ManagerEvents> {
   private readonly stopTimeoutMs: number;
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
+  private readonly workerPool: WorkerPool;
+  private readonly ownsPool: boolean;
 
   constructor(private readonly opts: JobManagerOptions) {
     super();
     this.startJob = opts.startJob ?? ((spec, o) => Engine.start(spec, o));
     this.historySize = opts.historySize ?? 900;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 10_000;
+    this.ownsPool = opts.workerPool === undefined;
+    this.workerPool = opts.workerPool ?? new WorkerPool();
   }
 
   /**
@@ -371,6 +380,7 @@ export class JobManager extends Emitter<ManagerEvents> {
       }),
     );
     await this.opts.store.flush();
+    if (this.ownsPool) await this.workerPool.close();
   }
 
   private track(record: JobRecord): ManagedJob {
@@ -445,6 +455,7 @@ export class JobManager extends Emitter<ManagerEvents> {
           confineFiles: true,
           logger: engineLogger(this.opts.logger, record.id),
           firstCheckpointId: job.tracker.highestId() + 1,
+          workerPool: this.workerPool,
           // A job started from a savepoint with operators removed: also when it resumes from that savepoint.
           ...(record.resume?.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
         };

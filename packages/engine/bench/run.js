@@ -1,6 +1,8 @@
 // Throughput of the engine: datagen (bounded, unthrottled) → step → a sink that keeps nothing,
 // at parallelism 1 and 2. Run with `npm run bench` from the repo root (builds the engine first).
-// Parallelism 1 runs in-process (execution 'auto'); parallelism 2 runs on worker threads.
+// Parallelism 1 runs in-process (execution 'auto'); parallelism 2 runs on worker threads, leased
+// from one pool as the server's jobs are. Each row runs twice and reports the second run, with the
+// first run's events/s beside it (BENCH_RUNS).
 // Keyed rows run on event time with a 5 s watermark bound (the generator's jitter is < 3 s), so
 // nothing is late and p=1 and p=2 must emit the same windows: the bench compares them.
 // A "map (previewed)" row runs the map scenario with the live preview of its map node on
@@ -18,7 +20,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Engine } from '../dist/index.js';
+import { Engine, WorkerPool } from '../dist/index.js';
 import { BATCH_RECORDS, INITIAL_CREDITS, LINGER_MS } from '../dist/runtime/batch-channel.js';
 import { folderBytes, latencyLine, latencyRun } from './window-latency.js';
 
@@ -33,6 +35,8 @@ if (process.argv[2] !== undefined) {
 }
 
 const N = Number(process.env.BENCH_EVENTS ?? 2_000_000);
+/** Runs per row; the last is reported (see `row`). BENCH_RUNS=1 reports first runs only. */
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 2));
 /** Seconds of the latency run (the first window's worth is warm-up). */
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 40);
 /** Watermark bound of every bench source: covers the generator's jitter (< 3 s), so nothing is late. */
@@ -49,6 +53,13 @@ const PARALLELISM = (process.env.BENCH_PARALLELISM ?? '1,2').split(',');
 const ONLY = process.env.BENCH_SCENARIOS?.split(',');
 /** BENCH_NO_LATENCY=1 skips the 40 s latency run. */
 const NO_LATENCY = process.env.BENCH_NO_LATENCY === '1';
+/**
+ * Threaded rows lease their worker threads from one pool, as the server's jobs do, so a job runs
+ * on threads that earlier jobs warmed up. BENCH_COLD_WORKERS=1 starts fresh threads per job
+ * (what `Engine.start` without a pool does), to see what a job's start-up costs.
+ */
+const COLD_WORKERS = process.env.BENCH_COLD_WORKERS === '1';
+const workerPool = COLD_WORKERS ? undefined : new WorkerPool();
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = join(resolve(here, '../../..'), 'bench', 'results', 'latest.json');
 
@@ -102,7 +113,7 @@ async function measure(name, steps, run, stateBackend = 'heap', previewNode = un
   const keyed = steps.some((s) => s.kind === 'keyBy');
   const stateDir = stateBackend === 'disk' ? await mkdtemp(join(tmpdir(), 'riffle-bench-')) : undefined;
   // Small keyed outputs are kept whole to compare p=1 with p=2; everything else keeps one record.
-  const job = await Engine.start(spec(name, steps, parallelism, undefined, keyed ? COMPARE_LIMIT : 1, stateBackend), { ...(stateDir ? { stateDir } : {}), ...(onThreads ? { execution: 'threads' } : {}) });
+  const job = await Engine.start(spec(name, steps, parallelism, undefined, keyed ? COMPARE_LIMIT : 1, stateBackend), { ...(stateDir ? { stateDir } : {}), ...(onThreads ? { execution: 'threads', ...(workerPool ? { workerPool } : {}) } : {}) });
   // One call keeps the tap on for 30 s, longer than a run.
   if (previewNode !== undefined) job.sample(previewNode);
   const t0 = performance.now();
@@ -172,15 +183,18 @@ function threadCpu() {
 }
 
 /**
- * Where a run's CPU went: this (main) thread, the threads that outlive the run (V8's compiler and
- * GC helper threads, libuv's pool), and the rest, which is the job's worker threads (gone by the
- * end, so counted as what remains of the process total).
+ * Where a run's CPU went: this (main) thread, V8's compiler and GC helper threads and libuv's
+ * pool (threads that outlive the run and are not the pool's workers), and the rest, which is the
+ * job's worker threads (pooled ones, or threads of the job's own that are gone by the end, so
+ * counted as what remains of the process total).
  */
 function cpuSplit(start, end, totalNs) {
   if (start === undefined || end === undefined) return undefined;
   const main = end.get(process.pid) - start.get(process.pid);
+  // Pooled worker threads outlive the run: their OS ids tell them from V8's helpers.
+  const pooled = new Set(workerPool?.threadIds() ?? []);
   let helpers = 0;
-  for (const [tid, ns] of end) if (tid !== process.pid) helpers += ns - (start.get(tid) ?? 0);
+  for (const [tid, ns] of end) if (tid !== process.pid && !pooled.has(tid)) helpers += ns - (start.get(tid) ?? 0);
   return { main, helpers, workers: Math.max(0, totalNs - main - helpers) };
 }
 
@@ -211,6 +225,19 @@ function outputDifference(name, other = `${name}/2`) {
   return undefined;
 }
 
+/**
+ * One row of the table. A row runs BENCH_RUNS times (default 2) and reports its last run, with
+ * the first run's events/s beside it: a 2M-event row lasts well under a second, and its first run
+ * also measures V8 compiling the row's code (on the main thread for p=1, on each worker thread
+ * for p=2; ~0.3 CPU-s per job on fresh threads), which a long-running job pays once.
+ */
+async function row(...args) {
+  let first;
+  for (let i = 1; i < RUNS; i++) first ??= await measure(...args);
+  const r = await measure(...args);
+  return first === undefined ? r : { ...r, firstRun: { eventsPerSec: first.eventsPerSec, cpuNsPerEvent: first.cpuNsPerEvent } };
+}
+
 const outputs = new Map();
 const scalingBefore = await threadScaling();
 const rows = [];
@@ -218,17 +245,22 @@ await measure('warm-up', [], 1); // JIT warm-up, not reported
 await measure('warm-up', [], 2);
 // BENCH_LATENCY_ONLY=1 skips the throughput table (the latency run then needs BENCH_LATENCY_RATE or uses 10k/s).
 if (!process.env.BENCH_LATENCY_ONLY) {
-  for (const [name, steps] of Object.entries(STEPS)) if (ONLY === undefined || ONLY.includes(name)) for (const p of PARALLELISM) rows.push(await measure(name, steps, p));
-  if (ONLY === undefined || ONLY.includes('map (previewed)')) for (const p of PARALLELISM) rows.push(await measure('map (previewed)', STEPS.map, p, 'heap', 'step'));
-  for (const name of DISK_SCENARIOS) if (ONLY === undefined || ONLY.includes(name)) for (const p of PARALLELISM) rows.push(await measure(name, STEPS[name], p, 'disk'));
+  for (const [name, steps] of Object.entries(STEPS)) if (ONLY === undefined || ONLY.includes(name)) for (const p of PARALLELISM) rows.push(await row(name, steps, p));
+  if (ONLY === undefined || ONLY.includes('map (previewed)')) for (const p of PARALLELISM) rows.push(await row('map (previewed)', STEPS.map, p, 'heap', 'step'));
+  for (const name of DISK_SCENARIOS) if (ONLY === undefined || ONLY.includes(name)) for (const p of PARALLELISM) rows.push(await row(name, STEPS[name], p, 'disk'));
 }
 
+await workerPool?.close();
 console.log(`events per run: ${N.toLocaleString('en-US')} (node ${process.version}, ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores)`);
-console.log(`batches: ${BATCH_RECORDS} records or ${LINGER_MS} ms, ${INITIAL_CREDITS} credits per channel; slots: ${availableParallelism()}`);
-console.log('scenario                         p  runtime        events/s   seconds  CPU ns/event  records to sink  peak RSS MB');
+console.log(
+  `batches: ${BATCH_RECORDS} records or ${LINGER_MS} ms, ${INITIAL_CREDITS} credits per channel; slots: ${availableParallelism()}; ` +
+    (COLD_WORKERS ? 'worker threads started per job (BENCH_COLD_WORKERS=1)' : 'worker threads pooled across jobs, as in the server'),
+);
+console.log(`runs per row: ${RUNS}, the last reported${RUNS > 1 ? " (the first run's events/s beside it)" : ''}`);
+console.log('scenario                         p  runtime        events/s   seconds  CPU ns/event  records to sink  peak RSS MB  1st run events/s');
 for (const r of rows) {
   console.log(
-    `${r.scenario.padEnd(32)} ${String(r.parallelism).padStart(1)}  ${r.runtime.padEnd(11)} ${r.eventsPerSec.toLocaleString('en-US').padStart(11)}  ${r.seconds.toFixed(2).padStart(8)}  ${String(r.cpuNsPerEvent).padStart(12)}  ${r.recordsOut.toLocaleString('en-US').padStart(15)}  ${String(r.peakRssMB).padStart(11)}`,
+    `${r.scenario.padEnd(32)} ${String(r.parallelism).padStart(1)}  ${r.runtime.padEnd(11)} ${r.eventsPerSec.toLocaleString('en-US').padStart(11)}  ${r.seconds.toFixed(2).padStart(8)}  ${String(r.cpuNsPerEvent).padStart(12)}  ${r.recordsOut.toLocaleString('en-US').padStart(15)}  ${String(r.peakRssMB).padStart(11)}  ${(r.firstRun?.eventsPerSec.toLocaleString('en-US') ?? '–').padStart(16)}`,
   );
 }
 // Where the CPU of each worker-thread row went (compare with the in-process row of the same scenario).
@@ -244,7 +276,8 @@ for (const r of rows.filter((x) => x.recordsPerSubtask !== undefined)) {
   console.log(
     `skew ${r.scenario} p=${r.parallelism}: records per subtask ${r.recordsPerSubtask.map((n) => n.toLocaleString('en-US')).join(' / ')} ` +
       `(busiest ${Math.round(busiest * 100)} %, so at most ${(1 / busiest).toFixed(2)}× over p=1)` +
-      (p1 === undefined ? '' : `; measured ${(r.eventsPerSec / p1.eventsPerSec).toFixed(2)}× over p=1`),
+      (p1 === undefined ? '' : `; measured ${(r.eventsPerSec / p1.eventsPerSec).toFixed(2)}× over p=1`) +
+      (p1?.firstRun === undefined || r.firstRun === undefined ? '' : ` (first runs: ${(r.firstRun.eventsPerSec / p1.firstRun.eventsPerSec).toFixed(2)}×)`),
   );
 }
 let mismatches = 0;
@@ -290,6 +323,6 @@ console.log(`peak RSS: ${peakRssMB} MB`);
 await mkdir(dirname(resultsFile), { recursive: true });
 await writeFile(
   resultsFile,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, watermarkBoundMs: BOUND_MS, outputMismatches: mismatches, results: rows, latency, kafka }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), pooledWorkers: !COLD_WORKERS, runsPerRow: RUNS, batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, watermarkBoundMs: BOUND_MS, outputMismatches: mismatches, results: rows, latency, kafka }, null, 2) + '\n',
 );
 console.log(`written to ${resultsFile}`);

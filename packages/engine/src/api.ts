@@ -1,6 +1,7 @@
 import type { CheckpointStats, CompletedSnapshot } from './checkpoint/coordinator.js';
 import type { RestoreReport } from './checkpoint/restore-latest.js';
 import type { PlanDescription } from './plan/describe-plan.js';
+import type { WorkerPool } from './runtime/worker-pool.js';
 import type { DeadLetter, JobMetrics, JobSpec, JobStatus, RestartEvent, RiffleErrorInfo, SampledRecord } from '@riffle/shared';
 
 /** A restart of a job, as `onRestart` reports it: the protocol's {@link RestartEvent} without the job id. */
@@ -30,6 +31,12 @@ export interface EngineOptions {
    * operator chain runs on worker `s mod slots`.
    */
   slots?: number;
+  /**
+   * Worker threads shared by the jobs of a long-lived process (the server): a job leases its
+   * threads from it and, once ended cleanly, leaves them idle and warm for the next job (see
+   * {@link WorkerPool}). Without it a job starts threads of its own and ends them when it ends.
+   */
+  workerPool?: WorkerPool;
   /**
    * Where subtasks run. `auto` (default): on the event-loop thread when every operator has
    * parallelism 1 (no exchange is worth a thread hop), else on worker threads. `threads` forces

@@ -106,7 +106,7 @@ async function launchRun(
   // Worker threads load them themselves; in-process runs build their operators here.
   if (!threads) await loadJobModules(valid.nodes.map((n) => n.kind), state?.kind);
   const job = threads
-    ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing, state)
+    ? new ThreadedJob(jobId, valid, plan, baseDir, logger, Number.isInteger(options.slots) && options.slots! >= 1 ? options.slots! : availableParallelism(), checkpointing, state, options.workerPool)
     : new Job(jobId, valid, plan, baseDir, logger, checkpointing, options.stateClock === undefined ? state : { ...(state ?? { kind: 'heap' }), now: options.stateClock });
   job.restored = restored;
   if (options.debugSlowNode !== undefined) job.debugSlowNode = { ...options.debugSlowNode };

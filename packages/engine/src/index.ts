@@ -1,5 +1,7 @@
 export { Engine } from './engine.js';
 export type { EngineLogger, EngineOptions, JobHandle, JobResult, RestartInfo } from './api.js';
+export { WorkerPool } from './runtime/worker-pool.js';
+export type { WorkerPoolOptions } from './runtime/worker-pool.js';
 export { InvalidSpecError, OperatorFailure } from './errors.js';
 export { staysInsideBaseDir } from './connectors/file/confine.js';
 export { REPORTED_MAX_WATERMARK } from './runtime/metrics.js';

@@ -10,11 +10,13 @@ import { JobBase } from './job-base.js';
 import { addStateMetrics, newCounters, type NodeCounters, type OperatorLoadMetrics, type StateSize } from './metrics.js';
 import { WorkerPool } from './worker-pool.js';
 import type { FaultKind, FromWorker, TaskReport, ToWorker, WorkerInit, WorkerReport } from './worker-protocol.js';
-import { taskIndexer } from './worker-runtime.js';
+import { runningCell, RUNNING_CELL_SPAN, taskIndexer } from './worker-runtime.js';
 
 const SAMPLE_MS = 1000;
 /** How long workers get to exit by themselves after abort before they are terminated. */
 const ABORT_GRACE_MS = 2000;
+/** How long a thread gets to drop a finished job before it is ended instead of reused. */
+const RELEASE_TIMEOUT_MS = 2000;
 
 /**
  * A job whose subtasks run on worker threads (one per slot; subtask s of every chain on slot
@@ -31,7 +33,18 @@ export class ThreadedJob extends JobBase implements JobHandle {
   private readonly tasks = new Map<string, TaskReport>();
   /** Keyed node → subtask → latest state size reported by its worker. */
   private readonly state = new Map<string, StateSize[]>();
-  private pool: WorkerPool | undefined;
+  /** The threads this job leased, by slot. */
+  private leased: Worker[] = [];
+  /** Leased threads not yet given back (or exited). */
+  private attached = 0;
+  /** Per slot: removes this job's listeners from the thread. */
+  private readonly detach: Array<() => void> = [];
+  private readonly exitedSlots = new Set<number>();
+  /** Per slot: resolves when the thread answered `release`. */
+  private readonly released: Array<() => void> = [];
+  private readonly pool: WorkerPool;
+  /** Without a shared pool the job has threads of its own, ended with it. */
+  private readonly ownsPool: boolean;
   private readonly running: Int32Array[] = [];
   private readonly finishedWorkers = new Set<number>();
   /** Workers whose tasks all reached the end of bounded input (they wait for `finish`). */
@@ -49,8 +62,11 @@ export class ThreadedJob extends JobBase implements JobHandle {
     private readonly slots: number,
     private readonly checkpointing?: CheckpointSetup,
     stateBackend?: StateBackendConfig,
+    pool?: WorkerPool,
   ) {
     super(id, spec, physical, logger, stateBackend);
+    this.ownsPool = pool === undefined;
+    this.pool = pool ?? new WorkerPool({ maxIdle: 0 });
     for (const node of physical.graph.nodes) {
       const list = Array.from({ length: node.parallelism }, newCounters);
       this.counters.set(node.id, list);
@@ -59,14 +75,17 @@ export class ThreadedJob extends JobBase implements JobHandle {
     }
   }
 
-  /** Worker threads still alive (0 once the job has ended). */
+  /**
+   * Worker threads still running this job (0 once it has ended: its own threads have exited, a
+   * shared pool's threads have dropped the job and wait idle).
+   */
   get liveWorkers(): number {
-    return this.pool?.aliveCount ?? 0;
+    return this.attached;
   }
 
-  /** The pool's worker threads (tests observe their exits). */
+  /** The job's worker threads (tests observe their exits). */
   get workers(): readonly Worker[] {
-    return this.pool?.workers ?? [];
+    return this.leased;
   }
 
   /** Spawns the workers, waits until each has opened its operators, then starts the sources. */
@@ -94,8 +113,8 @@ export class ThreadedJob extends JobBase implements JobHandle {
     }
     const inits: WorkerInit[] = [];
     for (let i = 0; i < count; i++) {
-      const running = new SharedArrayBuffer(4);
-      this.running.push(new Int32Array(running));
+      const running = new SharedArrayBuffer(RUNNING_CELL_SPAN);
+      this.running.push(runningCell(running));
       inits.push({
         jobId: this.id,
         spec: this.spec,
@@ -111,10 +130,12 @@ export class ThreadedJob extends JobBase implements JobHandle {
         ...(this.stateBackend !== undefined ? { stateBackend: this.stateBackend } : {}),
       });
     }
-    const pool = (this.pool = new WorkerPool(inits));
-    const ready = pool.workers.map((w, i) => this.watch(w, i));
+    const workers = (this.leased = this.pool.lease(count));
+    this.attached = workers.length;
+    const ready = workers.map((w, i) => this.watch(w, i));
+    workers.forEach((w, i) => w.postMessage({ t: 'job', init: inits[i]! } satisfies ToWorker));
     // One MessagePort pair per pair of workers carries batches and credits both ways.
-    const ports: Array<ToWorker & { t: 'peers' }> = pool.workers.map(() => ({ t: 'peers', ports: [] }));
+    const ports: Array<ToWorker & { t: 'peers' }> = workers.map(() => ({ t: 'peers', ports: [] }));
     for (let a = 0; a < count; a++) {
       for (let b = a + 1; b < count; b++) {
         const { port1, port2 } = new MessageChannel();
@@ -122,7 +143,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
         ports[b]!.ports.push({ peer: a, port: port2 });
       }
     }
-    pool.workers.forEach((w, i) => w.postMessage(ports[i]!, ports[i]!.ports.map((p) => p.port)));
+    workers.forEach((w, i) => w.postMessage(ports[i]!, ports[i]!.ports.map((p) => p.port)));
     await Promise.all(ready);
     // Opening failed (e.g. a missing input file): start resolves with the job already failed.
     if (this.failure !== undefined) {
@@ -145,7 +166,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
   /** Wires a worker's messages and exit; resolves once it is ready (or the job failed). */
   private watch(w: Worker, index: number): Promise<void> {
     return new Promise((ready) => {
-      w.on('message', (msg: FromWorker) => {
+      const onMessage = (msg: FromWorker) => {
         switch (msg.t) {
           case 'ready':
             ready();
@@ -168,22 +189,40 @@ export class ThreadedJob extends JobBase implements JobHandle {
             return;
           case 'ended':
             this.endedWorkers.add(index);
-            if (this.endedWorkers.size === this.pool!.workers.length) void this.finishBounded();
+            if (this.endedWorkers.size === this.leased.length) void this.finishBounded();
             return;
           case 'done':
             this.finishedWorkers.add(index);
-            if (this.finishedWorkers.size === this.pool!.workers.length) void this.finalize();
+            if (this.finishedWorkers.size === this.leased.length) void this.finalize();
+            return;
+          case 'released':
+            this.released[index]?.();
             return;
         }
-      });
-      w.on('error', (e) => {
+      };
+      const onError = (e: unknown) => {
         this.fail(this.crash(index, `threw ${e instanceof Error ? e.message : String(e)}`));
         ready();
-      });
-      void this.pool!.exit(w).then((code) => {
+      };
+      const onExit = (code: number) => {
+        this.exitedSlots.add(index);
+        this.attached--;
+        this.detach[index]!();
+        this.released[index]?.();
         if (!this.finishedWorkers.has(index) && this.failure === undefined) this.fail(this.crash(index, `exited unexpectedly (code ${code})`));
         ready();
-      });
+      };
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.once('exit', onExit);
+      this.detach[index] = () => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
+        this.detach[index] = () => undefined;
+        // A launch still waiting for this thread goes on (the job has failed by then).
+        ready();
+      };
     });
   }
 
@@ -256,7 +295,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
   }
 
   private broadcast(msg: ToWorker): void {
-    for (const w of this.pool?.workers ?? []) w.postMessage(msg);
+    for (const w of this.leased) w.postMessage(msg);
   }
 
   protected tap(nodeId: string, until: number): void {
@@ -284,13 +323,37 @@ export class ThreadedJob extends JobBase implements JobHandle {
     void this.finalize();
   }
 
+  /**
+   * Hands a thread back once the job is over. After a clean end (every thread said `done`) a
+   * shared pool's thread drops the job (`release`) and waits for the next one; otherwise (a
+   * failure, or threads of the job's own) it exits: by itself after `abort` within the grace
+   * period, or terminated.
+   */
+  private async giveBack(w: Worker, index: number): Promise<void> {
+    if (this.detach[index] === undefined) return;
+    let reusable = !this.ownsPool && this.failure === undefined && this.finishedWorkers.size === this.leased.length;
+    if (reusable) {
+      const answered = new Promise<boolean>((resolve) => {
+        this.released[index] = () => resolve(true);
+        setTimeout(() => resolve(false), RELEASE_TIMEOUT_MS).unref();
+      });
+      w.postMessage({ t: 'release' } satisfies ToWorker);
+      reusable = await answered;
+    }
+    this.detach[index]!();
+    if (this.exitedSlots.has(index)) return; // counted by its exit listener
+    await this.pool.giveBack(w, reusable, this.failure === undefined ? 0 : ABORT_GRACE_MS);
+    this.attached--;
+  }
+
   private async finalize(): Promise<void> {
     if (this.finalizing) return;
     this.finalizing = true;
     if (this.sampler !== undefined) clearInterval(this.sampler);
     if (this.periodic !== undefined) clearInterval(this.periodic);
     await this.coordinator?.close(this.failure !== undefined ? 'the job failed' : 'the job ended');
-    await this.pool?.shutdown(this.failure === undefined ? 0 : ABORT_GRACE_MS);
+    await Promise.all(this.leased.map((w, i) => this.giveBack(w, i)));
+    if (this.ownsPool) await this.pool.close();
     await this.releaseState();
     this.settle();
   }

@@ -8,7 +8,7 @@ import type { StateBackendConfig } from '../state/operator-backend.js';
 import type { SubtaskMetrics } from '@riffle/shared';
 import type { NodeCounters, StateSize } from './metrics.js';
 
-/** `workerData` of a worker thread. */
+/** What a worker thread needs to run its part of one job (the `job` message). */
 export interface WorkerInit {
   jobId: string;
   spec: JobSpec;
@@ -20,7 +20,8 @@ export interface WorkerInit {
   workers: number;
   /**
    * One Int32 the worker sets to (global task index + 1) while a task runs, 0 otherwise: after a
-   * hard crash the main thread reads it to name the operator that was running.
+   * hard crash the main thread reads it to name the operator that was running. It lies in the
+   * middle of the buffer (`runningCell` in worker-runtime.ts), away from other workers' cells.
    */
   running: SharedArrayBuffer;
   /** Whether the coordinator takes checkpoints: tasks then acknowledge snapshots. */
@@ -37,6 +38,13 @@ export interface WorkerInit {
 
 /** Main thread → worker. */
 export type ToWorker =
+  /** Run this job's subtasks of the slot `init.index` (the first message of every job). */
+  | { t: 'job'; init: WorkerInit }
+  /**
+   * After `done`: drop everything of the job (timers, peer ports, tasks were closed already) and
+   * answer `released`; the thread then waits idle for its next job.
+   */
+  | { t: 'release' }
   | { t: 'peers'; ports: Array<{ peer: number; port: MessagePort }> }
   | { t: 'start' }
   | { t: 'stop' }
@@ -79,6 +87,8 @@ export interface WorkerReport {
 
 /** Worker → main thread. */
 export type FromWorker =
+  /** The thread started (before any job): its OS thread id where the platform tells it. */
+  | { t: 'hello'; osThreadId: number | undefined }
   | { t: 'ready' }
   | { t: 'report'; report: WorkerReport }
   | { t: 'failed'; error: RiffleErrorInfo }
@@ -94,7 +104,9 @@ export type FromWorker =
    */
   | { t: 'ended' }
   /** Every task here ended (or the job was stopped) and closed; the final report came just before. */
-  | { t: 'done' };
+  | { t: 'done' }
+  /** The job is gone from this thread (answer to `release`); nothing of it runs or is held here. */
+  | { t: 'released' };
 
 /** Worker ↔ worker, over one MessagePort per pair: a batch for a channel, or credit for it. */
 export type PeerMessage = { t: 'b'; id: number; buf: Uint8Array } | { t: 'c'; id: number; n: number };

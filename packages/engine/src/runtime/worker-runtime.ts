@@ -90,7 +90,7 @@ export class WorkerRuntime {
     private readonly post: (msg: FromWorker) => void,
     private readonly logger: EngineLogger,
   ) {
-    this.running = new Int32Array(init.running);
+    this.running = runningCell(init.running);
     const v = validateSpec(init.spec);
     if (!v.ok) throw new Error('worker received an invalid spec');
     this.plan = buildPhysicalPlan(buildLogicalGraph(v.spec!, v));
@@ -486,6 +486,19 @@ export class WorkerRuntime {
     this.post({ t: 'failed', error: info });
   }
 
+  /**
+   * The job is over here (`done` went out, its tasks are closed) and the thread goes back to its
+   * pool: stop the timers and close the peer ports, so nothing of the job runs or keeps it alive.
+   */
+  dispose(): void {
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers.length = 0;
+    this.sleeper.wakeAll();
+    for (const port of this.ports.values()) port.close();
+    this.ports.clear();
+  }
+
   private abort(): void {
     this.failed = true;
     for (const t of this.timers) clearInterval(t);
@@ -611,6 +624,20 @@ class DirectTaskChannel extends LocalChannel {
     super.writeWatermark(watermark);
     this.running[0] = prev;
   }
+}
+
+/**
+ * Bytes of a worker's "running task" buffer. The worker writes its cell around every record it
+ * hands to another task on its thread; the buffers of a job's workers are allocated one after
+ * the other, so 4-byte buffers shared cache lines and two workers writing their own cells kept
+ * stealing the line from each other's core (false sharing). The cell sits in the middle of a
+ * buffer wider than two cache lines, so no other buffer's cell can share its line.
+ */
+export const RUNNING_CELL_SPAN = 192;
+
+/** The worker's running-task cell (an Int32Array of one element) in its buffer. */
+export function runningCell(buffer: SharedArrayBuffer): Int32Array {
+  return new Int32Array(buffer, RUNNING_CELL_SPAN / 2, 1);
 }
 
 /** Global task numbering: chains in plan order, subtasks within. */
