@@ -40,8 +40,8 @@ export class ThreadedJob extends JobBase implements JobHandle {
   /** Per slot: removes this job's listeners from the thread. */
   private readonly detach: Array<() => void> = [];
   private readonly exitedSlots = new Set<number>();
-  /** Per slot: resolves when the thread answered `release`. */
-  private readonly released: Array<() => void> = [];
+  /** Per slot: resolves when the thread answered `release` (with its heap size), or exited. */
+  private readonly released: Array<(heapBytes?: number) => void> = [];
   private readonly pool: WorkerPool;
   /** Without a shared pool the job has threads of its own, ended with it. */
   private readonly ownsPool: boolean;
@@ -196,7 +196,7 @@ export class ThreadedJob extends JobBase implements JobHandle {
             if (this.finishedWorkers.size === this.leased.length) void this.finalize();
             return;
           case 'released':
-            this.released[index]?.();
+            this.released[index]?.(msg.heapBytes);
             return;
         }
       };
@@ -331,18 +331,17 @@ export class ThreadedJob extends JobBase implements JobHandle {
    */
   private async giveBack(w: Worker, index: number): Promise<void> {
     if (this.detach[index] === undefined) return;
-    let reusable = !this.ownsPool && this.failure === undefined && this.finishedWorkers.size === this.leased.length;
-    if (reusable) {
-      const answered = new Promise<boolean>((resolve) => {
-        this.released[index] = () => resolve(true);
-        setTimeout(() => resolve(false), RELEASE_TIMEOUT_MS).unref();
+    let heapBytes: number | undefined;
+    if (!this.ownsPool && this.failure === undefined && this.finishedWorkers.size === this.leased.length) {
+      heapBytes = await new Promise<number | undefined>((resolve) => {
+        this.released[index] = resolve;
+        setTimeout(() => resolve(undefined), RELEASE_TIMEOUT_MS).unref();
+        w.postMessage({ t: 'release' } satisfies ToWorker);
       });
-      w.postMessage({ t: 'release' } satisfies ToWorker);
-      reusable = await answered;
     }
     this.detach[index]!();
     if (this.exitedSlots.has(index)) return; // counted by its exit listener
-    await this.pool.giveBack(w, reusable, this.failure === undefined ? 0 : ABORT_GRACE_MS);
+    await this.pool.giveBack(w, heapBytes, this.failure === undefined ? 0 : ABORT_GRACE_MS);
     this.attached--;
   }
 

@@ -93,7 +93,7 @@ describe('shared worker pool', () => {
     expect(workerPool.started).toBe(4);
   }, 30_000);
 
-  it('idle threads end after idleMs, and close() ends the rest', async () => {
+  it('idle threads end after idleMs; maxIdle and maxIdleHeapBytes bound what is kept; close() ends the rest', async () => {
     const short = pool({ maxIdle: 2, idleMs: 200 });
     const { job } = await runToEnd(keyed(2_000), { workerPool: short, slots: 2 });
     const exits = threaded(job).workers.map((w) => once(w, 'exit'));
@@ -111,6 +111,13 @@ describe('shared worker pool', () => {
     await idleExit;
     expect(long.threads).toBe(0);
     await expect(runToEnd(keyed(10), { workerPool: long, slots: 2 })).rejects.toThrow(/closed/);
+
+    // A thread whose heap is larger than maxIdleHeapBytes when its job ends is not kept.
+    const lean = pool({ maxIdle: 2, maxIdleHeapBytes: 1 });
+    const { job: big } = await runToEnd(keyed(2_000), { workerPool: lean, slots: 2 });
+    expect(threaded(big).liveWorkers).toBe(0);
+    expect(lean.idleThreads).toBe(0);
+    expect(lean.threads).toBe(0);
   }, 30_000);
 
   it('idle threads do not keep the process alive', async () => {

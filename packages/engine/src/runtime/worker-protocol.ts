@@ -105,8 +105,11 @@ export type FromWorker =
   | { t: 'ended' }
   /** Every task here ended (or the job was stopped) and closed; the final report came just before. */
   | { t: 'done' }
-  /** The job is gone from this thread (answer to `release`); nothing of it runs or is held here. */
-  | { t: 'released' };
+  /**
+   * The job is gone from this thread (answer to `release`); nothing of it runs here. `heapBytes`:
+   * the thread's V8 heap now (its garbage not yet collected), which the pool weighs before keeping it.
+   */
+  | { t: 'released'; heapBytes: number };
 
 /** Worker ↔ worker, over one MessagePort per pair: a batch for a channel, or credit for it. */
 export type PeerMessage = { t: 'b'; id: number; buf: Uint8Array } | { t: 'c'; id: number; n: number };

@@ -1,6 +1,7 @@
 // Entry point of an engine worker thread (loaded from dist/ by the worker pool). A thread waits
 // for a `job` message, runs that job's subtasks of its slot, and after `release` waits for the next.
 import { readlinkSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import type { EngineLogger } from '../api.js';
 import { toErrorInfo } from '../errors.js';
@@ -62,7 +63,7 @@ port.on('message', (msg: ToWorker) => {
   if (msg.t === 'release') {
     current?.runtime?.dispose();
     current = undefined;
-    post({ t: 'released' });
+    post({ t: 'released', heapBytes: getHeapStatistics().total_physical_size });
     return;
   }
   const job = current;
