@@ -42,6 +42,14 @@ export function clickEvent(seed: number, i: number, ratePerSec: number, startTim
   return assemble((stream) => rand32(seed, i, stream), (product) => listPrice(seed, product), i, ratePerSec, startTime);
 }
 
+/**
+ * When record `i` is due at `ratePerSec`, in milliseconds after the start: ⌊i·1000 / rate⌋ (the
+ * clickstream's and the sequence profile's event-time schedule).
+ */
+export function nominalMs(i: number, ratePerSec: number): number {
+  return Math.floor((i * 1000) / ratePerSec);
+}
+
 /** Record `i` from its random streams (0 user, 1 product, 2 kind, 3 price, 4 jitter) and the list prices. */
 function assemble(r: (stream: number) => number, price: (product: number) => number, i: number, ratePerSec: number, startTime: number): ClickEvent {
   const u = r(1) / TWO_32;
@@ -52,7 +60,7 @@ function assemble(r: (stream: number) => number, price: (product: number) => num
     product_id: product,
     event_type: kind < 70 ? 'view' : kind < 95 ? 'click' : 'purchase',
     price: Math.round(price(product) * (90 + (r(3) % 21))) / 100,
-    ts: startTime + Math.floor((i * 1000) / ratePerSec) - (r(4) % MAX_JITTER_MS),
+    ts: startTime + nominalMs(i, ratePerSec) - (r(4) % MAX_JITTER_MS),
   };
 }
 
@@ -79,3 +87,17 @@ export class ClickstreamGenerator {
     return assemble((k) => fmix32(fmix32(s[k]! ^ lo) ^ hi), (product) => p[product]!, i, ratePerSec, startTime);
   }
 }
+
+/*
+ * V8 type feedback, primed once per thread. `i * 1000` fits in a small integer until i passes
+ * ~2.1M; V8 optimizes the generator for small-integer arithmetic first, and when a run passes
+ * that index every optimized function that inlined it deoptimizes ("overflow") and is compiled
+ * again, 3 to 11 deopts per process on the keyed bench row at 16M events (`--trace-deopt`), the
+ * more of them the slower that process tended to run (234–293 ns/event over five processes).
+ * Generating records at a large index before any real one makes V8 see doubles there from the
+ * start: no such deopt since, and over six processes 232–277 ns/event against 228–307 before
+ * (the spread between processes narrowed, it did not vanish). V8 gives a function its feedback
+ * only after a few calls, hence a few dozen.
+ */
+const primer = new ClickstreamGenerator(0);
+for (let k = 0; k < 64; k++) primer.event(2 ** 40 + k, 1, 0);

@@ -1,5 +1,5 @@
 import type { DatagenParams } from '@riffle/shared';
-import { ClickstreamGenerator } from '../datagen/clickstream.js';
+import { ClickstreamGenerator, nominalMs } from '../datagen/clickstream.js';
 import type { OperatorContext } from '../operator.js';
 import { SequenceSource, type SequencePosition } from './sequence-source.js';
 
@@ -38,7 +38,7 @@ export class DatagenSource extends SequenceSource {
       return;
     }
     const keys = this.keys;
-    this.out.collect({ key: i % keys, seq: Math.floor(i / keys), ts: startTime + Math.floor((i * 1000) / ratePerSec) }, NaN);
+    this.out.collect({ key: i % keys, seq: Math.floor(i / keys), ts: startTime + nominalMs(i, ratePerSec) }, NaN);
   }
 }
 
