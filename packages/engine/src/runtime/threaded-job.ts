@@ -39,6 +39,8 @@ export class ThreadedJob extends JobBase implements JobHandle {
   private attached = 0;
   /** Per slot: removes this job's listeners from the thread. */
   private readonly detach: Array<() => void> = [];
+  /** Per slot: the thread still belongs to this job (messages go to it). */
+  private readonly holds: boolean[] = [];
   private readonly exitedSlots = new Set<number>();
   /** Per slot: resolves when the thread answered `release` (with its heap size), or exited. */
   private readonly released: Array<(heapBytes?: number) => void> = [];
@@ -215,7 +217,10 @@ export class ThreadedJob extends JobBase implements JobHandle {
       w.on('message', onMessage);
       w.on('error', onError);
       w.once('exit', onExit);
+      this.holds[index] = true;
       this.detach[index] = () => {
+        // From here on the thread may run another job: nothing of this one may reach it.
+        this.holds[index] = false;
         w.off('message', onMessage);
         w.off('error', onError);
         w.off('exit', onExit);
@@ -295,7 +300,9 @@ export class ThreadedJob extends JobBase implements JobHandle {
   }
 
   private broadcast(msg: ToWorker): void {
-    for (const w of this.leased) w.postMessage(msg);
+    this.leased.forEach((w, i) => {
+      if (this.holds[i] === true) w.postMessage(msg);
+    });
   }
 
   protected tap(nodeId: string, until: number): void {

@@ -74,6 +74,18 @@ describe('shared worker pool', () => {
     expect(genOut(job)).toBe(5_000);
     // …and the stopped job's counters did not move after its stop.
     expect(genOut(running)).toBe(stoppedIn);
+
+    // Whatever is asked of the ended job does not reach the threads' next job.
+    const next = threaded(await Engine.start(keyed(undefined), { workerPool, slots: 2 }));
+    expect(next.workers).toEqual(expect.arrayContaining([...running.workers]));
+    running.injectFault('w', 'throw');
+    running.injectFault('gen', 'exit');
+    await running.stop();
+    const at = genOut(next);
+    await until(() => genOut(next) > at + 2_000);
+    await next.stop();
+    expect(next.status).toBe('stopped');
+    expect(workerPool.started).toBe(2);
   }, 30_000);
 
   it("a failed job's threads are ended, not reused", async () => {
