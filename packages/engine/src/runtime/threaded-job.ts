@@ -41,7 +41,6 @@ export class ThreadedJob extends JobBase implements JobHandle {
   private readonly detach: Array<() => void> = [];
   /** Per slot: the thread still belongs to this job (messages go to it). */
   private readonly holds: boolean[] = [];
-  private readonly exitedSlots = new Set<number>();
   /** Per slot: resolves when the thread answered `release` (with its heap size), or exited. */
   private readonly released: Array<(heapBytes?: number) => void> = [];
   private readonly pool: WorkerPool;
@@ -207,7 +206,6 @@ export class ThreadedJob extends JobBase implements JobHandle {
         ready();
       };
       const onExit = (code: number) => {
-        this.exitedSlots.add(index);
         this.attached--;
         this.detach[index]!();
         this.released[index]?.();
@@ -337,7 +335,8 @@ export class ThreadedJob extends JobBase implements JobHandle {
    * period, or terminated.
    */
   private async giveBack(w: Worker, index: number): Promise<void> {
-    if (this.detach[index] === undefined) return;
+    // A thread that exited was let go (and counted) by its exit listener.
+    if (this.holds[index] !== true) return;
     let heapBytes: number | undefined;
     if (!this.ownsPool && this.failure === undefined && this.finishedWorkers.size === this.leased.length) {
       heapBytes = await new Promise<number | undefined>((resolve) => {
@@ -346,8 +345,8 @@ export class ThreadedJob extends JobBase implements JobHandle {
         w.postMessage({ t: 'release' } satisfies ToWorker);
       });
     }
+    if (this.holds[index] !== true) return; // exited while asked to release
     this.detach[index]!();
-    if (this.exitedSlots.has(index)) return; // counted by its exit listener
     await this.pool.giveBack(w, heapBytes, this.failure === undefined ? 0 : ABORT_GRACE_MS);
     this.attached--;
   }

@@ -121,14 +121,21 @@ export class WorkerPool {
       const late = new Promise<'late'>((r) => setTimeout(() => r('late'), graceMs).unref());
       if ((await Promise.race([this.exit(w), late])) !== 'late') return;
     }
-    await w.terminate();
-    await this.exit(w);
+    await this.terminate(w);
   }
 
   /** Ends every idle thread now and every leased one when its job gives it back. */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.idle.splice(0).map(({ worker, timer }) => (clearTimeout(timer), this.terminate(worker))));
+  }
+
+  /** Takes a thread off the idle list (and stops its idle timer); false when it was not there. */
+  private takeIdle(w: Worker): boolean {
+    const i = this.idle.findIndex((e) => e.worker === w);
+    if (i < 0) return false;
+    clearTimeout(this.idle.splice(i, 1)[0]!.timer);
+    return true;
   }
 
   private spawn(): Worker {
@@ -141,8 +148,7 @@ export class WorkerPool {
           this.alive--;
           this.osThreadIds.delete(w);
           // An idle thread that died (it should not) is no longer offered.
-          const i = this.idle.findIndex((e) => e.worker === w);
-          if (i >= 0) clearTimeout(this.idle.splice(i, 1)[0]!.timer);
+          this.takeIdle(w);
           resolve(code);
         }),
       ),
@@ -156,10 +162,7 @@ export class WorkerPool {
   }
 
   private async end(w: Worker): Promise<void> {
-    const i = this.idle.findIndex((e) => e.worker === w);
-    if (i < 0) return;
-    this.idle.splice(i, 1);
-    await this.terminate(w);
+    if (this.takeIdle(w)) await this.terminate(w);
   }
 
   private async terminate(w: Worker): Promise<void> {
