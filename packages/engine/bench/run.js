@@ -233,7 +233,10 @@ function outputDifference(name, other = `${name}/2`) {
  */
 async function row(...args) {
   let first;
-  for (let i = 1; i < RUNS; i++) first ??= await measure(...args);
+  for (let i = 1; i < RUNS; i++) {
+    const run = await measure(...args);
+    first ??= run;
+  }
   const r = await measure(...args);
   return first === undefined ? r : { ...r, firstRun: { eventsPerSec: first.eventsPerSec, cpuNsPerEvent: first.cpuNsPerEvent } };
 }
