@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../../../test/services/provided.js';
 import { ensurePostgresTable } from './create-table.js';
+import { TableWriter } from './table-writer.js';
 
 const url = inject('postgresUrl');
 const client = new pg.Client({ connectionString: url });
@@ -34,6 +35,30 @@ describe('ensurePostgresTable', () => {
     await client.query("INSERT INTO made_for_flink VALUES ('a', 1, 0.5, true)");
     await ensurePostgresTable({ connectionString: url, table: 'made_for_flink', columns: [{ name: 'other', type: 'int' }], keyColumns: [] });
     expect((await client.query('SELECT key, window_start FROM made_for_flink')).rows).toEqual([{ key: 'a', window_start: '1' }]);
+  });
+
+  // Every subtask of a sink opens its own writer, and each creates the table: concurrent
+  // CREATE TABLE IF NOT EXISTS of one name fails in PostgreSQL ('type "t" already exists', a
+  // duplicate in pg_type) unless the creations are serialized. Seen failing a p=2 job at start.
+  it('writers and ensurePostgresTable creating one table at the same moment all succeed', async () => {
+    for (let round = 0; round < 5; round++) {
+      const table = `created_at_once_${round}`;
+      const writers = Array.from({ length: 6 }, () => new TableWriter({
+        connectionString: url, table, mode: 'append', keyColumns: [], createTable: true,
+        schema: { open: false, fields: columns.map((c) => ({ name: c.name, type: c.type })) },
+      }));
+      try {
+        await Promise.all([
+          ...writers.map((w) => w.open()),
+          ensurePostgresTable({ connectionString: url, table, columns, keyColumns: [] }),
+          ensurePostgresTable({ connectionString: url, table, columns, keyColumns: [] }),
+        ]);
+        for (const w of writers) await w.write([{ key: 'k', window_start: round, avg: 1, ok: true }]);
+        expect(Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n)).toBe(writers.length);
+      } finally {
+        await Promise.all(writers.map((w) => w.close().catch(() => {})));
+      }
+    }
   });
 
   it('an unreachable server is an external, retryable error naming the table', async () => {

@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { FieldType, RecordSchema } from '@riffle/shared';
 import { RiffleError } from '@riffle/shared';
 import type { Row } from '../../collector.js';
-import { createTableSql, insertSql, MAX_PARAMS, parseTableName, quoteTable, type TableName } from './sql.js';
+import { createTable } from './create-table.js';
+import { insertSql, MAX_PARAMS, parseTableName, quoteTable, type TableName } from './sql.js';
 
 export interface TableWriterOptions {
   connectionString: string;
@@ -40,7 +41,7 @@ export class TableWriter {
     let cols = await this.tableColumns();
     if (cols.length === 0 && this.o.createTable) {
       const fields = this.o.schema.fields.map((f) => ({ name: f.name, type: f.type as FieldType }));
-      await this.client.query(createTableSql(this.table, fields, this.o.keyColumns));
+      await createTable(this.client, this.table, fields, this.o.keyColumns);
       cols = await this.tableColumns();
     }
     if (cols.length === 0) {
