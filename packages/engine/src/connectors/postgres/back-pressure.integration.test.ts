@@ -9,6 +9,8 @@ import '../../../test/services/provided.js';
 import { metricsOf, settled, waitFor } from '../../../test/helpers.js';
 import { Engine } from '../../engine.js';
 import { PG_BATCH_ROWS, PG_MAX_WRITES_IN_FLIGHT } from '../../operators/sink-postgres.js';
+import { BATCH_RECORDS, INITIAL_CREDITS } from '../../runtime/batch-channel.js';
+import { SOURCE_BATCH } from '../../runtime/source-driver.js';
 
 const url = inject('postgresUrl');
 const admin = new pg.Client({ connectionString: url });
@@ -20,9 +22,6 @@ async function rows(table: string): Promise<number> {
   const { rows: r } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}"`);
   return Number(r[0]!.n);
 }
-
-
-const SOURCE_BATCH = 4096;
 
 describe('sink.postgres back-pressure', () => {
   for (const [name, parallelism, partitioning] of [
@@ -50,9 +49,13 @@ describe('sink.postgres back-pressure', () => {
         const atLock = metricsOf(job, 'gen').recordsOut;
         // Inserts now wait for the lock: the source must come to a stop.
         const stalled = await settled('the source to stop while the table is locked', () => metricsOf(job, 'gen').recordsOut);
-        // Per sink subtask: the writes in flight, the rows buffered for the next write, and the
-        // batches already on their way (one per source poll, a few in the exchange's buffers).
-        const bound = parallelism * (PG_MAX_WRITES_IN_FLIGHT * PG_BATCH_ROWS + PG_BATCH_ROWS + 8 * SOURCE_BATCH);
+        // What the pipeline holds once it stands still, from the runtime's own limits. Per sink
+        // subtask: the writes in flight and the rows buffered for the next write. Per source
+        // subtask: the poll that filled the last batches. Per exchange channel (a rebalance from
+        // p sources to p sinks has p * p, a chained sink none): a batch per credit plus the open batch.
+        const channels = partitioning ? parallelism * parallelism : 0;
+        const bound = parallelism * (PG_MAX_WRITES_IN_FLIGHT * PG_BATCH_ROWS + PG_BATCH_ROWS + SOURCE_BATCH)
+          + channels * (INITIAL_CREDITS + 1) * BATCH_RECORDS;
         expect(stalled - atLock).toBeLessThan(bound);
         expect(job.status).toBe('running');
 
