@@ -90,3 +90,17 @@ describe('batch encoding', () => {
     expect(Object.getPrototypeOf(decodeBatch(encodeBatch({ ...b, values: proto, timestamps: [1], keys: null })).values[0]!)).toBe(Object.prototype);
   });
 });
+
+describe('batch channel watermark bound', () => {
+  it('is the highest watermark written, and +∞ for good once the channel was marked idle', () => {
+    const ch = new BatchChannel(encodeBatch, () => {});
+    expect(ch.watermarkBound).toBe(-Infinity);
+    ch.writeWatermark(5);
+    ch.writeWatermark(3);
+    expect(ch.watermarkBound).toBe(5);
+    ch.writeWatermark(-Infinity); // IDLE_WATERMARK: the consumer leaves the channel out of its minimum
+    expect(ch.watermarkBound).toBe(Infinity);
+    ch.writeWatermark(9);
+    expect(ch.watermarkBound).toBe(Infinity);
+  });
+});

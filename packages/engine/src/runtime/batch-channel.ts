@@ -1,6 +1,7 @@
 import type { Row } from '../collector.js';
 import type { Batch } from './batch.js';
 import type { OutputChannel } from './channel.js';
+import { IDLE_WATERMARK } from '../time/watermark-status.js';
 
 /** Records per batch: large enough to amortize a postMessage, small enough to keep latency low. */
 export const BATCH_RECORDS = 1000;
@@ -50,6 +51,14 @@ export class BatchChannel<P = Uint8Array> implements OutputChannel {
   /** Records sent and not yet acknowledged (credited back) by the consumer. */
   inFlightRecords = 0;
   private readonly inFlightSizes: number[] = [];
+  /**
+   * The highest watermark written to this channel so far; +∞ once it was marked idle. The
+   * consumer's watermark can never be ahead of it when a record written after it arrives (its
+   * watermark is the minimum over its channels, and a channel's watermarks arrive in order), so a
+   * record with a later timestamp cannot be late there. After an idle marker that no longer holds
+   * (the consumer leaves an idle channel out of its minimum), hence +∞: no record counts as safe.
+   */
+  watermarkBound = -Infinity;
 
   constructor(
     private readonly pack: BatchPacker<P>,
@@ -103,6 +112,8 @@ export class BatchChannel<P = Uint8Array> implements OutputChannel {
   }
 
   writeWatermark(watermark: number): void {
+    if (watermark === IDLE_WATERMARK) this.watermarkBound = Infinity;
+    else if (watermark > this.watermarkBound) this.watermarkBound = watermark;
     const m = this.marks;
     if (this.count === 0 && m.length === 0) this.openedAt = performance.now();
     // Consecutive watermarks with no record between them: only the latest matters.

@@ -67,3 +67,27 @@ describe('column encoding', () => {
     expect(Array.from(d.keys!)).toEqual(rows.map((r) => r.v));
   });
 });
+
+describe('projected batches', () => {
+  const rows = [
+    { user: 'a', item: 'x', amount: 1 },
+    { user: 'b', item: 'y', amount: 2 },
+    { user: 'c', amount: 3 }, // no item: crosses as undefined, which the consumer reads as absent
+  ];
+  const at = (timestamps: number[]): Batch => ({ values: rows, timestamps, keys: ['a', 'b', 'c'], marks: [5, 20], end: false });
+
+  it('sends only the projected fields when every record is after the bound, with keys, timestamps and marks', () => {
+    const b = decodeBatch(encodeBatch(at([11, 12, 13]), ['item'], 10));
+    expect(b.values).toEqual([{ item: 'x' }, { item: 'y' }, { item: undefined }]);
+    expect(Array.from(b.timestamps)).toEqual([11, 12, 13]);
+    expect(Array.from(b.keys!)).toEqual(['a', 'b', 'c']);
+    expect(b.marks).toEqual([5, 20]);
+    expect(decodeBatch(encodeBatch(at([11, 12, 13]), [], 10)).values).toEqual([{}, {}, {}]);
+  });
+
+  it('sends whole records when one record is not after the bound (it may be late at the consumer)', () => {
+    expect(decodeBatch(encodeBatch(at([11, 10, 13]), ['item'], 10)).values).toEqual(rows);
+    expect(decodeBatch(encodeBatch(at([11, NaN, 13]), ['item'], 10)).values).toEqual(rows);
+    expect(decodeBatch(encodeBatch(at([11, 12, 13]), ['item'], Infinity)).values).toEqual(rows);
+  });
+});

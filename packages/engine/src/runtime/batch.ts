@@ -42,16 +42,22 @@ type Header = [
 /**
  * Encodes a batch for another thread. Returns a fresh buffer that can be transferred.
  *
+ * `project`: the only fields the consumer reads (see `exchangeProjection`); the records cross
+ * with just those (a missing one as undefined) when every timestamp of the batch is after `safeAfter` (the channel's
+ * `watermarkBound`: no such record can be late at the consumer), and whole otherwise.
+ *
  * Records of one batch nearly always share a shape, so they are written column by column (see
  * {@link ColumnWriter}): numbers as raw float64, repeated strings through a small dictionary,
  * the rest as msgpack. That is several times cheaper than msgpack per record on both ends, and
  * the whole batch costs one allocation. A batch whose records differ in shape is msgpack'd whole.
  */
-export function encodeBatch(b: Batch): Uint8Array {
+export function encodeBatch(b: Batch, project?: readonly string[], safeAfter = Infinity): Uint8Array {
   const { values, timestamps, keys } = b;
   const n = values.length;
   writer.reset();
-  const names = shapeOf(values);
+  // Projected, every record crosses with the same fields (one it lacks reads as undefined, as an
+  // absent field does for the consumer), so the records' shapes need no check.
+  const names = project !== undefined && n > 0 && allAfter(timestamps, n, safeAfter) ? (project as string[]) : shapeOf(values);
   let columns: ColumnDesc[] | null = null;
   if (names !== undefined)
     columns = names.map((_, j) => writer.numbers(n, (f64, base) => fieldNumbers(values, names, j, f64, base, n)) ?? writer.column(fieldValues(values, names, j, n), n, names[j]));
@@ -86,6 +92,11 @@ export function decodeBatch(bytes: Uint8Array): Batch {
   const b: Batch = { values, timestamps: readColumn(sections, ts, n) as ArrayLike<number>, keys: keys === null ? null : readColumn(sections, keys, n), marks, end };
   if (typeof barrier === 'number') b.barrier = barrier;
   return b;
+}
+
+function allAfter(timestamps: ArrayLike<number>, n: number, bound: number): boolean {
+  for (let i = 0; i < n; i++) if (!(timestamps[i]! > bound)) return false;
+  return true;
 }
 
 /** The field names shared by every record of the batch, in order; undefined when they differ. */

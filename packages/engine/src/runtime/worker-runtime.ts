@@ -8,6 +8,7 @@ import { armFailAfter } from './fail-after.js';
 import { armSlowNode } from './slow-node.js';
 import { errorMessage, toErrorInfo } from '../errors.js';
 import { buildLogicalGraph } from '../plan/logical-graph.js';
+import { exchangeProjection } from '../plan/exchange-projection.js';
 import { buildPhysicalPlan, type ChainPlan, type PhysicalPlan } from '../plan/physical-plan.js';
 import { decodeBatch, encodeBatch, type Batch } from './batch.js';
 import { BatchChannel, LINGER_MS } from './batch-channel.js';
@@ -96,6 +97,12 @@ export class WorkerRuntime {
     this.plan = buildPhysicalPlan(buildLogicalGraph(v.spec!, v));
     const taskIndex = taskIndexer(this.plan);
     const pending: Array<[Task, ChainPlan, number]> = [];
+    // Per consumer chain: the fields its records need to cross an exchange with, if not all.
+    const projections = new Map<ChainPlan, readonly string[]>();
+    for (const chain of this.plan.chains) {
+      const fields = exchangeProjection(this.plan.graph.byId.get(chain.id)!);
+      if (fields !== undefined) projections.set(chain, fields);
+    }
     this.built = buildTasks(
       this.plan,
       {
@@ -120,7 +127,8 @@ export class WorkerRuntime {
           const id = taskIndex(down, to) * GATE_SPAN + gate;
           if (local !== undefined) return new DirectTaskChannel(local, gate, this.running, taskIndex(down, to) + 1);
           const peer = to % init.workers;
-          const ch = new BatchChannel(encodeBatch, (buf) => {
+          const project = projections.get(down);
+          const ch: BatchChannel = new BatchChannel(project === undefined ? encodeBatch : (b) => encodeBatch(b, project, ch.watermarkBound), (buf) => {
             this.ports.get(peer)!.postMessage({ t: 'b', id, buf } satisfies PeerMessage, [buf.buffer as ArrayBuffer]);
           });
           this.remoteChannels.set(id, ch);
