@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { readParts, runToEnd, tempDir } from './helpers.js';
-import { GOLDEN_BOUND, goldenInput, type Event } from './window-reference.js';
+import { GOLDEN_BOUND, generateEvents, goldenInput, shuffleWithinBound, type Event } from './window-reference.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -14,7 +14,23 @@ const AGGS = [
   { fn: 'first', field: 'item', as: 'first_item' },
   { fn: 'last', field: 'item', as: 'last_item' },
   { fn: 'count_distinct', field: 'item', as: 'items' },
+  { fn: 'sum', field: 'amount', as: 'total' },
+  { fn: 'max', field: 'amount', as: 'hi' },
 ];
+
+/**
+ * The golden input (late records among them) or the same without late records, optionally with,
+ * in time, a record per user whose amount is not a number (some keys' windows run on the
+ * source's worker, some on the other). The whole file fits a batch or two, and a batch with one
+ * record that must cross whole crosses whole: each case gets an input of its own.
+ */
+function input(o: { late: boolean; bad: boolean }): Event[] {
+  const events = o.late ? goldenInput() : shuffleWithinBound(generateEvents(7, 80), GOLDEN_BOUND, 11);
+  if (!o.bad) return events;
+  const bad = ['ann', 'bob', 'cid', 'dee', 'eve'].map((user) => ({ ...events[30]!, user, amount: 'oops' as unknown as number }));
+  return [...events.slice(0, 30), ...bad, ...events.slice(30)];
+}
+const isBad = (r: Record<string, unknown>) => r.amount === 'oops';
 
 async function run(events: Event[], parallelism: number, lateEdge: boolean) {
   const dir = await tempDir();
@@ -45,21 +61,27 @@ async function run(events: Event[], parallelism: number, lateEdge: boolean) {
 
 describe('projected exchange into a window', () => {
   it('gives the in-process results at p=2 and sends late records whole to the late port', async () => {
-    const input = goldenInput();
-    const p1 = await run(input, 1, true);
+    const p1 = await run(input({ late: true, bad: false }), 1, true);
     expect(p1.late.length).toBeGreaterThan(0);
     for (const l of p1.late) expect(Object.keys(l).sort()).toEqual(['amount', 'item', 'ts', 'user']);
-    const p2 = await run(input, 2, true);
+    const p2 = await run(input({ late: true, bad: false }), 2, true);
     expect(p2.rows).toEqual(p1.rows);
     expect(p2.late).toEqual(p1.late);
+    expect(p2.deadLetters).toEqual([]);
   });
 
   it('sends late records whole to the dead-letter output when no late port is connected', async () => {
-    const input = goldenInput();
-    const p2 = await run(input, 2, false);
-    const late = p2.deadLetters.map((d) => d.record as Record<string, unknown>);
-    expect(late.length).toBeGreaterThan(0);
-    for (const r of late) expect(Object.keys(r).sort()).toEqual(['amount', 'item', 'ts', 'user']);
-    expect(p2.rows).toEqual((await run(input, 1, false)).rows);
+    const p2 = await run(input({ late: true, bad: false }), 2, false);
+    const records = p2.deadLetters.map((d) => d.record as Record<string, unknown>);
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(Object.keys(r).sort()).toEqual(['amount', 'item', 'ts', 'user']);
+    expect(p2.rows).toEqual((await run(input({ late: true, bad: false }), 1, false)).rows);
+  });
+
+  it('dead-letters a record whose amount is not a number whole', async () => {
+    const p2 = await run(input({ late: false, bad: true }), 2, false);
+    const byUser = (a: unknown, b: unknown) => String((a as Event).user).localeCompare(String((b as Event).user));
+    expect(p2.deadLetters.map((d) => d.record).sort(byUser)).toEqual(input({ late: false, bad: true }).filter((e) => isBad(e as unknown as Record<string, unknown>)));
+    expect(p2.rows).toEqual((await run(input({ late: false, bad: true }), 1, false)).rows);
   });
 });

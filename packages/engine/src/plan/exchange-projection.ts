@@ -5,7 +5,17 @@ import type { LogicalNode } from './logical-graph.js';
 const WINDOWS = new Set(['window.tumbling', 'window.sliding', 'window.session']);
 /** Aggregates that read their field as it is: no expression to fail, no type to check. */
 const PLAIN_READS = new Set<AggregateSpec['fn']>(['count_distinct', 'first', 'last']);
+/** Aggregates that dead-letter a record whose value is not a number (null and absent are skipped). */
+const NUMERIC_READS = new Set<AggregateSpec['fn']>(['sum', 'avg', 'min', 'max']);
 const FIELD_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** What crosses an exchange into a node, when not whole records. */
+export interface Projection {
+  /** The only fields sent. */
+  fields: readonly string[];
+  /** Of those, the ones an aggregate needs as numbers: a batch with another value there crosses whole. */
+  numeric: readonly string[];
+}
 
 /**
  * The fields of its input records a node can ever need, when that is fewer than all of them:
@@ -13,20 +23,25 @@ const FIELD_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * planner does), with the key and the timestamp, which travel in columns of their own. Undefined:
  * the node needs whole records.
  *
- * Only event-time windows qualify, and only while no record they take can reach the dead-letter
- * output or the `late` port, both of which must show the whole record: every aggregate is
- * `count` (reads nothing) or `count_distinct`/`first`/`last` of a plain field (a read that cannot
- * fail), and a record is sent projected only when the channel's watermark so far is below its
- * timestamp, so it cannot be late on arrival (see `BatchChannel.watermarkBound`). The window's
- * results are built from the key, the window and the aggregates, never from the record.
+ * Only windows qualify, and only records that cannot reach the dead-letter output or the `late`
+ * port, both of which must show the whole record. Every aggregate is `count` (reads nothing), or
+ * reads a plain field (no expression that could fail): `count_distinct`/`first`/`last` take any
+ * value; `sum`/`avg`/`min`/`max` dead-letter a value that is not a number, so a batch crosses
+ * projected only when all its values there are numbers, null or absent (`numeric`). And a batch
+ * crosses projected only when each of its records is after the channel's watermark so far, so
+ * none can be late on arrival (see `BatchChannel.watermarkBound`). `top_n` keeps whole records:
+ * never projected. The window's results are built from the key, the window and the aggregates.
  */
-export function exchangeProjection(node: LogicalNode): string[] | undefined {
+export function exchangeProjection(node: LogicalNode): Projection | undefined {
   if (!WINDOWS.has(node.kind)) return undefined;
   const fields = new Set<string>();
+  const numeric = new Set<string>();
   for (const a of node.params.aggregate as AggregateSpec[]) {
     if (a.fn === 'count') continue;
-    if (!PLAIN_READS.has(a.fn) || a.field === undefined || !FIELD_NAME_RE.test(a.field)) return undefined;
+    if (a.field === undefined || !FIELD_NAME_RE.test(a.field)) return undefined;
+    if (NUMERIC_READS.has(a.fn)) numeric.add(a.field);
+    else if (!PLAIN_READS.has(a.fn)) return undefined;
     fields.add(a.field);
   }
-  return [...fields];
+  return { fields: [...fields], numeric: [...numeric] };
 }

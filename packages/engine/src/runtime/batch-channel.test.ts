@@ -92,15 +92,19 @@ describe('batch encoding', () => {
 });
 
 describe('batch channel watermark bound', () => {
-  it('is the highest watermark written, and +∞ for good once the channel was marked idle', () => {
-    const ch = new BatchChannel(encodeBatch, () => {});
+  it('is the highest watermark written before the open batch, and +∞ for good once the channel was marked idle', () => {
+    const ch = new BatchChannel(encodeBatch, () => {}, 16, 2);
     expect(ch.watermarkBound).toBe(-Infinity);
     ch.writeWatermark(5);
+    ch.writeRecord({ a: 1 }, 6, undefined);
     ch.writeWatermark(3);
+    expect(ch.watermarkBound).toBe(-Infinity); // the open batch's watermarks count per record (encodeBatch)
+    ch.writeRecord({ a: 2 }, 7, undefined); // full: sealed
     expect(ch.watermarkBound).toBe(5);
     ch.writeWatermark(-Infinity); // IDLE_WATERMARK: the consumer leaves the channel out of its minimum
-    expect(ch.watermarkBound).toBe(Infinity);
+    ch.writeRecord({ a: 3 }, 8, undefined);
     ch.writeWatermark(9);
+    ch.writeEndOfInput();
     expect(ch.watermarkBound).toBe(Infinity);
   });
 });

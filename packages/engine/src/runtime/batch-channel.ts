@@ -1,7 +1,6 @@
 import type { Row } from '../collector.js';
-import type { Batch } from './batch.js';
+import { raiseBound, type Batch } from './batch.js';
 import type { OutputChannel } from './channel.js';
-import { IDLE_WATERMARK } from '../time/watermark-status.js';
 
 /** Records per batch: large enough to amortize a postMessage, small enough to keep latency low. */
 export const BATCH_RECORDS = 1000;
@@ -52,11 +51,12 @@ export class BatchChannel<P = Uint8Array> implements OutputChannel {
   inFlightRecords = 0;
   private readonly inFlightSizes: number[] = [];
   /**
-   * The highest watermark written to this channel so far; +∞ once it was marked idle. The
-   * consumer's watermark can never be ahead of it when a record written after it arrives (its
-   * watermark is the minimum over its channels, and a channel's watermarks arrive in order), so a
-   * record with a later timestamp cannot be late there. After an idle marker that no longer holds
-   * (the consumer leaves an idle channel out of its minimum), hence +∞: no record counts as safe.
+   * The highest watermark written to this channel before the open batch; +∞ once it was marked
+   * idle. The consumer's watermark can never be ahead of the one in effect when a record was
+   * written (it is the minimum over its channels, and a channel's elements arrive in order), so a
+   * record with a later timestamp cannot be late there; `encodeBatch` applies the batch's own
+   * watermarks record by record on top of this. After an idle marker that no longer holds (the
+   * consumer leaves an idle channel out of its minimum), hence +∞ for good: no record is safe.
    */
   watermarkBound = -Infinity;
 
@@ -112,8 +112,6 @@ export class BatchChannel<P = Uint8Array> implements OutputChannel {
   }
 
   writeWatermark(watermark: number): void {
-    if (watermark === IDLE_WATERMARK) this.watermarkBound = Infinity;
-    else if (watermark > this.watermarkBound) this.watermarkBound = watermark;
     const m = this.marks;
     if (this.count === 0 && m.length === 0) this.openedAt = performance.now();
     // Consecutive watermarks with no record between them: only the latest matters.
@@ -164,6 +162,7 @@ export class BatchChannel<P = Uint8Array> implements OutputChannel {
     const batch: Batch = { values, timestamps: this.timestamps.subarray(0, n), keys, marks: this.marks, end };
     if (barrier !== undefined) batch.barrier = barrier;
     const payload = this.pack(batch);
+    for (let m = 1; m < this.marks.length; m += 2) this.watermarkBound = raiseBound(this.watermarkBound, this.marks[m]!);
     // Fresh per batch: a long-lived array holding young records costs a write barrier per store.
     this.values = new Array<Row>(this.batchRecords);
     this.count = 0;

@@ -77,17 +77,32 @@ describe('projected batches', () => {
   const at = (timestamps: number[]): Batch => ({ values: rows, timestamps, keys: ['a', 'b', 'c'], marks: [5, 20], end: false });
 
   it('sends only the projected fields when every record is after the bound, with keys, timestamps and marks', () => {
-    const b = decodeBatch(encodeBatch(at([11, 12, 13]), ['item'], 10));
+    const b = decodeBatch(encodeBatch(at([11, 12, 13]), { fields: ['item'], numeric: [] }, 10));
     expect(b.values).toEqual([{ item: 'x' }, { item: 'y' }, { item: undefined }]);
     expect(Array.from(b.timestamps)).toEqual([11, 12, 13]);
     expect(Array.from(b.keys!)).toEqual(['a', 'b', 'c']);
     expect(b.marks).toEqual([5, 20]);
-    expect(decodeBatch(encodeBatch(at([11, 12, 13]), [], 10)).values).toEqual([{}, {}, {}]);
+    expect(decodeBatch(encodeBatch(at([11, 12, 13]), { fields: [], numeric: [] }, 10)).values).toEqual([{}, {}, {}]);
+    const nulls = [{ user: 'a', amount: 1 }, { user: 'b', amount: null }, { user: 'c' }];
+    expect(decodeBatch(encodeBatch({ ...at([11, 12, 13]), values: nulls }, { fields: ['amount'], numeric: ['amount'] }, 10)).values).toEqual([{ amount: 1 }, { amount: null }, { amount: undefined }]);
+  });
+
+  it('sends whole records when a numeric field holds something else (the consumer dead-letters that record)', () => {
+    const odd = [{ user: 'a', amount: 1 }, { user: 'b', amount: '2' }, { user: 'c', amount: 3 }];
+    expect(decodeBatch(encodeBatch({ ...at([11, 12, 13]), values: odd }, { fields: ['amount'], numeric: ['amount'] }, 10)).values).toEqual(odd);
+  });
+
+  it('applies the batch’s watermarks to the records after them', () => {
+    // marks [1, 12]: watermark 12 before the second record; so 12 is not safe, 13 is.
+    const marked = (ts: number[]): Batch => ({ ...at(ts), marks: [1, 12] });
+    expect(decodeBatch(encodeBatch(marked([5, 13, 14]), { fields: ['item'], numeric: [] }, 0)).values).toEqual([{ item: 'x' }, { item: 'y' }, { item: undefined }]);
+    expect(decodeBatch(encodeBatch(marked([5, 12, 14]), { fields: ['item'], numeric: [] }, 0)).values).toEqual(rows);
+    expect(decodeBatch(encodeBatch({ ...at([5, 13, 14]), marks: [1, -Infinity] }, { fields: ['item'], numeric: [] }, 0)).values).toEqual(rows);
   });
 
   it('sends whole records when one record is not after the bound (it may be late at the consumer)', () => {
-    expect(decodeBatch(encodeBatch(at([11, 10, 13]), ['item'], 10)).values).toEqual(rows);
-    expect(decodeBatch(encodeBatch(at([11, NaN, 13]), ['item'], 10)).values).toEqual(rows);
-    expect(decodeBatch(encodeBatch(at([11, 12, 13]), ['item'], Infinity)).values).toEqual(rows);
+    expect(decodeBatch(encodeBatch(at([11, 10, 13]), { fields: ['item'], numeric: [] }, 10)).values).toEqual(rows);
+    expect(decodeBatch(encodeBatch(at([11, NaN, 13]), { fields: ['item'], numeric: [] }, 10)).values).toEqual(rows);
+    expect(decodeBatch(encodeBatch(at([11, 12, 13]), { fields: ['item'], numeric: [] }, Infinity)).values).toEqual(rows);
   });
 });

@@ -2,6 +2,8 @@ import { Packr } from 'msgpackr';
 import type { Row } from '../collector.js';
 import { align8, ColumnWriter, readColumn, type ColumnDesc } from './batch-columns.js';
 import { fieldNumbers, fieldValues, makeRows } from './batch-rows.js';
+import type { Projection } from '../plan/exchange-projection.js';
+import { IDLE_WATERMARK } from '../time/watermark-status.js';
 
 /**
  * A batch of stream elements on one channel of an exchange: records, and the watermarks and
@@ -43,21 +45,24 @@ type Header = [
  * Encodes a batch for another thread. Returns a fresh buffer that can be transferred.
  *
  * `project`: the only fields the consumer reads (see `exchangeProjection`); the records cross
- * with just those (a missing one as undefined) when every timestamp of the batch is after `safeAfter` (the channel's
- * `watermarkBound`: no such record can be late at the consumer), and whole otherwise.
+ * with just those (a missing one as undefined) when every record's timestamp is after the
+ * watermark in effect when it was written (`safeAfter`, the channel's `watermarkBound`, raised by
+ * the batch's own watermarks before it: no such record can be late at the consumer) and
+ * every value of a `numeric` field is a number, null or absent (the consumer dead-letters the
+ * record otherwise); whole otherwise.
  *
  * Records of one batch nearly always share a shape, so they are written column by column (see
  * {@link ColumnWriter}): numbers as raw float64, repeated strings through a small dictionary,
  * the rest as msgpack. That is several times cheaper than msgpack per record on both ends, and
  * the whole batch costs one allocation. A batch whose records differ in shape is msgpack'd whole.
  */
-export function encodeBatch(b: Batch, project?: readonly string[], safeAfter = Infinity): Uint8Array {
+export function encodeBatch(b: Batch, project?: Projection, safeAfter = Infinity): Uint8Array {
   const { values, timestamps, keys } = b;
   const n = values.length;
   writer.reset();
   // Projected, every record crosses with the same fields (one it lacks reads as undefined, as an
   // absent field does for the consumer), so the records' shapes need no check.
-  const names = project !== undefined && n > 0 && allAfter(timestamps, n, safeAfter) ? (project as string[]) : shapeOf(values);
+  const names = project !== undefined && n > 0 && projectable(b, project, safeAfter) ? (project.fields as string[]) : shapeOf(values);
   let columns: ColumnDesc[] | null = null;
   if (names !== undefined)
     columns = names.map((_, j) => writer.numbers(n, (f64, base) => fieldNumbers(values, names, j, f64, base, n)) ?? writer.column(fieldValues(values, names, j, n), n, names[j]));
@@ -94,8 +99,29 @@ export function decodeBatch(bytes: Uint8Array): Batch {
   return b;
 }
 
-function allAfter(timestamps: ArrayLike<number>, n: number, bound: number): boolean {
-  for (let i = 0; i < n; i++) if (!(timestamps[i]! > bound)) return false;
+/** A channel's watermark bound after `watermark` (see `BatchChannel.watermarkBound`). */
+export function raiseBound(bound: number, watermark: number): number {
+  return watermark === IDLE_WATERMARK ? Infinity : watermark > bound ? watermark : bound;
+}
+
+/** Whether every record is after the watermark in effect when it was written, and numbers are numbers. */
+function projectable(b: Batch, project: Projection, bound: number): boolean {
+  const { timestamps, values, marks } = b;
+  const n = values.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    for (; m < marks.length && marks[m]! <= i; m += 2) bound = raiseBound(bound, marks[m + 1]!);
+    if (!(timestamps[i]! > bound)) return false;
+  }
+  for (const f of project.numeric) if (!numbersOnly(values, f, n)) return false;
+  return true;
+}
+
+function numbersOnly(rows: Row[], field: string, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const v = rows[i]![field];
+    if (typeof v !== 'number' && v !== null && v !== undefined) return false;
+  }
   return true;
 }
 

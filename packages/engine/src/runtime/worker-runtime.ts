@@ -8,7 +8,7 @@ import { armFailAfter } from './fail-after.js';
 import { armSlowNode } from './slow-node.js';
 import { errorMessage, toErrorInfo } from '../errors.js';
 import { buildLogicalGraph } from '../plan/logical-graph.js';
-import { exchangeProjection } from '../plan/exchange-projection.js';
+import { exchangeProjection, type Projection } from '../plan/exchange-projection.js';
 import { buildPhysicalPlan, type ChainPlan, type PhysicalPlan } from '../plan/physical-plan.js';
 import { decodeBatch, encodeBatch, type Batch } from './batch.js';
 import { BatchChannel, LINGER_MS } from './batch-channel.js';
@@ -98,10 +98,10 @@ export class WorkerRuntime {
     const taskIndex = taskIndexer(this.plan);
     const pending: Array<[Task, ChainPlan, number]> = [];
     // Per consumer chain: the fields its records need to cross an exchange with, if not all.
-    const projections = new Map<ChainPlan, readonly string[]>();
+    const projections = new Map<ChainPlan, Projection>();
     for (const chain of this.plan.chains) {
-      const fields = exchangeProjection(this.plan.graph.byId.get(chain.id)!);
-      if (fields !== undefined) projections.set(chain, fields);
+      const projection = exchangeProjection(this.plan.graph.byId.get(chain.id)!);
+      if (projection !== undefined) projections.set(chain, projection);
     }
     this.built = buildTasks(
       this.plan,
