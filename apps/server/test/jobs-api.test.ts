@@ -90,7 +90,7 @@ describe('REST API', () => {
     expect(plan.body.edges).toEqual([
       { from: 'gen', to: 'f', partitioning: 'forward', chained: true },
       { from: 'f', to: 'k', partitioning: 'forward', chained: true },
-      { from: 'k', to: 'w', partitioning: 'hash', chained: false },
+      { from: 'k', to: 'w', partitioning: 'hash', chained: false, projection: [] },
       { from: 'w', to: 'preview', partitioning: 'rebalance', chained: false },
     ]);
     expect(plan.body.nodes.find((n: { id: string }) => n.id === 'preview').parallelism).toBe(1);

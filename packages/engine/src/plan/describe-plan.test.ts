@@ -23,7 +23,7 @@ describe('describePlan', () => {
     expect(plan.edges).toEqual([
       { from: 'src', to: 'f', partitioning: 'rebalance', chained: false },
       { from: 'f', to: 'k', partitioning: 'forward', chained: true },
-      { from: 'k', to: 'w', partitioning: 'hash', chained: false },
+      { from: 'k', to: 'w', partitioning: 'hash', chained: false, projection: [] }, // a count reads no field
       { from: 'w', to: 'out', partitioning: 'forward', chained: true },
     ]);
     expect(plan.nodes.find((n) => n.id === 'k')).toEqual({ id: 'k', kind: 'keyBy', parallelism: 2, task: 'f' });
