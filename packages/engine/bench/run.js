@@ -1,8 +1,8 @@
 // Throughput of the engine: datagen (bounded, unthrottled) → step → a sink that keeps nothing,
 // at parallelism 1 and 2. Run with `npm run bench` from the repo root (builds the engine first).
 // Parallelism 1 runs in-process (execution 'auto'); parallelism 2 runs on worker threads, leased
-// from one pool as the server's jobs are. Each row runs twice and reports the second run, with the
-// first run's events/s beside it (BENCH_RUNS).
+// from one pool as the server's jobs are. Each row repeats until its runs took 2 s (2 to 6 runs)
+// and reports the last, with the first run's events/s beside it (BENCH_WARM_SECONDS, BENCH_RUNS).
 // Keyed rows run on event time with a 5 s watermark bound (the generator's jitter is < 3 s), so
 // nothing is late and p=1 and p=2 must emit the same windows: the bench compares them.
 // A "map (previewed)" row runs the map scenario with the live preview of its map node on
@@ -35,8 +35,10 @@ if (process.argv[2] !== undefined) {
 }
 
 const N = Number(process.env.BENCH_EVENTS ?? 2_000_000);
-/** Runs per row; the last is reported (see `row`). BENCH_RUNS=1 reports first runs only. */
-const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 2));
+/** At most this many runs per row; the last is reported (see `row`). BENCH_RUNS=1 reports first runs only. */
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 6));
+/** A row repeats (at least twice, at most BENCH_RUNS times) until its runs took this many seconds. */
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 2);
 /** Seconds of the latency run (the first window's worth is warm-up). */
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 40);
 /** Watermark bound of every bench source: covers the generator's jitter (< 3 s), so nothing is late. */
@@ -226,19 +228,26 @@ function outputDifference(name, other = `${name}/2`) {
 }
 
 /**
- * One row of the table. A row runs BENCH_RUNS times (default 2) and reports its last run, with
- * the first run's events/s beside it: a 2M-event row lasts well under a second, and its first run
- * also measures V8 compiling the row's code (on the main thread for p=1, on each worker thread
- * for p=2; ~0.3 CPU-s per job on fresh threads), which a long-running job pays once.
+ * One row of the table, measured the way JMH measures (warm-up iterations, then the measured
+ * one): a row runs until its runs took BENCH_WARM_SECONDS (default 2 s; at least two runs, at most
+ * BENCH_RUNS, default 6) and reports its last run, with the first run's events/s beside it. A
+ * 2M-event row lasts well under a second, and its first runs also measure V8 compiling and
+ * re-compiling the row's code (on the main thread for p=1, on the pooled worker threads for p=2,
+ * where each new job's code paths deoptimize and recompile some functions for a few jobs), which
+ * a long-running job or a server's warm pool pays once. Rows of several seconds run twice.
  */
 async function row(...args) {
   let first;
-  for (let i = 1; i < RUNS; i++) {
-    const run = await measure(...args);
-    first ??= run;
-  }
-  const r = await measure(...args);
-  return first === undefined ? r : { ...r, firstRun: { eventsPerSec: first.eventsPerSec, cpuNsPerEvent: first.cpuNsPerEvent } };
+  let r;
+  let runs = 0;
+  let seconds = 0;
+  do {
+    r = await measure(...args);
+    first ??= r;
+    runs++;
+    seconds += r.seconds;
+  } while (runs < RUNS && (runs < 2 || seconds < WARM_SECONDS));
+  return runs === 1 ? r : { ...r, runs, firstRun: { eventsPerSec: first.eventsPerSec, cpuNsPerEvent: first.cpuNsPerEvent } };
 }
 
 const outputs = new Map();
@@ -259,7 +268,7 @@ console.log(
   `batches: ${BATCH_RECORDS} records or ${LINGER_MS} ms, ${INITIAL_CREDITS} credits per channel; slots: ${availableParallelism()}; ` +
     (COLD_WORKERS ? 'worker threads started per job (BENCH_COLD_WORKERS=1)' : 'worker threads pooled across jobs, as in the server'),
 );
-console.log(`runs per row: ${RUNS}, the last reported${RUNS > 1 ? " (the first run's events/s beside it)" : ''}`);
+console.log(RUNS === 1 ? 'runs per row: 1' : `runs per row: until ${WARM_SECONDS} s of runs (2 to ${RUNS}), the last reported, the first run's events/s beside it`);
 console.log('scenario                         p  runtime        events/s   seconds  CPU ns/event  records to sink  peak RSS MB  1st run events/s');
 for (const r of rows) {
   console.log(
@@ -271,14 +280,15 @@ for (const r of rows.filter((x) => x.runtime === 'threads' && x.cpuNsPerEventByT
   const { workers, helpers, main } = r.cpuNsPerEventByThread;
   console.log(`cpu ${r.scenario} p=${r.parallelism} threads: ${workers} ns/event in worker threads, ${helpers} in V8/libuv helper threads (JIT compilation, GC), ${main} on the main thread`);
 }
-// Skew and scaling of each keyed scenario: p=2 can at best divide the busiest subtask's share.
+// Skew and scaling of each keyed scenario: the keyed operator's work can at best be divided down
+// to the busiest subtask's share (the sources' work divides evenly).
 for (const r of rows.filter((x) => x.recordsPerSubtask !== undefined)) {
   const total = r.recordsPerSubtask.reduce((a, b) => a + b, 0);
   const busiest = Math.max(...r.recordsPerSubtask) / total;
   const p1 = rows.find((x) => x.scenario === r.scenario && x.parallelism === 1 && x.runtime === 'in-process');
   console.log(
     `skew ${r.scenario} p=${r.parallelism}: records per subtask ${r.recordsPerSubtask.map((n) => n.toLocaleString('en-US')).join(' / ')} ` +
-      `(busiest ${Math.round(busiest * 100)} %, so at most ${(1 / busiest).toFixed(2)}× over p=1)` +
+      `(busiest ${Math.round(busiest * 100)} %: its keyed work ${(1 / busiest).toFixed(2)}× faster at best)` +
       (p1 === undefined ? '' : `; measured ${(r.eventsPerSec / p1.eventsPerSec).toFixed(2)}× over p=1`) +
       (p1?.firstRun === undefined || r.firstRun === undefined ? '' : ` (first runs: ${(r.firstRun.eventsPerSec / p1.firstRun.eventsPerSec).toFixed(2)}×)`),
   );
@@ -326,6 +336,6 @@ console.log(`peak RSS: ${peakRssMB} MB`);
 await mkdir(dirname(resultsFile), { recursive: true });
 await writeFile(
   resultsFile,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), pooledWorkers: !COLD_WORKERS, runsPerRow: RUNS, batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, watermarkBoundMs: BOUND_MS, outputMismatches: mismatches, results: rows, latency, kafka }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), pooledWorkers: !COLD_WORKERS, runsPerRow: { max: RUNS, warmSeconds: WARM_SECONDS }, batchRecords: BATCH_RECORDS, lingerMs: LINGER_MS, credits: INITIAL_CREDITS, threadScaling: [scalingBefore, scalingAfter], peakRssMB, watermarkBoundMs: BOUND_MS, outputMismatches: mismatches, results: rows, latency, kafka }, null, 2) + '\n',
 );
 console.log(`written to ${resultsFile}`);
