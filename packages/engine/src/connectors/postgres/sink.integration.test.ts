@@ -91,6 +91,19 @@ describe('sink.postgres', () => {
     expect(job.deadLetters()[0]!.error).toContain('check constraint');
   });
 
+  it('says whose the failure is: an unknown database is the job’s settings, an unreachable server external and retryable', async () => {
+    const unknownDb = new URL(url);
+    unknownDb.pathname = '/no_such_database';
+    const rejected = await run(input.slice(0, 1), { table: 't', createTable: true, connectionString: unknownDb.toString() });
+    expect(rejected.result.status).toBe('failed');
+    expect(rejected.result.error).toMatchObject({ code: 'postgres_rejected', domain: 'user', retryable: false, nodeId: 'out' });
+    expect(rejected.result.error!.message).toMatch(/could not open table "t": .*no_such_database/);
+    const gone = new URL(url);
+    gone.port = '1';
+    const unreachable = await run(input.slice(0, 1), { table: 't', createTable: true, connectionString: gone.toString() });
+    expect(unreachable.result.error).toMatchObject({ code: 'postgres_unreachable', domain: 'external', retryable: true, nodeId: 'out' });
+  });
+
   it('fails the job with a clear error when the table is missing and createTable is off', async () => {
     const { result } = await run(input.slice(0, 1), { table: 'nowhere' });
     expect(result.status).toBe('failed');

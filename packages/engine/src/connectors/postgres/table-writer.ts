@@ -37,6 +37,14 @@ export class TableWriter {
   }
 
   async open(): Promise<void> {
+    try {
+      await this.openTable();
+    } catch (e) {
+      throw pgFailure(e, `could not open table ${quoteTable(this.table)}`);
+    }
+  }
+
+  private async openTable(): Promise<void> {
     await this.client.connect();
     let cols = await this.tableColumns();
     if (cols.length === 0 && this.o.createTable) {
@@ -98,12 +106,12 @@ export class TableWriter {
       try {
         await this.insert(chunk, cols, upsert);
       } catch (e) {
-        if (!isDataError(e)) throw e;
+        if (!isDataError(e)) throw pgFailure(e, `could not write to table ${quoteTable(this.table)}`);
         for (const r of chunk) {
           try {
             await this.insert([r], cols, upsert);
           } catch (e2) {
-            if (!isDataError(e2)) throw e2;
+            if (!isDataError(e2)) throw pgFailure(e2, `could not write to table ${quoteTable(this.table)}`);
             rejected.push({ row: r, error: e2 as Error });
           }
         }
@@ -128,6 +136,31 @@ function toParam(v: unknown, json: boolean): unknown {
   if (v === undefined || v === null) return null;
   if (json || typeof v === 'object') return JSON.stringify(v);
   return v;
+}
+
+/** SQLSTATE classes of the server's own trouble, worth a retry: connection exception (08), transaction rollback such as a deadlock (40), insufficient resources (53), operator intervention such as a shutdown (57), system error (58). */
+const RETRYABLE_CLASSES = new Set(['08', '40', '53', '57', '58']);
+/** SQLSTATE classes that point at the job's settings: authorization (28), unknown database (3D) or schema (3F), access rule or syntax (42). */
+const USER_CLASSES = new Set(['28', '3D', '3F', '42']);
+
+/**
+ * What a failure of PostgreSQL (not of a row's data) means for the job: the server rejecting the
+ * job's settings is the user's to fix; the server in trouble or out of reach is external, and
+ * worth a retry when it is the kind that passes. Anything else (a bug) is passed on as it is.
+ */
+export function pgFailure(e: unknown, doing: string): unknown {
+  if (e instanceof RiffleError || !(e instanceof Error)) return e;
+  const code = (e as { code?: unknown }).code;
+  const message = `${doing}: ${e.message}`;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    const cls = code.slice(0, 2);
+    if (USER_CLASSES.has(cls)) return new RiffleError({ code: 'postgres_rejected', domain: 'user', retryable: false, cause: e, message });
+    return new RiffleError({ code: 'postgres_error', domain: 'external', retryable: RETRYABLE_CLASSES.has(cls), cause: e, message });
+  }
+  // A socket error (ECONNREFUSED, ECONNRESET, ...) or the connection ending under a query.
+  if ((typeof code === 'string' && code.startsWith('E')) || /Connection terminated/i.test(e.message))
+    return new RiffleError({ code: 'postgres_unreachable', domain: 'external', retryable: true, cause: e, message });
+  return e;
 }
 
 /** SQLSTATE class 22 (data exception) or 23 (integrity constraint violation): the row's fault. */
