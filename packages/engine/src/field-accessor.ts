@@ -3,6 +3,11 @@ import type { Row } from './collector.js';
 
 const FIELD_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Whether {@link compileAccessor} reads `text` as a plain field (a read that cannot fail), not as an expression. */
+export function isPlainField(text: string): boolean {
+  return FIELD_NAME_RE.test(text);
+}
+
 /** Reads one value from a record; throws `ExpressionEvaluationError` when an expression fails. */
 export type Accessor = (record: Row) => unknown;
 
@@ -13,7 +18,7 @@ export type Accessor = (record: Row) => unknown;
  * a missing field reads as `undefined` and the caller decides what that means.
  */
 export function compileAccessor(text: string, schema: RecordSchema): Accessor {
-  if (FIELD_NAME_RE.test(text)) {
+  if (isPlainField(text)) {
     return (record) => (Object.prototype.hasOwnProperty.call(record, text) ? record[text] : undefined);
   }
   const expr = compileExpression(text, schema);

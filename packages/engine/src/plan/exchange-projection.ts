@@ -1,13 +1,12 @@
 import type { AggregateSpec } from '@riffle/shared';
+import { isPlainField } from '../field-accessor.js';
+import { NUMERIC_AGGREGATES } from '../windows/window-aggregate.js';
 import type { LogicalNode } from './logical-graph.js';
 
 /** Window kinds whose records are either aggregated or late (see {@link exchangeProjection}). */
 const WINDOWS = new Set(['window.tumbling', 'window.sliding', 'window.session']);
-/** Aggregates that read their field as it is: no expression to fail, no type to check. */
+/** Aggregates that take their field's value as it is: no type to check. */
 const PLAIN_READS = new Set<AggregateSpec['fn']>(['count_distinct', 'first', 'last']);
-/** Aggregates that dead-letter a record whose value is not a number (null and absent are skipped). */
-const NUMERIC_READS = new Set<AggregateSpec['fn']>(['sum', 'avg', 'min', 'max']);
-const FIELD_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** What crosses an exchange into a node, when not whole records. */
 export interface Projection {
@@ -28,9 +27,10 @@ export interface Projection {
  * reads a plain field (no expression that could fail): `count_distinct`/`first`/`last` take any
  * value; `sum`/`avg`/`min`/`max` dead-letter a value that is not a number, so a batch crosses
  * projected only when all its values there are numbers, null or absent (`numeric`). And a batch
- * crosses projected only when each of its records is after the channel's watermark so far, so
- * none can be late on arrival (see `BatchChannel.watermarkBound`). `top_n` keeps whole records:
- * never projected. The window's results are built from the key, the window and the aggregates.
+ * crosses projected only when each of its records is after the watermark in effect on its channel
+ * when it was written, so none can be late on arrival (see `BatchChannel.watermarkBound` and
+ * `encodeBatch`). `top_n` keeps whole records: never projected. The window's results are built
+ * from the key, the window and the aggregates.
  */
 export function exchangeProjection(node: LogicalNode): Projection | undefined {
   if (!WINDOWS.has(node.kind)) return undefined;
@@ -38,8 +38,8 @@ export function exchangeProjection(node: LogicalNode): Projection | undefined {
   const numeric = new Set<string>();
   for (const a of node.params.aggregate as AggregateSpec[]) {
     if (a.fn === 'count') continue;
-    if (a.field === undefined || !FIELD_NAME_RE.test(a.field)) return undefined;
-    if (NUMERIC_READS.has(a.fn)) numeric.add(a.field);
+    if (a.fn === 'top_n' || a.field === undefined || !isPlainField(a.field)) return undefined;
+    if (NUMERIC_AGGREGATES.has(a.fn)) numeric.add(a.field);
     else if (!PLAIN_READS.has(a.fn)) return undefined;
     fields.add(a.field);
   }

@@ -33,7 +33,8 @@ type Slot = [number, number];
 type Stamped = [unknown, number] | null;
 type Ranked = Array<[number, number, Row]>;
 
-const NUMERIC = new Set<AggregateSpec['fn']>(['sum', 'min', 'max', 'avg', 'top_n']);
+/** Aggregates whose input must be a number: another value (null and absent aside) is the record's error. */
+export const NUMERIC_AGGREGATES: ReadonlySet<AggregateSpec['fn']> = new Set<AggregateSpec['fn']>(['sum', 'min', 'max', 'avg', 'top_n']);
 
 /** The aggregates of a window node as one Flink AggregateFunction (add, merge for panes and sessions, result). */
 export class WindowAggregate implements AggregateFunction<WindowInput, WindowAccumulator, Row> {
@@ -67,7 +68,7 @@ export class WindowAggregate implements AggregateFunction<WindowInput, WindowAcc
         if (!(e instanceof ExpressionEvaluationError)) throw e;
         return { error: e, expression: this.texts[j]! };
       }
-      if (v !== undefined && v !== null && typeof v !== 'number' && NUMERIC.has(this.specs[j]!.fn))
+      if (v !== undefined && v !== null && typeof v !== 'number' && NUMERIC_AGGREGATES.has(this.specs[j]!.fn))
         return { error: new Error(`aggregate "${this.names[j]}": value ${JSON.stringify(v)} is not a number`), expression: this.texts[j]! };
       this.values[j] = v;
     }
